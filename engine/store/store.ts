@@ -1,0 +1,195 @@
+/**
+ * The Store: everything the engine persists, behind one async interface so that SQLite (embedded)
+ * and PostgreSQL (scale-out) pass the same contract suite (engine/store/store-contract.ts).
+ * Times are UTC epoch ms. Every method that writes is one transaction.
+ */
+import type { Order, Platform, Status } from '../../schemas/generated/order.ts'
+import type { OrderInput } from '../../schemas/generated/order-input.ts'
+import type { WorkflowDefinition } from '../../schemas/generated/workflow.ts'
+import type { RunState } from '../core/run-state.ts'
+import type { Effect, StepEffect } from '../core/effects.ts'
+import type { OrderPatch } from '../../connectors/sdk/define-node.ts'
+
+export type Role = 'admin' | 'designer' | 'operator' | 'approver'
+
+/** An order with the bookkeeping the store keeps beside it. */
+export interface StoredOrder {
+  order: Order
+  /** Increments with every change; (orderId, revision) names one order event. */
+  revision: number
+}
+
+/** One entry of an order's append-only history. */
+export interface OrderEvent {
+  id: number
+  orderId: string
+  revision: number
+  /** created | updated | status_changed | patched | stale_ignored */
+  kind: string
+  fromStatus: Status | null
+  toStatus: Status | null
+  /** "api", "webhook:<platform>", "run:<runId>:<nodeId>:<visit>", "operator:<tokenName>" */
+  source: string
+  at: number
+  /** what changed (field names), tags added, etc. */
+  detail: Record<string, unknown>
+}
+
+/** A run to create, with its initial state. */
+export interface NewRun {
+  state: RunState
+  trigger: { kind: 'order-event' | 'manual'; event?: string; revision?: number; by?: string }
+  /** Unique: "<workflowId>:<orderId>:<revision>" for order events, so an event starts a workflow once. */
+  triggerKey: string
+}
+
+/**
+ * Decides, purely, what ingesting one order means given what is stored. Called by the store inside
+ * its transaction with the current row (or null).
+ */
+export type IngestPlanner = (existing: StoredOrder | null, input: OrderInput, raw: unknown) => IngestPlan
+
+export interface IngestPlan {
+  outcome: 'created' | 'updated' | 'unchanged'
+  /** The order to store (absent when unchanged). Its id is kept when it exists. */
+  order?: Order
+  /** History entries to append (revision is assigned by the store). */
+  events: Array<Omit<OrderEvent, 'id' | 'orderId' | 'revision'>>
+  /** Runs to start for this change: triggerKey duplicates are skipped silently. */
+  runs: (order: Order, revision: number) => NewRun[]
+}
+
+export interface IngestResult {
+  id: string
+  platform: Platform
+  platformOrderId: string
+  outcome: 'created' | 'updated' | 'unchanged'
+  /** ids of the runs created by this ingest */
+  runIds: string[]
+}
+
+export interface OrderFilter {
+  status?: Status
+  platform?: Platform
+  tag?: string
+  exception?: string
+  /** only orders whose updatedAt is older than this epoch ms */
+  updatedBefore?: number
+  limit: number
+  /** opaque cursor from a previous page */
+  cursor?: string
+}
+
+export interface Page<T> { items: T[]; nextCursor: string | null }
+
+export interface WorkflowRow {
+  id: string
+  name: string
+  draft: WorkflowDefinition
+  /** bumps on every draft save (optimistic concurrency) */
+  draftRevision: number
+  latestVersion: number | null
+  createdAt: number
+  updatedAt: number
+}
+
+export interface WorkflowVersionRow {
+  workflowId: string
+  version: number
+  definition: WorkflowDefinition
+  publishedAt: number
+  publishedBy: string
+}
+
+export interface RunRow {
+  state: RunState
+  trigger: NewRun['trigger']
+}
+
+export interface StepRow extends Omit<StepEffect['step'], 'status'> {
+  status: StepEffect['step']['status']
+}
+
+export interface RunFilter {
+  workflowId?: string
+  orderId?: string
+  status?: RunState['status']
+  limit: number
+  cursor?: string
+}
+
+export interface TimerRow { id: string; runId: string; tokenId: string; dueAt: number; purpose: string }
+
+/** One step transition (or a few of one run) to commit atomically: the new state and its effects. */
+export interface TransitionCommit {
+  state: RunState
+  effects: Effect[]
+}
+
+/** Applies an order patch purely; the store calls it inside the transaction. */
+export type OrderPatcher = (order: Order, patch: OrderPatch, now: number) => { order: Order; changed: string[]; fromStatus: Status; toStatus: Status }
+
+export interface TokenRow { id: string; name: string; role: Role; createdAt: number; revokedAt: number | null }
+
+export interface AuditEntry { id: number; at: number; actor: string; action: string; target: string; detail: Record<string, unknown> }
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres'
+  close(): Promise<void>
+
+  // Orders
+  /** Upserts a batch of orders in one transaction, in input order; returns one result each. */
+  ingestOrders(batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number): Promise<IngestResult[]>
+  getOrder(id: string): Promise<StoredOrder | null>
+  listOrders(filter: OrderFilter): Promise<Page<Order>>
+  orderHistory(orderId: string): Promise<OrderEvent[]>
+
+  // Workflows
+  /** Throws ConflictError when the id exists. */
+  createWorkflow(def: WorkflowDefinition, now: number): Promise<WorkflowRow>
+  getWorkflow(id: string): Promise<WorkflowRow | null>
+  listWorkflows(): Promise<WorkflowRow[]>
+  /** Throws NotFoundError / ConflictError (expectedRevision mismatch). */
+  updateDraft(id: string, def: WorkflowDefinition, now: number, expectedRevision?: number): Promise<WorkflowRow>
+  /** Stores `def` as version latest+1 (immutable) and returns it. */
+  publishVersion(id: string, def: WorkflowDefinition, now: number, by: string): Promise<WorkflowVersionRow>
+  listVersions(id: string): Promise<WorkflowVersionRow[]>
+  getVersion(id: string, version: number): Promise<WorkflowVersionRow | null>
+  /** The latest published version of every workflow (what new order events start). */
+  latestVersions(): Promise<WorkflowVersionRow[]>
+
+  // Runs
+  /** Creates runs (skipping triggerKey duplicates); returns the ids created. */
+  createRuns(runs: NewRun[]): Promise<string[]>
+  getRun(id: string): Promise<RunRow | null>
+  listRuns(filter: RunFilter): Promise<Page<RunRow>>
+  listSteps(runId: string): Promise<StepRow[]>
+  /** Runs whose status is running (to resume after a restart). */
+  activeRunIds(): Promise<string[]>
+  /** Commits step transitions of one or more runs in one transaction. */
+  commitTransitions(commits: TransitionCommit[], patchOrder: OrderPatcher, now: number): Promise<void>
+  /** Timers due at or before `now`, oldest first. */
+  dueTimers(now: number, limit: number): Promise<TimerRow[]>
+  nextTimerDue(): Promise<number | null>
+
+  // Access
+  createToken(row: { id: string; name: string; role: Role; hash: string }, now: number): Promise<TokenRow>
+  findTokenByHash(hash: string): Promise<TokenRow | null>
+  revokeToken(id: string, now: number): Promise<boolean>
+  listTokens(): Promise<TokenRow[]>
+  appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<void>
+  listAudit(limit: number, cursor?: string): Promise<Page<AuditEntry>>
+
+  // Upkeep
+  /** Deletes finished runs (and their steps) and audit/integration rows older than `before`. */
+  prune(before: number): Promise<{ runs: number; steps: number; audit: number }>
+  /** WAL checkpoint (SQLite) so the log does not grow without bound. */
+  checkpoint(): Promise<void>
+  /** Counts for /api/health and dashboards. */
+  stats(): Promise<{ orders: number; runs: Record<string, number>; dbBytes: number | null }>
+}
+
+/** Thrown for a duplicate key the caller should see as 409. */
+export class ConflictError extends Error { readonly code = 'CONFLICT' }
+/** Thrown when the named row does not exist (404). */
+export class NotFoundError extends Error { readonly code = 'NOT_FOUND' }
