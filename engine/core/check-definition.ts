@@ -1,0 +1,22 @@
+/** Schema + graph checks of a workflow definition, with every error tied to a node where it can be. */
+import { validators, toErrorDetails } from '../../schemas/index.ts'
+import type { WorkflowDefinition } from '../../schemas/generated/workflow.ts'
+import type { NodeRegistry } from './registry.ts'
+import { validateWorkflow } from './validate-workflow.ts'
+
+export interface DefinitionError { nodeId: string | null; pointer: string; reason: string }
+export interface DefinitionCheck { valid: boolean; errors: DefinitionError[] }
+
+/** Checks `candidate` against the workflow schema, then (if it passes) the graph rules. */
+export function checkDefinition(candidate: unknown, registry: NodeRegistry): DefinitionCheck {
+  if (!validators.workflow(candidate)) {
+    const nodes = (candidate as { nodes?: Array<{ id?: unknown }> } | null)?.nodes
+    const errors = toErrorDetails(validators.workflow.errors).map((d) => {
+      const m = /^\/nodes\/(\d+)(\/|$)/.exec(d.pointer)
+      const id = m && Array.isArray(nodes) ? nodes[Number(m[1])]?.id : null
+      return { nodeId: typeof id === 'string' ? id : null, pointer: d.pointer, reason: d.reason }
+    })
+    return { valid: false, errors }
+  }
+  return validateWorkflow(candidate as WorkflowDefinition, registry)
+}

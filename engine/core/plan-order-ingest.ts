@@ -1,0 +1,177 @@
+/**
+ * What ingesting one order means, decided purely: create or update, which history entries to append,
+ * whether the status may move, and which published workflows the change starts.
+ */
+import type { Order, Status } from '../../schemas/generated/order.ts'
+import type { OrderInput } from '../../schemas/generated/order-input.ts'
+import type { IngestPlan, NewRun, StoredOrder } from '../store/store.ts'
+import type { PreparedWorkflow } from './prepare-workflow.ts'
+import { canMoveStatus } from './order-state-machine.ts'
+import { matchTriggers } from './match-triggers.ts'
+import { startRun } from './advance.ts'
+
+/** Orders stamped further ahead of Ordo's clock than this are flagged as clock skew. */
+export const CLOCK_SKEW_TOLERANCE_MS = 30_000
+
+export interface IngestContext {
+  now: number
+  /** where the order came from, for its history ("api", "webhook:shopify") */
+  source: string
+  newOrderId: () => string
+  newRunId: () => string
+  /** the latest published version of every workflow */
+  workflows: readonly PreparedWorkflow[]
+}
+
+type OrderEventKind = 'created' | 'updated' | 'status_changed'
+
+/** Fields the platform owns: a newer payload replaces them. Ordo-owned fields (tags, holds, team...) stay. */
+const PLATFORM_FIELDS = ['status', 'totalAmount', 'currency', 'customer', 'shippingAddress', 'items', 'payment', 'presale', 'createdAt', 'updatedAt'] as const
+
+/** Plans the ingest of `input` given the stored order (or null). Pure. */
+export function planOrderIngest(existing: StoredOrder | null, input: OrderInput, raw: unknown, ctx: IngestContext): IngestPlan {
+  const skewMs = clockSkewMs(input, ctx.now)
+  if (!existing) {
+    const order = newOrder(input, raw, ctx, skewMs)
+    return {
+      outcome: 'created',
+      order,
+      events: [{ kind: 'created', fromStatus: null, toStatus: order.status, source: ctx.source, at: ctx.now, detail: skewMs > 0 ? { clockSkewMs: skewMs } : {} }],
+      runs: (stored, revision) => runsFor(['created'], null, stored, revision, ctx),
+    }
+  }
+
+  const current = existing.order
+  const incomingAt = Date.parse(input.updatedAt)
+  const currentAt = Date.parse(current.updatedAt)
+  if (incomingAt < currentAt) {
+    // A late, older event: keep everything, but note it so the history explains what arrived.
+    return {
+      outcome: 'unchanged',
+      events: [{ kind: 'stale_ignored', fromStatus: current.status, toStatus: current.status, source: ctx.source, at: ctx.now,
+        detail: { incomingStatus: input.status, incomingUpdatedAt: input.updatedAt } }],
+      runs: () => [],
+    }
+  }
+
+  const next: Order = { ...current, ...platformFields(input), raw: (raw ?? input.raw) as Order['raw'] }
+  if (input.tags) next.tags = mergeTags(current.tags, input.tags)
+  if (input.exception !== undefined) next.exception = input.exception
+  if (skewMs > 0 && !next.exception) next.exception = skewException(skewMs)
+
+  const events: IngestPlan['events'] = []
+  let statusMoved = false
+  if (input.status !== current.status) {
+    if (reachable(current.status, input.status)) {
+      statusMoved = true
+    } else {
+      // The platform says something the state machine forbids (e.g. completed -> paid): keep ours, say so.
+      next.status = current.status
+      events.push({ kind: 'status_rejected', fromStatus: current.status, toStatus: current.status, source: ctx.source, at: ctx.now,
+        detail: { incomingStatus: input.status, reason: `no legal move from ${current.status} to ${input.status}` } })
+    }
+  }
+
+  const changed = changedFields(current, next)
+  if (changed.length === 0) return { outcome: 'unchanged', events, runs: () => [] }
+
+  const kinds: OrderEventKind[] = statusMoved ? ['status_changed', 'updated'] : ['updated']
+  events.push({ kind: statusMoved ? 'status_changed' : 'updated', fromStatus: current.status, toStatus: next.status, source: ctx.source, at: ctx.now, detail: { changed } })
+  return {
+    outcome: 'updated',
+    order: next,
+    events,
+    runs: (stored, revision) => runsFor(kinds, current.status, stored, revision, ctx),
+  }
+}
+
+/** How far (ms) the order's own timestamps are ahead of Ordo's clock beyond the tolerance; 0 if not. */
+export function clockSkewMs(input: Pick<OrderInput, 'createdAt' | 'updatedAt'>, now: number): number {
+  const ahead = Math.max(Date.parse(input.createdAt), Date.parse(input.updatedAt)) - now
+  return ahead > CLOCK_SKEW_TOLERANCE_MS ? ahead : 0
+}
+
+function newOrder(input: OrderInput, raw: unknown, ctx: IngestContext, skewMs: number): Order {
+  const exception = input.exception ?? (skewMs > 0 ? skewException(skewMs) : null)
+  const order: Order = {
+    id: ctx.newOrderId(),
+    platform: input.platform,
+    platformOrderId: input.platformOrderId,
+    ...platformFields(input),
+    tags: input.tags ? mergeTags([], input.tags) : [],
+    assignedTeam: null,
+    holds: [],
+    exception,
+    healthScore: null,
+  }
+  const payload = raw ?? input.raw
+  if (payload !== undefined) order.raw = payload as Order['raw']
+  return order
+}
+
+function platformFields(input: OrderInput): Pick<Order, (typeof PLATFORM_FIELDS)[number]> {
+  return {
+    status: input.status,
+    totalAmount: input.totalAmount,
+    currency: input.currency,
+    customer: input.customer ?? {},
+    shippingAddress: input.shippingAddress ?? {},
+    items: input.items as Order['items'],
+    payment: input.payment ?? {},
+    presale: input.presale ?? false,
+    createdAt: input.createdAt,
+    updatedAt: input.updatedAt,
+  }
+}
+
+function skewException(skewMs: number): NonNullable<Order['exception']> {
+  return { type: 'clock_skew', reason: `order timestamps are ${Math.round(skewMs / 1000)} s ahead of Ordo's clock` }
+}
+
+function mergeTags(current: readonly string[], add: readonly string[]): string[] {
+  const out = [...current]
+  for (const t of add) if (!out.includes(t)) out.push(t)
+  return out
+}
+
+function changedFields(a: Order, b: Order): string[] {
+  const changed: string[] = []
+  for (const key of [...PLATFORM_FIELDS, 'tags', 'exception'] as const) {
+    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) changed.push(key)
+  }
+  return changed
+}
+
+/** True when `to` can be reached from `from` by legal moves (a platform may skip steps: paid -> delivered). */
+function reachable(from: Status, to: Status): boolean {
+  const seen = new Set<Status>([from])
+  const queue: Status[] = [from]
+  while (queue.length) {
+    const s = queue.shift()!
+    for (const n of ALL_STATUSES) {
+      if (!seen.has(n) && canMoveStatus(s, n)) {
+        if (n === to) return true
+        seen.add(n)
+        queue.push(n)
+      }
+    }
+  }
+  return false
+}
+
+const ALL_STATUSES: Status[] = ['pending_payment', 'paid', 'partially_shipped', 'shipped', 'delivered', 'completed', 'cancelled', 'refunding', 'refunded']
+
+function runsFor(kinds: OrderEventKind[], fromStatus: Status | null, order: Order, revision: number, ctx: IngestContext): NewRun[] {
+  const runs: NewRun[] = []
+  for (const wf of ctx.workflows) {
+    const kind = kinds.find((k) => matchTriggers(wf, { kind: k, fromStatus, toStatus: order.status }, order))
+    if (!kind) continue
+    const runId = ctx.newRunId()
+    runs.push({
+      state: startRun(wf, { runId, orderId: order.id, variables: {}, now: ctx.now, input: { event: { kind, fromStatus, toStatus: order.status } } }),
+      trigger: { kind: 'order-event', event: kind, revision },
+      triggerKey: `${wf.definition.id}:${order.id}:${revision}`,
+    })
+  }
+  return runs
+}

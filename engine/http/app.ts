@@ -1,0 +1,77 @@
+/**
+ * The HTTP app factory: `buildApp({ engine, ... })` registers one plugin per resource. It reads no
+ * environment variables (engine/server.ts does) so tests build it with `inject()`.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import { createAjv, allSchemas } from '../../schemas/index.ts'
+import type { OrderEngine } from '../runtime/order-engine.ts'
+import { installErrorHandling } from './errors.ts'
+import { authPlugin, TokenCache } from './auth.ts'
+import { healthRoutes } from './routes/health.ts'
+import { nodeTypeRoutes } from './routes/node-types.ts'
+import { workflowRoutes } from './routes/workflows.ts'
+import { orderRoutes } from './routes/orders.ts'
+import { runRoutes } from './routes/runs.ts'
+import { ruleRoutes } from './routes/rules.ts'
+import { tokenRoutes } from './routes/tokens.ts'
+import { auditRoutes } from './routes/audit.ts'
+import { metricsRoutes } from './routes/metrics.ts'
+
+export interface AppOptions {
+  engine: OrderEngine
+  version?: string
+  /** Largest request body in bytes (default 5 MiB). */
+  bodyLimit?: number
+  logger?: FastifyServerOptions['logger']
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { engine: OrderEngine; tokens: TokenCache; appVersion: string }
+}
+
+/** Builds the Fastify app around an engine (not listening). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024,
+    // Query strings and params arrive as text: coerce them. Bodies are JSON: never coerce (a number is not a string).
+    ajv: { customOptions: { coerceTypes: 'array', allErrors: true } },
+    disableRequestLogging: false,
+  })
+  const bodyAjv = createAjv()
+  const textAjv = createAjv({ coerce: true })
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema))
+  for (const s of allSchemas) app.addSchema(s)
+
+  app.decorate('engine', options.engine)
+  app.decorate('tokens', new TokenCache(options.engine.store))
+  app.decorate('appVersion', options.version ?? '0.0.0')
+  installErrorHandling(app)
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Ordo API', description: 'Order-workflow engine: workflows, orders, runs, rules.', version: options.version ?? '0.0.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => String((json as { title?: string }).title ?? `def-${i}`) },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(authPlugin, { tokens: app.tokens })
+
+  await app.register(healthRoutes)
+  await app.register(nodeTypeRoutes)
+  await app.register(workflowRoutes)
+  await app.register(orderRoutes)
+  await app.register(runRoutes)
+  await app.register(ruleRoutes)
+  await app.register(tokenRoutes)
+  await app.register(auditRoutes)
+  await app.register(metricsRoutes)
+
+  // Until the designer is built, the root shows the API docs.
+  app.get('/', { schema: { hide: true } }, (_req, reply) => reply.redirect('/docs'))
+  return app
+}

@@ -1,0 +1,57 @@
+/**
+ * One error shape for every client: { statusCode, error, message, details: [{ pointer, reason }] }.
+ * Validation errors name the field by JSON pointer; nothing internal leaks on a 500.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify'
+import { STATUS_CODES } from 'node:http'
+import { toErrorDetails, type ErrorDetail } from '../../schemas/index.ts'
+import { ConflictError, NotFoundError } from '../store/store.ts'
+
+/** An error that answers with `statusCode` and `details`. */
+export class HttpError extends Error {
+  constructor(readonly statusCode: number, message: string, readonly details: Array<ErrorDetail & Record<string, unknown>> = []) {
+    super(message)
+  }
+}
+
+/** 400 naming each bad field. */
+export function badRequest(details: Array<ErrorDetail & Record<string, unknown>>, message?: string): HttpError {
+  return new HttpError(400, message ?? details.map((d) => `${d.pointer} ${d.reason}`).slice(0, 5).join('; '), details)
+}
+
+/** The JSON body of an error response. */
+export function errorBody(statusCode: number, message: string, details: unknown[] = []) {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, details }
+}
+
+/** Installs the error and not-found handlers. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError & { details?: ErrorDetail[] }, request, reply) => {
+    if (err.validation) {
+      const part = err.validationContext ?? 'body'
+      const details = toErrorDetails(err.validation as never).map((d) => (part === 'body' ? d : { ...d, in: part }))
+      return reply.code(400).send(errorBody(400, `${part} is invalid: ${details.map((d) => `${d.pointer} ${d.reason}`).slice(0, 5).join('; ')}`, details))
+    }
+    if (err instanceof HttpError) return reply.code(err.statusCode).send(errorBody(err.statusCode, err.message, err.details))
+    if (err instanceof NotFoundError) return reply.code(404).send(errorBody(404, err.message))
+    if (err instanceof ConflictError) return reply.code(409).send(errorBody(409, err.message))
+    switch (err.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return reply.code(400).send(errorBody(400, `malformed JSON: ${err.message}`, [{ pointer: '/', reason: err.message }]))
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return reply.code(413).send(errorBody(413, 'request body is larger than the limit', [{ pointer: '/', reason: `larger than ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes` }]))
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return reply.code(415).send(errorBody(415, `unsupported content type ${request.headers['content-type'] ?? '(none)'}; send application/json`, []))
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
+    if (status === 500) {
+      request.log.error({ err }, 'unhandled error')
+      return reply.code(500).send(errorBody(500, 'internal error; see the server log', []))
+    }
+    return reply.code(status).send(errorBody(status, err.message, []))
+  })
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`))
+  })
+}

@@ -1,0 +1,20 @@
+/** GET /api/health: liveness, open without a token. */
+import type { FastifyPluginAsync } from 'fastify'
+import { iso } from '../iso.ts'
+
+export const healthRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/api/health', {
+    schema: { tags: ['health'], summary: 'Liveness: status, version, store, clock skew seen', security: [] },
+  }, async () => {
+    const engine = app.engine
+    let store: { kind: string; ok: boolean; error?: string } = { kind: engine.store.kind, ok: true }
+    try { await engine.store.stats() } catch (err) { store = { kind: engine.store.kind, ok: false, error: (err as Error).message } }
+    return {
+      status: store.ok ? 'ok' : 'degraded',
+      version: app.appVersion,
+      now: iso(engine.clock.now()),
+      store,
+      clockSkew: { maxAheadMs: engine.skew.maxAheadMs, lastSeenAt: iso(engine.skew.lastSeenAt) },
+    }
+  })
+}

@@ -1,0 +1,104 @@
+/** Runs: list, detail with steps, manual start, retry from the failed step, cancel. */
+import type { FastifyPluginAsync } from 'fastify'
+import type { RunRow, StepRow } from '../../store/store.ts'
+import { NotFoundError } from '../../store/store.ts'
+import { ALL_ROLES } from '../auth.ts'
+import { iso } from '../iso.ts'
+import { idParams, pageQuery } from './paging.ts'
+import { cursorError } from './orders.ts'
+import type { RunState } from '../../core/run-state.ts'
+
+const OPERATORS = ['admin', 'operator'] as const
+
+/** The API shape of a run (schemas/run.schema.json). */
+export function runView(row: { state: RunState; trigger: RunRow['trigger'] }) {
+  const s = row.state
+  return {
+    id: s.runId, workflowId: s.workflowId, version: s.version, orderId: s.orderId, status: s.status,
+    trigger: row.trigger, variables: s.variables,
+    incident: s.incident ? { ...s.incident, at: iso(s.incident.at) } : null,
+    startedAt: iso(s.startedAt), updatedAt: iso(s.updatedAt), finishedAt: iso(s.finishedAt),
+    tokens: s.tokens.map((t) => ({ id: t.id, nodeId: t.nodeId, visit: t.visit, attempt: t.attempt, status: t.status })),
+  }
+}
+
+/** The API shape of a step (schemas/step.schema.json). */
+export function stepView(s: StepRow) {
+  return { ...s, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt), durationMs: s.finishedAt == null ? null : s.finishedAt - s.startedAt }
+}
+
+const variablesBody = {
+  type: 'object', additionalProperties: false,
+  properties: { variables: { type: 'object', description: 'Run variables to set before retrying' } },
+} as const
+
+export const runRoutes: FastifyPluginAsync = async (app) => {
+  const { engine } = app
+  const { store } = engine
+
+  app.get<{ Querystring: { workflowId?: string; orderId?: string; status?: RunState['status']; limit: number; cursor?: string } }>('/api/runs', {
+    config: { roles: ALL_ROLES },
+    schema: {
+      tags: ['runs'], summary: 'List runs, newest first',
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          workflowId: { type: 'string', maxLength: 64 }, orderId: { type: 'string', maxLength: 128 },
+          status: { $ref: 'https://ordo.dev/schemas/run.schema.json#/definitions/runStatus' }, ...pageQuery,
+        },
+      },
+    },
+  }, async (request) => {
+    const page = await store.listRuns(request.query).catch((err) => { throw cursorError(err) })
+    return { items: page.items.map((r) => runView(r)), nextCursor: page.nextCursor }
+  })
+
+  app.get<{ Params: { id: string } }>('/api/runs/:id', {
+    config: { roles: ALL_ROLES },
+    schema: { tags: ['runs'], summary: 'One run with its steps: timings, attempts, inputs, outputs', params: idParams },
+  }, async (request) => {
+    const row = await store.getRun(request.params.id)
+    if (!row) throw new NotFoundError(`run ${request.params.id} not found`)
+    const steps = await store.listSteps(row.state.runId)
+    return { ...runView(row), steps: steps.map(stepView) }
+  })
+
+  app.post<{ Body: { workflowId: string; version?: number; orderId?: string; variables?: Record<string, unknown> } }>('/api/runs', {
+    config: { roles: OPERATORS },
+    schema: {
+      tags: ['runs'], summary: 'Start a run of a published workflow by hand',
+      body: {
+        type: 'object', additionalProperties: false, required: ['workflowId'],
+        properties: {
+          workflowId: { type: 'string', minLength: 1, maxLength: 64 }, version: { type: 'integer', minimum: 1 },
+          orderId: { type: 'string', minLength: 1, maxLength: 128 }, variables: { type: 'object' },
+        },
+      },
+    },
+  }, async (request, reply) => {
+    const by = request.principal?.name ?? 'unknown'
+    const state = await engine.startManualRun({ ...request.body, by })
+    await store.appendAudit({ at: engine.clock.now(), actor: by, action: 'run.start', target: state.runId, detail: { workflowId: state.workflowId, version: state.version } })
+    return reply.code(201).send(runView({ state, trigger: { kind: 'manual', by } }))
+  })
+
+  app.post<{ Params: { id: string }; Body: { variables?: Record<string, unknown> } | undefined }>('/api/runs/:id/retry', {
+    config: { roles: OPERATORS },
+    schema: { tags: ['runs'], summary: 'Retry a failed run (incident) from its failed step, optionally after editing variables', params: idParams, body: variablesBody },
+  }, async (request) => {
+    const state = await engine.retryRun(request.params.id, request.body?.variables)
+    await store.appendAudit({ at: engine.clock.now(), actor: request.principal?.name ?? 'unknown', action: 'run.retry', target: state.runId, detail: { variables: Object.keys(request.body?.variables ?? {}) } })
+    const row = await store.getRun(state.runId)
+    return runView(row ?? { state, trigger: { kind: 'manual' } })
+  })
+
+  app.post<{ Params: { id: string } }>('/api/runs/:id/cancel', {
+    config: { roles: OPERATORS },
+    schema: { tags: ['runs'], summary: 'Cancel a run that has not finished', params: idParams },
+  }, async (request) => {
+    const state = await engine.cancelRun(request.params.id)
+    await store.appendAudit({ at: engine.clock.now(), actor: request.principal?.name ?? 'unknown', action: 'run.cancel', target: state.runId, detail: {} })
+    const row = await store.getRun(state.runId)
+    return runView(row ?? { state, trigger: { kind: 'manual' } })
+  })
+}

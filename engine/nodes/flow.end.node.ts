@@ -1,0 +1,35 @@
+/** Ends the whole run, dropping every other branch still in flight. */
+import { defineNode } from '../../connectors/sdk/define-node.ts'
+
+type Config = { outcome?: string }
+
+/** flow.end: outputs `{ outcome }` so the run's last step names how it ended. */
+export default defineNode<Config>({
+  manifest: {
+    type: 'flow.end',
+    title: 'End',
+    description: 'Ends the whole run here; other branches still running are stopped.',
+    category: 'flow',
+    icon: 'square',
+    inputs: 1,
+    outputs: [],
+    configSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        outcome: {
+          type: 'string',
+          title: 'Outcome',
+          description: 'A label for how the run ended, e.g. approved or rejected (shown in reports).',
+          maxLength: 64,
+        },
+      },
+    },
+    i18n: {
+      'zh-CN': { title: '结束', description: '在此结束整个流程，仍在运行的其他分支一并停止。', ports: {} },
+    },
+  },
+  run(ctx) {
+    return { output: { outcome: ctx.config.outcome ?? null }, endRun: true }
+  },
+})

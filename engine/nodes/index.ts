@@ -1,0 +1,22 @@
+/** The built-in node types of the engine core (connector nodes live in connectors/). */
+import type { AnyNodeModule } from '../core/registry.ts'
+import triggerOrderEvent from './trigger.order-event.node.ts'
+import triggerManual from './trigger.manual.node.ts'
+import ruleCondition from './rule.condition.node.ts'
+import ruleSwitch from './rule.switch.node.ts'
+import ruleSet from './rule.set.node.ts'
+import orderUpdateStatus from './order.update-status.node.ts'
+import orderTag from './order.tag.node.ts'
+import orderHold from './order.hold.node.ts'
+import orderAssign from './order.assign.node.ts'
+import flowParallel from './flow.parallel.node.ts'
+import flowJoin from './flow.join.node.ts'
+import flowEnd from './flow.end.node.ts'
+
+/** Every built-in node module, ready for `createRegistry`. */
+export const builtinNodes: readonly AnyNodeModule[] = [
+  triggerOrderEvent, triggerManual,
+  ruleCondition, ruleSwitch, ruleSet,
+  orderUpdateStatus, orderTag, orderHold, orderAssign,
+  flowParallel, flowJoin, flowEnd,
+]

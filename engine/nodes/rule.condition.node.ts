@@ -1,0 +1,51 @@
+/** Routes a run one of two ways by a JsonLogic rule over { order, vars, input }. */
+import { defineNode } from '../../connectors/sdk/define-node.ts'
+import { ConfigError } from '../core/config-error.ts'
+import { isTruthy, type CompiledRule } from '../core/json-logic.ts'
+import { ruleData } from '../core/rule-data.ts'
+import { jsonLogicField } from './schema-fragments.ts'
+
+type Config = { rule: unknown }
+type Prepared = { rule: CompiledRule }
+
+/** rule.condition: takes `true` or `false` and passes its input through; a failing rule takes `error`. */
+export default defineNode<Config, Prepared>({
+  manifest: {
+    type: 'rule.condition',
+    title: 'Condition',
+    description: 'Checks a rule against the order and takes the true or the false branch.',
+    category: 'rule',
+    icon: 'git-branch',
+    inputs: 1,
+    outputs: [
+      { name: 'true', title: 'True' },
+      { name: 'false', title: 'False' },
+      { name: 'error', title: 'Error', errorPort: true },
+    ],
+    configSchema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['rule'],
+      properties: {
+        rule: jsonLogicField('Rule', 'JsonLogic rule over { order, vars, input }, e.g. {">": [{"var": "order.totalAmount"}, 100000]}.'),
+      },
+    },
+    i18n: {
+      'zh-CN': {
+        title: '条件判断',
+        description: '按规则检查订单，走“是”或“否”分支。',
+        ports: { true: '是', false: '否', error: '出错' },
+      },
+    },
+  },
+  prepare(config, tools) {
+    try {
+      return { rule: tools.compileRule(config.rule) }
+    } catch (error) {
+      throw new ConfigError('/rule', (error as Error).message)
+    }
+  },
+  run(ctx) {
+    return { port: isTruthy(ctx.config.rule(ruleData(ctx))) ? 'true' : 'false', output: ctx.input }
+  },
+})

@@ -1,0 +1,63 @@
+/** First-start chores: the first admin token, the example templates, periodic upkeep. */
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { join, dirname } from 'node:path'
+import type { Store } from '../store/store.ts'
+import { checkDefinition } from '../core/check-definition.ts'
+import type { WorkflowDefinition } from '../../schemas/generated/workflow.ts'
+import type { OrderEngine, EngineLogger } from './order-engine.ts'
+import { importWorkflows } from './workflow-import.ts'
+import { newId } from './ids.ts'
+import { generateToken, hashToken } from '../http/auth.ts'
+
+/**
+ * Makes sure an admin can log in: registers ORDO_ADMIN_TOKEN's hash, or on a store without tokens
+ * writes a generated one to `tokenFile` (mode 600) — never to the log.
+ */
+export async function ensureAdminToken(store: Store, options: { token?: string; tokenFile: string; now: number }): Promise<{ source: 'env' | 'file' | 'existing'; file?: string }> {
+  if (options.token) {
+    const hash = hashToken(options.token)
+    if (!(await store.findTokenByHash(hash))) await store.createToken({ id: newId('tok', options.now), name: 'ORDO_ADMIN_TOKEN', role: 'admin', hash }, options.now)
+    return { source: 'env' }
+  }
+  const tokens = await store.listTokens()
+  if (tokens.some((t) => t.role === 'admin' && t.revokedAt == null)) return { source: 'existing' }
+  const token = generateToken()
+  await store.createToken({ id: newId('tok', options.now), name: 'first admin', role: 'admin', hash: hashToken(token) }, options.now)
+  mkdirSync(dirname(options.tokenFile), { recursive: true })
+  writeFileSync(options.tokenFile, token + '\n', { mode: 0o600 })
+  return { source: 'file', file: options.tokenFile }
+}
+
+/** Reads every *.workflow.json template of a folder, checked; throws naming the file if one is invalid. */
+export function readTemplates(dir: string, engine: OrderEngine): WorkflowDefinition[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.workflow.json')).sort()
+  return files.map((file) => {
+    const def = JSON.parse(readFileSync(join(dir, file), 'utf8'))
+    const check = checkDefinition(def, engine.registry)
+    if (!check.valid) throw new Error(`${file}: ${check.errors.map((e) => `${e.pointer} ${e.reason}`).join('; ')}`)
+    return def as WorkflowDefinition
+  })
+}
+
+/** On an empty store, imports and publishes the templates of `dir`. */
+export async function importExamplesIfEmpty(engine: OrderEngine, dir: string): Promise<number> {
+  if ((await engine.store.listWorkflows()).length > 0) return 0
+  const defs = readTemplates(dir, engine)
+  await importWorkflows(engine, defs, { publish: true, by: 'ordo (first start)' })
+  return defs.length
+}
+
+/** Periodic upkeep: WAL checkpoints and retention of finished runs and old logs. */
+export function startUpkeep(engine: OrderEngine, options: { retentionMs: number; checkpointEveryMs?: number; log: EngineLogger }): () => void {
+  const checkpoint = setInterval(() => {
+    engine.store.checkpoint().catch((err) => options.log.warn({ err }, 'checkpoint failed'))
+  }, options.checkpointEveryMs ?? 60_000)
+  const prune = setInterval(() => {
+    engine.store.prune(engine.clock.now() - options.retentionMs)
+      .then((n) => { if (n.runs + n.audit > 0) options.log.info(n, 'pruned old rows') })
+      .catch((err) => options.log.warn({ err }, 'prune failed'))
+  }, 60 * 60_000)
+  checkpoint.unref()
+  prune.unref()
+  return () => { clearInterval(checkpoint); clearInterval(prune) }
+}

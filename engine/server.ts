@@ -1,0 +1,66 @@
+/**
+ * The process entry point: the only file that reads process.env. Opens the store, starts the engine,
+ * imports the example templates on an empty database, and listens.
+ */
+import { dirname, join, resolve } from 'node:path'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { openSqliteStore } from './store/sqlite/sqlite-store.ts'
+import { createRegistry } from './core/registry.ts'
+import { builtinNodes } from './nodes/index.ts'
+import { OrderEngine, type EngineLogger } from './runtime/order-engine.ts'
+import { systemClock } from './runtime/clocks.ts'
+import { createMetrics } from './runtime/metrics.ts'
+import { ensureAdminToken, importExamplesIfEmpty, startUpkeep } from './runtime/bootstrap.ts'
+import { parseDurationMs } from './core/duration.ts'
+import { buildApp } from './http/app.ts'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const env = process.env
+const port = Number(env.PORT ?? 3000)
+const host = env.HOST ?? '127.0.0.1'
+const dbPath = resolve(env.ORDO_DB ?? './data/ordo.db')
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }
+
+const app = await (async () => {
+  mkdirSync(dirname(dbPath), { recursive: true })
+  const store = openSqliteStore({ path: dbPath, sync: env.ORDO_SYNC === 'full' ? 'full' : 'normal' })
+  // The engine logs through the app's logger (pino, with secrets redacted), bound once the app exists.
+  let appLog: EngineLogger | undefined
+  const log: EngineLogger = {
+    error: (o, m) => appLog?.error(o, m), warn: (o, m) => appLog?.warn(o, m), info: (o, m) => appLog?.info(o, m),
+  }
+  const engine = new OrderEngine({
+    store, registry: createRegistry(builtinNodes), clock: systemClock,
+    metrics: createMetrics({ defaultMetrics: true }), autoTimers: true, log,
+  })
+  const app = await buildApp({
+    engine, version: pkg.version,
+    bodyLimit: env.ORDO_BODY_LIMIT ? Number(env.ORDO_BODY_LIMIT) : undefined,
+    logger: env.ORDO_LOG === 'silent' ? false : {
+      level: env.ORDO_LOG ?? 'info',
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    },
+  })
+  appLog = app.log
+  const admin = await ensureAdminToken(store, { token: env.ORDO_ADMIN_TOKEN, tokenFile: join(dirname(dbPath), 'admin-token.txt'), now: systemClock.now() })
+  if (admin.source === 'file') app.log.warn(`no ORDO_ADMIN_TOKEN set: a first admin token was written to ${admin.file} (read it once, keep it secret)`)
+  await engine.start()
+  const imported = await importExamplesIfEmpty(engine, join(root, 'examples'))
+  if (imported) app.log.info(`imported and published ${imported} example workflows`)
+  const stopUpkeep = startUpkeep(engine, { retentionMs: parseDurationMs(env.ORDO_RETENTION ?? 'P30D'), log })
+
+  const shutdown = async (signal: string) => {
+    app.log.info(`${signal}: shutting down`)
+    stopUpkeep()
+    await app.close()
+    await engine.stop()
+    await store.close()
+    process.exit(0)
+  }
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+  process.once('SIGINT', () => void shutdown('SIGINT'))
+  return app
+})()
+
+await app.listen({ port, host })

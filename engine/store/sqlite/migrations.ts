@@ -1,0 +1,240 @@
+/**
+ * The SQLite schema as numbered migrations. A migration, once released, is never edited: a change
+ * is a new entry at the end. Times are INTEGER epoch ms; JSON columns hold TEXT.
+ */
+import type Database from 'better-sqlite3'
+
+/** One schema step; `version` numbers are 1, 2, 3... in order. */
+export interface Migration { version: number; name: string; sql: string }
+
+/** Every migration, oldest first. */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'orders',
+    sql: `
+      CREATE TABLE orders (
+        id TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        platform_order_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        total_amount INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        revision INTEGER NOT NULL,
+        tags TEXT NOT NULL,
+        exception_type TEXT,
+        assigned_team TEXT,
+        doc TEXT NOT NULL,
+        raw TEXT,
+        UNIQUE (platform, platform_order_id)
+      );
+      -- id closes each index so the (updated_at DESC, id DESC) keyset order needs no sort step.
+      CREATE INDEX orders_status_updated ON orders (status, updated_at, id);
+      CREATE INDEX orders_platform_updated ON orders (platform, updated_at, id);
+      CREATE INDEX orders_updated ON orders (updated_at, id);
+      CREATE INDEX orders_exception_updated ON orders (exception_type, updated_at, id)
+        WHERE exception_type IS NOT NULL;
+
+      CREATE TABLE order_tags (
+        order_id TEXT NOT NULL REFERENCES orders (id),
+        tag TEXT NOT NULL,
+        PRIMARY KEY (order_id, tag)
+      ) WITHOUT ROWID;
+      CREATE INDEX order_tags_tag ON order_tags (tag, order_id);
+
+      CREATE TABLE order_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        order_id TEXT NOT NULL REFERENCES orders (id),
+        revision INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        from_status TEXT,
+        to_status TEXT,
+        source TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        detail TEXT NOT NULL,
+        -- set for run patches: a patch re-committed after a crash finds its event and is not applied twice
+        idempotency_key TEXT
+      );
+      CREATE INDEX order_events_order ON order_events (order_id, id);
+      CREATE UNIQUE INDEX order_events_idempotency ON order_events (idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+    `,
+  },
+  {
+    version: 2,
+    name: 'workflows',
+    sql: `
+      CREATE TABLE workflows (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        draft TEXT NOT NULL,
+        draft_revision INTEGER NOT NULL,
+        latest_version INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE workflow_versions (
+        workflow_id TEXT NOT NULL REFERENCES workflows (id),
+        version INTEGER NOT NULL,
+        definition TEXT NOT NULL,
+        published_at INTEGER NOT NULL,
+        published_by TEXT NOT NULL,
+        PRIMARY KEY (workflow_id, version)
+      );
+      -- Running instances stay pinned to their version, so a version must never change under them.
+      CREATE TRIGGER workflow_versions_no_update BEFORE UPDATE ON workflow_versions
+      BEGIN SELECT RAISE(ABORT, 'workflow versions are immutable'); END;
+      CREATE TRIGGER workflow_versions_no_delete BEFORE DELETE ON workflow_versions
+      BEGIN SELECT RAISE(ABORT, 'workflow versions are immutable'); END;
+    `,
+  },
+  {
+    version: 3,
+    name: 'runs',
+    sql: `
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        workflow_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        order_id TEXT,
+        status TEXT NOT NULL,
+        "trigger" TEXT NOT NULL,
+        trigger_key TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        finished_at INTEGER
+      );
+      CREATE INDEX runs_status ON runs (status, started_at, id);
+      CREATE INDEX runs_order ON runs (order_id, started_at, id);
+      CREATE INDEX runs_workflow_started ON runs (workflow_id, started_at, id);
+      CREATE INDEX runs_started ON runs (started_at, id);
+
+      CREATE TABLE steps (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        node_id TEXT NOT NULL,
+        node_type TEXT NOT NULL,
+        visit INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        idempotency_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        port TEXT,
+        input TEXT,
+        output TEXT,
+        error TEXT,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER
+      );
+      CREATE INDEX steps_run ON steps (run_id, started_at);
+
+      CREATE TABLE timers (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        token_id TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        purpose TEXT NOT NULL
+      );
+      CREATE INDEX timers_due ON timers (due_at, id);
+      CREATE INDEX timers_run ON timers (run_id);
+    `,
+  },
+  {
+    version: 4,
+    name: 'tasks',
+    sql: `
+      CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        node_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        assignees TEXT NOT NULL,
+        form TEXT,
+        due_at INTEGER,
+        created_at INTEGER NOT NULL,
+        completed_at INTEGER,
+        completed_by TEXT,
+        result TEXT
+      );
+      CREATE INDEX tasks_status_due ON tasks (status, due_at);
+      CREATE INDEX tasks_run ON tasks (run_id);
+    `,
+  },
+  {
+    version: 5,
+    name: 'outbox, integration log, audit log, api tokens',
+    sql: `
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX outbox_pending ON outbox (status, next_attempt_at);
+
+      CREATE TABLE integration_log (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        connector TEXT NOT NULL,
+        url TEXT,
+        status_code INTEGER,
+        latency_ms INTEGER,
+        error TEXT,
+        run_id TEXT
+      );
+      CREATE INDEX integration_log_at ON integration_log (at);
+
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_at ON audit_log (at);
+
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'designer', 'operator', 'approver')),
+        hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+    `,
+  },
+]
+
+/**
+ * Applies the migrations the database lacks, each in its own transaction, and returns the versions
+ * applied. Safe on every open and against a second process opening the same file at once.
+ */
+export function migrate(db: Database.Database, list: readonly Migration[] = migrations): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`)
+  const appliedVersions = db.prepare<[], number>('SELECT version FROM schema_migrations ORDER BY version').pluck()
+  const record = db.prepare<[number, string, number]>('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+  const known = new Set(list.map((m) => m.version))
+  const unknown = appliedVersions.all().filter((v) => !known.has(v))
+  // A database migrated by newer code may hold tables this code would misread.
+  if (unknown.length > 0) throw new Error(`database has schema versions this build does not know: ${unknown.join(', ')}`)
+
+  const applied: number[] = []
+  for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+    // IMMEDIATE takes the write lock first, so the re-check inside cannot race another opener.
+    db.transaction(() => {
+      if (appliedVersions.all().includes(migration.version)) return
+      db.exec(migration.sql)
+      record.run(migration.version, migration.name, Date.now())
+      applied.push(migration.version)
+    }).immediate()
+  }
+  return applied
+}

@@ -1,0 +1,194 @@
+/**
+ * The order pool in SQLite: ingest, patches from runs, listing and history. Statements are prepared
+ * once; the whole Order is one JSON `doc`, and the columns beside it exist only to filter and sort.
+ */
+import type Database from 'better-sqlite3'
+import type { Order } from '../../../schemas/generated/order.ts'
+import type { OrderInput } from '../../../schemas/generated/order-input.ts'
+import type { OrderPatchEffect } from '../../core/effects.ts'
+import type {
+  IngestPlanner, IngestResult, NewRun, OrderEvent, OrderFilter, OrderPatcher, Page, StoredOrder,
+} from '../store.ts'
+import { NotFoundError } from '../store.ts'
+import { decodeCursor, encodeCursor } from '../page-cursor.ts'
+
+type NewEvent = Omit<OrderEvent, 'id' | 'orderId' | 'revision'>
+interface OrderDocRow { id: string; doc: string; revision: number }
+interface OrderEventRow {
+  id: number; order_id: string; revision: number; kind: string; from_status: OrderEvent['fromStatus']
+  to_status: OrderEvent['toStatus']; source: string; at: number; detail: string
+}
+/** status, total_amount, currency, created_at, updated_at, revision, tags, exception_type, assigned_team, doc */
+type OrderColumns = [string, number, string, number, number, number, string, string | null, string | null, string]
+
+/** Parses an ISO timestamp for an epoch-ms column; a NaN would break sorting and paging silently. */
+function epochMs(iso: string, field: string, orderId: string): number {
+  const ms = Date.parse(iso)
+  if (Number.isNaN(ms)) throw new RangeError(`order ${orderId}: ${field} "${iso}" is not an ISO 8601 timestamp`)
+  return ms
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    byPlatformId: db.prepare<[string, string], OrderDocRow>(
+      'SELECT id, doc, revision FROM orders WHERE platform = ? AND platform_order_id = ?'),
+    byId: db.prepare<[string], OrderDocRow>('SELECT id, doc, revision FROM orders WHERE id = ?'),
+    insert: db.prepare<[string, string, string, ...OrderColumns, string | null]>(
+      `INSERT INTO orders (id, platform, platform_order_id, status, total_amount, currency, created_at, updated_at,
+         revision, tags, exception_type, assigned_team, doc, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    updateWithRaw: db.prepare<[...OrderColumns, string | null, string]>(
+      `UPDATE orders SET status = ?, total_amount = ?, currency = ?, created_at = ?, updated_at = ?, revision = ?,
+         tags = ?, exception_type = ?, assigned_team = ?, doc = ?, raw = ? WHERE id = ?`),
+    // Run patches keep the raw payload: it is what the platform sent, not what Ordo made of it.
+    update: db.prepare<[...OrderColumns, string]>(
+      `UPDATE orders SET status = ?, total_amount = ?, currency = ?, created_at = ?, updated_at = ?, revision = ?,
+         tags = ?, exception_type = ?, assigned_team = ?, doc = ? WHERE id = ?`),
+    insertTag: db.prepare<[string, string]>('INSERT INTO order_tags (order_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    deleteTag: db.prepare<[string, string]>('DELETE FROM order_tags WHERE order_id = ? AND tag = ?'),
+    // DO NOTHING (not OR IGNORE) so only the idempotency index can skip a row; a NOT NULL violation still throws.
+    insertEvent: db.prepare<[string, number, string, string | null, string | null, string, number, string, string | null]>(
+      `INSERT INTO order_events (order_id, revision, kind, from_status, to_status, source, at, detail, idempotency_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+    history: db.prepare<[string], OrderEventRow>(
+      `SELECT id, order_id, revision, kind, from_status, to_status, source, at, detail
+       FROM order_events WHERE order_id = ? ORDER BY id`),
+  }
+}
+
+/** Repository of orders over one connection; `insertRun` starts the runs an ingest asks for. */
+export class SqliteOrders {
+  private readonly q: ReturnType<typeof prepareStatements>
+  /** listOrders statements by filter shape: at most 2^6 shapes, each prepared once. */
+  private readonly listStatements = new Map<string, Database.Statement<unknown[], { doc: string; updated_at: number; id: string }>>()
+
+  constructor(private readonly db: Database.Database, private readonly insertRun: (run: NewRun) => boolean) {
+    this.q = prepareStatements(db)
+  }
+
+  /** Ingests a batch in input order; the caller wraps it in one transaction. */
+  ingest(batch: ReadonlyArray<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner): IngestResult[] {
+    const results: IngestResult[] = new Array(batch.length)
+    for (let i = 0; i < batch.length; i++) {
+      const { input, raw } = batch[i]
+      const row = this.q.byPlatformId.get(input.platform, input.platformOrderId)
+      const existing: StoredOrder | null = row ? { order: JSON.parse(row.doc) as Order, revision: row.revision } : null
+      const decision = plan(existing, input, raw)
+      let order = existing?.order
+      let revision = existing?.revision ?? 0
+      const runIds: string[] = []
+      if (decision.order) {
+        // The stored id is the one runs, events and clients already reference.
+        order = existing && decision.order.id !== existing.order.id ? { ...decision.order, id: existing.order.id } : decision.order
+        revision += 1
+        const rawJson = raw === undefined ? null : JSON.stringify(raw)
+        if (existing) {
+          this.q.updateWithRaw.run(...this.columns(order, revision), rawJson, order.id)
+          this.syncTags(order.id, existing.order.tags, order.tags)
+        } else {
+          this.q.insert.run(order.id, order.platform, order.platformOrderId, ...this.columns(order, revision), rawJson)
+          this.syncTags(order.id, [], order.tags)
+        }
+      }
+      if (!order) throw new Error(`ingest plan for ${input.platform}/${input.platformOrderId} gave no order for a new order`)
+      for (const event of decision.events) this.appendEvent(order.id, revision, event, null)
+      if (decision.order) {
+        for (const run of decision.runs(order, revision)) if (this.insertRun(run)) runIds.push(run.state.runId)
+      }
+      results[i] = { id: order.id, platform: input.platform, platformOrderId: input.platformOrderId, outcome: decision.outcome, runIds }
+    }
+    return results
+  }
+
+  /**
+   * Applies a run's patch once per idempotency key: the 'patched' event is inserted first, and the
+   * order is written only if that insert took effect. The caller wraps it in the step's transaction.
+   */
+  applyPatch(effect: OrderPatchEffect, patchOrder: OrderPatcher, now: number): void {
+    const row = this.q.byId.get(effect.orderId)
+    if (!row) throw new NotFoundError(`order ${effect.orderId} does not exist`)
+    const order = JSON.parse(row.doc) as Order
+    const tagsBefore = order.tags.slice()
+    const result = patchOrder(order, effect.patch, now)
+    const changed = result.changed.length > 0
+    const revision = changed ? row.revision + 1 : row.revision
+    const inserted = this.appendEvent(row.id, revision, {
+      kind: 'patched', fromStatus: result.fromStatus, toStatus: result.toStatus, source: effect.source, at: now,
+      detail: { changed: result.changed, idempotencyKey: effect.idempotencyKey },
+    }, effect.idempotencyKey)
+    if (!inserted || !changed) return
+    const patched = result.order.id === row.id ? result.order : { ...result.order, id: row.id }
+    this.q.update.run(...this.columns(patched, revision), row.id)
+    this.syncTags(row.id, tagsBefore, patched.tags)
+  }
+
+  /** Reads one order with its revision. */
+  get(id: string): StoredOrder | null {
+    const row = this.q.byId.get(id)
+    return row ? { order: JSON.parse(row.doc) as Order, revision: row.revision } : null
+  }
+
+  /** Orders most recently updated first (updated_at DESC, id DESC), keyset paged. */
+  list(filter: OrderFilter): Page<Order> {
+    const where: string[] = []
+    const params: unknown[] = []
+    let from = 'orders o'
+    if (filter.tag !== undefined) { from += ' JOIN order_tags t ON t.order_id = o.id AND t.tag = ?'; params.push(filter.tag) }
+    if (filter.status !== undefined) { where.push('o.status = ?'); params.push(filter.status) }
+    if (filter.platform !== undefined) { where.push('o.platform = ?'); params.push(filter.platform) }
+    if (filter.exception !== undefined) { where.push('o.exception_type = ?'); params.push(filter.exception) }
+    if (filter.updatedBefore !== undefined) { where.push('o.updated_at < ?'); params.push(filter.updatedBefore) }
+    if (filter.cursor !== undefined) {
+      const [updatedAt, id] = decodeCursor(filter.cursor, ['number', 'string'])
+      where.push('(o.updated_at, o.id) < (?, ?)')
+      params.push(updatedAt, id)
+    }
+    const sql = `SELECT o.doc, o.updated_at, o.id FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY o.updated_at DESC, o.id DESC LIMIT ?`
+    let stmt = this.listStatements.get(sql)
+    if (!stmt) {
+      stmt = this.db.prepare<unknown[], { doc: string; updated_at: number; id: string }>(sql)
+      this.listStatements.set(sql, stmt)
+    }
+    const limit = Math.max(1, Math.floor(filter.limit))
+    // One row more than asked tells whether another page exists without a count query.
+    const rows = stmt.all(...params, limit + 1)
+    const page = rows.slice(0, limit)
+    const last = page[page.length - 1]
+    return {
+      items: page.map((r) => JSON.parse(r.doc) as Order),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.updated_at, last.id]) : null,
+    }
+  }
+
+  /** An order's history, oldest first. */
+  history(orderId: string): OrderEvent[] {
+    return this.q.history.all(orderId).map((r) => ({
+      id: r.id, orderId: r.order_id, revision: r.revision, kind: r.kind, fromStatus: r.from_status,
+      toStatus: r.to_status, source: r.source, at: r.at, detail: JSON.parse(r.detail) as Record<string, unknown>,
+    }))
+  }
+
+  /** Appends one history entry; false when its idempotency key was already recorded. */
+  private appendEvent(orderId: string, revision: number, event: NewEvent, idempotencyKey: string | null): boolean {
+    return this.q.insertEvent.run(orderId, revision, event.kind, event.fromStatus, event.toStatus, event.source,
+      event.at, JSON.stringify(event.detail), idempotencyKey).changes === 1
+  }
+
+  private columns(order: Order, revision: number): OrderColumns {
+    return [
+      order.status, order.totalAmount, order.currency, epochMs(order.createdAt, 'createdAt', order.id),
+      epochMs(order.updatedAt, 'updatedAt', order.id), revision, JSON.stringify(order.tags),
+      order.exception?.type ?? null, order.assignedTeam, JSON.stringify(order),
+    ]
+  }
+
+  /** Keeps order_tags equal to the doc's tags, touching only the tags that changed. */
+  private syncTags(orderId: string, before: readonly string[], after: readonly string[]): void {
+    if (before.length > 0) {
+      const keep = new Set(after)
+      for (const tag of before) if (!keep.has(tag)) this.q.deleteTag.run(orderId, tag)
+    }
+    const had = new Set(before)
+    for (const tag of after) if (!had.has(tag)) this.q.insertTag.run(orderId, tag)
+  }
+}

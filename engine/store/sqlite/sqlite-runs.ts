@@ -1,0 +1,165 @@
+/**
+ * Runs, their steps and their timers in SQLite. Every statement is prepared once here; the store
+ * composes these operations into its transactions.
+ */
+import type Database from 'better-sqlite3'
+import type { NewRun, Page, RunFilter, RunRow, StepRow, TimerRow } from '../store.ts'
+import type { RunState } from '../../core/run-state.ts'
+import type { StepEffect } from '../../core/effects.ts'
+import { NotFoundError } from '../store.ts'
+import { decodeCursor, encodeCursor } from '../page-cursor.ts'
+
+interface RunRecordRow { id: string; started_at: number; state: string; trigger: string }
+interface StepRecordRow {
+  id: string; run_id: string; node_id: string; node_type: string; visit: number; attempt: number
+  idempotency_key: string; status: StepRow['status']; port: string | null; input: string | null
+  output: string | null; error: string | null; started_at: number; finished_at: number
+}
+interface TimerRecordRow { id: string; run_id: string; token_id: string; due_at: number; purpose: string }
+
+const FINISHED: ReadonlySet<RunState['status']> = new Set(['completed', 'cancelled', 'failed'])
+
+/** Serialises a JSON column; undefined (no value) is stored as NULL. */
+function toJson(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value)
+}
+
+function fromJson(text: string | null): unknown {
+  return text === null ? null : JSON.parse(text)
+}
+
+/** Prepares every statement once per connection. */
+function prepareStatements(db: Database.Database) {
+  return {
+    insertRun: db.prepare<[string, string, number, string | null, string, string, string, string, number, number, number | null]>(
+      `INSERT INTO runs (id, workflow_id, version, order_id, status, "trigger", trigger_key, state, started_at, updated_at, finished_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trigger_key) DO NOTHING`),
+    updateRun: db.prepare<[string, string, number, number | null, string]>(
+      'UPDATE runs SET status = ?, state = ?, updated_at = ?, finished_at = ? WHERE id = ?'),
+    selectRun: db.prepare<[string], RunRecordRow>('SELECT id, started_at, state, "trigger" FROM runs WHERE id = ?'),
+    selectActive: db.prepare<[], string>(
+      "SELECT id FROM runs WHERE status = 'running' ORDER BY started_at, id").pluck(),
+    upsertStep: db.prepare<[string, string, string, string, number, number, string, string, string | null, string | null, string | null, string | null, number, number]>(
+      `INSERT INTO steps (id, run_id, node_id, node_type, visit, attempt, idempotency_key, status, port, input, output, error, started_at, finished_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, port = excluded.port, input = excluded.input,
+         output = excluded.output, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at`),
+    selectSteps: db.prepare<[string], StepRecordRow>('SELECT * FROM steps WHERE run_id = ? ORDER BY started_at, rowid'),
+    upsertTimer: db.prepare<[string, string, string, number, string]>(
+      `INSERT INTO timers (id, run_id, token_id, due_at, purpose) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id, token_id = excluded.token_id,
+         due_at = excluded.due_at, purpose = excluded.purpose`),
+    deleteTimer: db.prepare<[string]>('DELETE FROM timers WHERE id = ?'),
+    deleteRunTimers: db.prepare<[string]>('DELETE FROM timers WHERE run_id = ?'),
+    selectDue: db.prepare<[number, number], TimerRecordRow>(
+      'SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, id LIMIT ?'),
+    selectNextDue: db.prepare<[], number | null>('SELECT min(due_at) FROM timers').pluck(),
+  }
+}
+
+/** Repository of runs, steps and timers over one connection. */
+export class SqliteRuns {
+  private readonly q: ReturnType<typeof prepareStatements>
+  /** listRuns statements by filter shape: at most 2^4 shapes, each prepared once. */
+  private readonly listStatements = new Map<string, Database.Statement<unknown[], RunRecordRow>>()
+
+  constructor(private readonly db: Database.Database) {
+    this.q = prepareStatements(db)
+  }
+
+  /** Inserts a run unless its triggerKey exists; true when inserted. A reused run id still throws. */
+  insertRun(run: NewRun): boolean {
+    const s = run.state
+    return this.q.insertRun.run(s.runId, s.workflowId, s.version, s.orderId, s.status, JSON.stringify(run.trigger),
+      run.triggerKey, JSON.stringify(s), s.startedAt, s.updatedAt, s.finishedAt).changes === 1
+  }
+
+  /** Saves a run's new state; throws NotFoundError for a run that was never created. */
+  saveState(state: RunState): void {
+    const info = this.q.updateRun.run(state.status, JSON.stringify(state), state.updatedAt, state.finishedAt, state.runId)
+    if (info.changes === 0) throw new NotFoundError(`run ${state.runId} does not exist`)
+  }
+
+  /** Drops every timer of a run that has finished: it waits for nothing, and a leftover timer would wake it. */
+  dropTimersIfFinished(state: RunState): void {
+    if (FINISHED.has(state.status)) this.q.deleteRunTimers.run(state.runId)
+  }
+
+  /** Records one attempt of one node; re-recording the same attempt overwrites it. */
+  recordStep(step: StepEffect['step']): void {
+    this.q.upsertStep.run(step.id, step.runId, step.nodeId, step.nodeType, step.visit, step.attempt, step.idempotencyKey,
+      step.status, step.port, toJson(step.input), toJson(step.output), step.error, step.startedAt, step.finishedAt)
+  }
+
+  /** Schedules (or moves) a timer. */
+  scheduleTimer(timer: TimerRow): void {
+    this.q.upsertTimer.run(timer.id, timer.runId, timer.tokenId, timer.dueAt, timer.purpose)
+  }
+
+  /** Deletes a timer; a missing timer is fine (it may have fired and been cancelled already). */
+  cancelTimer(id: string): void {
+    this.q.deleteTimer.run(id)
+  }
+
+  /** Reads one run. */
+  get(id: string): RunRow | null {
+    const row = this.q.selectRun.get(id)
+    return row ? { state: JSON.parse(row.state) as RunState, trigger: JSON.parse(row.trigger) as NewRun['trigger'] } : null
+  }
+
+  /** Runs newest first (started_at DESC, id DESC), keyset paged. */
+  list(filter: RunFilter): Page<RunRow> {
+    const where: string[] = []
+    const params: unknown[] = []
+    if (filter.workflowId !== undefined) { where.push('workflow_id = ?'); params.push(filter.workflowId) }
+    if (filter.orderId !== undefined) { where.push('order_id = ?'); params.push(filter.orderId) }
+    if (filter.status !== undefined) { where.push('status = ?'); params.push(filter.status) }
+    if (filter.cursor !== undefined) {
+      const [startedAt, id] = decodeCursor(filter.cursor, ['number', 'string'])
+      where.push('(started_at, id) < (?, ?)')
+      params.push(startedAt, id)
+    }
+    const sql = `SELECT id, started_at, state, "trigger" FROM runs${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY started_at DESC, id DESC LIMIT ?`
+    let stmt = this.listStatements.get(sql)
+    if (!stmt) {
+      stmt = this.db.prepare<unknown[], RunRecordRow>(sql)
+      this.listStatements.set(sql, stmt)
+    }
+    const limit = Math.max(1, Math.floor(filter.limit))
+    // One row more than asked tells whether another page exists without a count query.
+    const rows = stmt.all(...params, limit + 1)
+    const page = rows.slice(0, limit)
+    const last = page[page.length - 1]
+    return {
+      items: page.map((r) => ({ state: JSON.parse(r.state) as RunState, trigger: JSON.parse(r.trigger) as NewRun['trigger'] })),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.started_at, last.id]) : null,
+    }
+  }
+
+  /** A run's steps in the order they started. */
+  steps(runId: string): StepRow[] {
+    return this.q.selectSteps.all(runId).map((r) => ({
+      id: r.id, runId: r.run_id, nodeId: r.node_id, nodeType: r.node_type, visit: r.visit, attempt: r.attempt,
+      idempotencyKey: r.idempotency_key, status: r.status, port: r.port, input: fromJson(r.input),
+      output: fromJson(r.output), error: r.error, startedAt: r.started_at, finishedAt: r.finished_at,
+    }))
+  }
+
+  /** Ids of runs to resume after a restart, oldest first. */
+  activeIds(): string[] {
+    return this.q.selectActive.all()
+  }
+
+  /** Timers due at or before `now`, oldest first. */
+  due(now: number, limit: number): TimerRow[] {
+    return this.q.selectDue.all(now, Math.max(0, Math.floor(limit))).map((r) => ({
+      id: r.id, runId: r.run_id, tokenId: r.token_id, dueAt: r.due_at, purpose: r.purpose,
+    }))
+  }
+
+  /** When the earliest timer is due, or null when none is scheduled. */
+  nextDue(): number | null {
+    return this.q.selectNextDue.get() ?? null
+  }
+}

@@ -1,0 +1,128 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createHarness, sampleOrder, type Harness } from './harness.ts'
+
+describe('POST /api/orders', () => {
+  let h: Harness
+  beforeEach(async () => { h = await createHarness() })
+  afterEach(() => h.close())
+
+  it('answers results in request order with created, updated and unchanged', async () => {
+    const a = sampleOrder({ platformOrderId: 'A' })
+    const b = sampleOrder({ platformOrderId: 'B' })
+    const first = await h.api('POST', '/api/orders', [a, b])
+    expect(first.statusCode).toBe(200)
+    expect(first.json().results.map((r: any) => [r.platformOrderId, r.outcome])).toEqual([['A', 'created'], ['B', 'created']])
+    const bShipped = { ...b, status: 'shipped' as const, updatedAt: '2026-11-20T09:58:00+08:00' }
+    const second = await h.api('POST', '/api/orders', [bShipped, a])
+    expect(second.json().results.map((r: any) => [r.platformOrderId, r.outcome])).toEqual([['B', 'updated'], ['A', 'unchanged']])
+    expect(second.json().results[0].id).toBe(first.json().results[1].id)
+  })
+
+  it('is idempotent on (platform, platformOrderId)', async () => {
+    const order = sampleOrder({ platformOrderId: 'same' })
+    const ids = new Set<string>()
+    for (let i = 0; i < 3; i++) ids.add((await h.api('POST', '/api/orders', order)).json().results[0].id)
+    expect(ids.size).toBe(1)
+    const jd = await h.api('POST', '/api/orders', { ...order, platform: 'jd' })
+    expect(ids.has(jd.json().results[0].id)).toBe(false)
+  })
+
+  it('keeps the status when an older event arrives late', async () => {
+    const shipped = sampleOrder({ platformOrderId: 'late', status: 'shipped', updatedAt: '2026-11-20T09:59:00+08:00' })
+    const id = (await h.api('POST', '/api/orders', shipped)).json().results[0].id
+    const olderPaid = { ...shipped, status: 'paid' as const, updatedAt: '2026-11-20T09:56:00+08:00' }
+    expect((await h.api('POST', '/api/orders', olderPaid)).json().results[0].outcome).toBe('unchanged')
+    const detail = (await h.api('GET', `/api/orders/${id}`)).json()
+    expect(detail.order.status).toBe('shipped')
+    expect(detail.history.map((e: any) => e.kind)).toEqual(['created', 'stale_ignored'])
+  })
+
+  it('does not move the status backwards even with a newer timestamp, and says why', async () => {
+    const done = sampleOrder({ platformOrderId: 'done', status: 'completed' })
+    const id = (await h.api('POST', '/api/orders', done)).json().results[0].id
+    await h.api('POST', '/api/orders', { ...done, status: 'paid', updatedAt: '2026-11-20T09:59:00+08:00' })
+    const detail = (await h.api('GET', `/api/orders/${id}`)).json()
+    expect(detail.order.status).toBe('completed')
+    expect(detail.history.some((e: any) => e.kind === 'status_rejected')).toBe(true)
+  })
+
+  it('appends a status change to the order history', async () => {
+    const o = sampleOrder({ platformOrderId: 'hist' })
+    const id = (await h.api('POST', '/api/orders', o)).json().results[0].id
+    await h.api('POST', '/api/orders', { ...o, status: 'shipped', updatedAt: '2026-11-20T09:57:00+08:00' })
+    const history = (await h.api('GET', `/api/orders/${id}`)).json().history
+    expect(history.map((e: any) => [e.kind, e.fromStatus, e.toStatus])).toEqual([['created', null, 'paid'], ['status_changed', 'paid', 'shipped']])
+    expect(history[1].at).toMatch(/^2026-11-20T02:00:00\.000Z$/)
+  })
+
+  it('accepts an order from the future, flags it as clock skew and reports the skew in health', async () => {
+    const future = sampleOrder({ platformOrderId: 'future', createdAt: '2026-11-20T10:05:00+08:00', updatedAt: '2026-11-20T10:05:00+08:00' })
+    const res = await h.api('POST', '/api/orders', future)
+    expect(res.json().results[0].outcome).toBe('created')
+    const detail = (await h.api('GET', `/api/orders/${res.json().results[0].id}`)).json()
+    expect(detail.order.exception).toMatchObject({ type: 'clock_skew' })
+    const health = (await h.api('GET', '/api/health', undefined, null)).json()
+    expect(health.clockSkew.maxAheadMs).toBe(5 * 60_000)
+  })
+
+  it('does not flag an order 20 seconds ahead (within tolerance)', async () => {
+    const res = await h.api('POST', '/api/orders', sampleOrder({ platformOrderId: 'near', updatedAt: '2026-11-20T10:00:20+08:00' }))
+    const detail = (await h.api('GET', `/api/orders/${res.json().results[0].id}`)).json()
+    expect(detail.order.exception).toBeNull()
+  })
+
+  it('keeps 64-bit platform ids exactly', async () => {
+    const res = await h.api('POST', '/api/orders', sampleOrder({ platformOrderId: '6931234567890123457' }))
+    const detail = (await h.api('GET', `/api/orders/${res.json().results[0].id}`)).json()
+    expect(detail.order.platformOrderId).toBe('6931234567890123457')
+  })
+})
+
+describe('GET /api/orders', () => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await createHarness()
+    await h.api('POST', '/api/orders', [
+      sampleOrder({ platformOrderId: 'o1', platform: 'jd', status: 'paid', tags: ['gift'], updatedAt: '2026-11-20T06:00:00+08:00' }),
+      sampleOrder({ platformOrderId: 'o2', platform: 'douyin', status: 'shipped', updatedAt: '2026-11-20T09:00:00+08:00' }),
+      sampleOrder({ platformOrderId: 'o3', platform: 'shopify', currency: 'USD', status: 'paid', exception: { type: 'address', reason: 'no street' }, updatedAt: '2026-11-20T09:50:00+08:00' }),
+    ])
+  })
+  afterEach(() => h.close())
+
+  const ids = (res: { json(): any }) => res.json().items.map((o: any) => o.platformOrderId)
+
+  it('filters by status, platform, tag and exception', async () => {
+    expect(ids(await h.api('GET', '/api/orders?status=paid'))).toEqual(['o3', 'o1'])
+    expect(ids(await h.api('GET', '/api/orders?platform=douyin'))).toEqual(['o2'])
+    expect(ids(await h.api('GET', '/api/orders?tag=gift'))).toEqual(['o1'])
+    expect(ids(await h.api('GET', '/api/orders?exception=address'))).toEqual(['o3'])
+  })
+
+  it('finds orders not updated for more than a duration', async () => {
+    // now is 10:00 Shanghai: o1 (06:00) and o2 (09:00) are older than 30 minutes, o3 (09:50) is not.
+    expect(ids(await h.api('GET', '/api/orders?staleFor=PT30M'))).toEqual(['o2', 'o1'])
+    expect(ids(await h.api('GET', '/api/orders?staleFor=PT2H'))).toEqual(['o1'])
+  })
+
+  it('pages with a cursor, visiting every order once', async () => {
+    const seen: string[] = []
+    let url = '/api/orders?limit=2'
+    for (;;) {
+      const page = (await h.api('GET', url)).json()
+      seen.push(...page.items.map((o: any) => o.platformOrderId))
+      if (!page.nextCursor) break
+      url = `/api/orders?limit=2&cursor=${encodeURIComponent(page.nextCursor)}`
+    }
+    expect(seen).toEqual(['o3', 'o2', 'o1'])
+  })
+
+  it('shows an order with its history and runs, and 404 for an unknown id', async () => {
+    const first = (await h.api('GET', '/api/orders?platform=jd')).json().items[0]
+    const detail = (await h.api('GET', `/api/orders/${first.id}`)).json()
+    expect(detail.order.id).toBe(first.id)
+    expect(detail.history).toHaveLength(1)
+    expect(detail.runs).toEqual([])
+    expect((await h.api('GET', '/api/orders/ord_nope')).statusCode).toBe(404)
+  })
+})

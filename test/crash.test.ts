@@ -1,0 +1,128 @@
+/**
+ * Durability: the real server runs as a child process, orders stream in, and the test kills it with
+ * SIGKILL mid-stream, several times at different moments. Every acknowledged order must survive,
+ * every run must finish, and each step's side effect must have happened once per idempotency key.
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createServer } from 'node:net'
+import Database from 'better-sqlite3'
+import { sampleOrder } from './harness.ts'
+
+const root = join(import.meta.dirname, '..')
+const token = 'ordo_crash-test-admin-token'
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port
+      srv.close(() => resolve(port))
+    })
+    srv.on('error', reject)
+  })
+}
+
+async function startServer(dbPath: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'engine/server.ts')], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORDO_DB: dbPath, ORDO_ADMIN_TOKEN: token, ORDO_LOG: 'silent' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  for (let i = 0; i < 200; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/health`)
+      if (res.ok) return child
+    } catch { /* not up yet */ }
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error('server did not start')
+}
+
+function kill9(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill('SIGKILL')
+  })
+}
+
+describe('crash safety (kill -9 mid-stream)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-crash-'))
+  const dbPath = join(dir, 'ordo.db')
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('loses no acknowledged order, finishes every run and applies each side effect once', async () => {
+    const port = await freePort()
+    const acknowledged = new Map<string, { id: string; vip: boolean }>()
+    let n = 0
+    // Kill at different moments: early, mid, later in the stream.
+    for (const killAfterMs of [150, 600, 1100]) {
+      const child = await startServer(dbPath, port)
+      let stop = false
+      const sender = async () => {
+        while (!stop) {
+          const batch = Array.from({ length: 10 }, () => {
+            n += 1
+            const vip = n % 3 === 0
+            return sampleOrder({ platform: 'douyin', platformOrderId: `crash-${n}`, totalAmount: vip ? 150000 + n : 5000, presale: n % 5 === 0 })
+          })
+          try {
+            const res = await fetch(`http://127.0.0.1:${port}/api/orders`, {
+              method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(batch),
+            })
+            if (res.status !== 200) throw new Error(`status ${res.status}`)
+            const { results } = await res.json() as { results: Array<{ id: string; platformOrderId: string }> }
+            for (const r of results) acknowledged.set(r.platformOrderId, { id: r.id, vip: Number(r.platformOrderId.slice(6)) % 3 === 0 })
+          } catch {
+            return // the server died under us: whatever was not acknowledged may be lost
+          }
+        }
+      }
+      const senders = [sender(), sender(), sender()]
+      await new Promise((r) => setTimeout(r, killAfterMs))
+      await kill9(child)
+      stop = true
+      await Promise.all(senders)
+    }
+    expect(acknowledged.size).toBeGreaterThan(30)
+
+    // Restart: every run resumes and finishes.
+    const child = await startServer(dbPath, port)
+    const get = async (path: string) => (await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<any>
+    for (let i = 0; i < 100; i++) {
+      const [running, waiting] = await Promise.all([get('/api/runs?status=running&limit=1'), get('/api/runs?status=waiting&limit=1')])
+      if (running.items.length === 0 && waiting.items.length === 0) break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect((await get('/api/runs?status=running')).items).toEqual([])
+    expect((await get('/api/runs?status=failed')).items).toEqual([])
+
+    for (const [platformOrderId, { id, vip }] of acknowledged) {
+      const detail = await get(`/api/orders/${id}`)
+      expect(detail.order?.platformOrderId, `order ${platformOrderId}`).toBe(platformOrderId)
+      expect(detail.runs.every((r: any) => r.status === 'completed'), `runs of ${platformOrderId}`).toBe(true)
+      if (vip) expect(detail.order.assignedTeam, `team of ${platformOrderId}`).toBe('vip-service')
+    }
+    await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM') })
+
+    const db = new Database(dbPath, { readonly: true })
+    try {
+      const twice = db.prepare(`SELECT idempotency_key AS k, COUNT(*) AS c FROM order_events WHERE idempotency_key IS NOT NULL GROUP BY k HAVING c > 1`).all()
+      expect(twice).toEqual([])
+      const stepsTwice = db.prepare(`SELECT idempotency_key AS k, COUNT(*) AS c FROM steps WHERE status = 'completed' GROUP BY k HAVING c > 1`).all()
+      expect(stepsTwice).toEqual([])
+      const patches = db.prepare(`SELECT COUNT(*) AS c FROM order_events WHERE source LIKE 'run:%'`).get() as { c: number }
+      expect(patches.c).toBeGreaterThan(0)
+      // One run per (workflow, order event), whatever the crashes did.
+      const runsTwice = db.prepare(`SELECT trigger_key AS k, COUNT(*) AS c FROM runs GROUP BY k HAVING c > 1`).all()
+      expect(runsTwice).toEqual([])
+    } finally {
+      db.close()
+    }
+  }, 120_000)
+})
