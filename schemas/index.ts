@@ -22,7 +22,7 @@ export function createAjv(options: { coerce?: boolean } = {}): Ajv {
   const ajv = new Ajv({
     allErrors: true,
     coerceTypes: options.coerce ? 'array' : false,
-    useDefaults: false,
+    useDefaults: Boolean(options.coerce), // query strings get their documented defaults (limit=50)
     removeAdditional: false,
     strict: true,
     strictRequired: false,

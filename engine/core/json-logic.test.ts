@@ -9,8 +9,12 @@ describe('JsonLogic semantics pinned from json-logic-engine v5', () => {
     expect(() => run({ '/': [1, { var: 'x' }] }, { x: 0 })).toThrow(/division by zero/)
   })
 
+  it('rejects a constant division by zero already when the rule is built (constants are folded)', () => {
+    expect(checkRule({ '/': [1, 0] })).toMatch(/division by zero/)
+  })
+
   it('throws on modulo by zero too', () => {
-    expect(() => run({ '%': [5, 0] })).toThrow(/division by zero/)
+    expect(() => run({ '%': [5, { var: 'zero' }] }, { zero: 0 })).toThrow(/division by zero/)
   })
 
   it('reads a missing var as null', () => {
@@ -25,6 +29,10 @@ describe('JsonLogic semantics pinned from json-logic-engine v5', () => {
   it('adds null as zero', () => {
     expect(run({ '+': [null, 1] })).toBe(1)
     expect(run({ '+': [{ var: 'missing' }, 1] })).toBe(1)
+  })
+
+  it('compares a missing value as if it were 0, so null < 50 holds', () => {
+    expect(run({ '<': [{ var: 'order.healthScore.score' }, 50] }, { order: { healthScore: null } })).toBe(true)
   })
 
   it('compares a numeric string with a number numerically', () => {

@@ -6,7 +6,7 @@ import type { Order, Status } from '../../schemas/generated/order.ts'
 import type { OrderInput } from '../../schemas/generated/order-input.ts'
 import type { IngestPlan, NewRun, StoredOrder } from '../store/store.ts'
 import type { PreparedWorkflow } from './prepare-workflow.ts'
-import { canMoveStatus } from './order-state-machine.ts'
+import { ORDER_STATUSES, canMoveStatus, statusRank } from './order-state-machine.ts'
 import { matchTriggers } from './match-triggers.ts'
 import { startRun } from './advance.ts'
 
@@ -142,24 +142,25 @@ function changedFields(a: Order, b: Order): string[] {
   return changed
 }
 
-/** True when `to` can be reached from `from` by legal moves (a platform may skip steps: paid -> delivered). */
+/**
+ * True when the platform's newer status may replace ours: a legal move, or a jump forward through
+ * legal moves (a platform may skip steps: paid -> delivered). Never a detour back through refunding.
+ */
 function reachable(from: Status, to: Status): boolean {
+  if (canMoveStatus(from, to)) return true
   const seen = new Set<Status>([from])
   const queue: Status[] = [from]
   while (queue.length) {
     const s = queue.shift()!
-    for (const n of ALL_STATUSES) {
-      if (!seen.has(n) && canMoveStatus(s, n)) {
-        if (n === to) return true
-        seen.add(n)
-        queue.push(n)
-      }
+    for (const n of ORDER_STATUSES) {
+      if (seen.has(n) || statusRank[n] <= statusRank[s] || !canMoveStatus(s, n)) continue
+      if (n === to) return true
+      seen.add(n)
+      queue.push(n)
     }
   }
   return false
 }
-
-const ALL_STATUSES: Status[] = ['pending_payment', 'paid', 'partially_shipped', 'shipped', 'delivered', 'completed', 'cancelled', 'refunding', 'refunded']
 
 function runsFor(kinds: OrderEventKind[], fromStatus: Status | null, order: Order, revision: number, ctx: IngestContext): NewRun[] {
   const runs: NewRun[] = []

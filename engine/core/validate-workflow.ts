@@ -97,12 +97,14 @@ export function checkWorkflow(def: WorkflowDefinition, registry: NodeRegistry): 
       edgeIds.set(edge.id, i)
     }
     if (!source) errors.push({ nodeId: null, pointer: `/edges/${i}/source`, reason: `no node has the id "${edge.source}"` })
+    const intoTrigger = types.get(edge.target)?.manifest.inputs === 0
     if (!nodeIndex.has(edge.target)) {
       errors.push({ nodeId: source, pointer: `/edges/${i}/target`, reason: `no node has the id "${edge.target}"` })
-    } else if (types.get(edge.target)?.manifest.inputs === 0) {
+    } else if (intoTrigger) {
       errors.push({ nodeId: edge.target, pointer: `/edges/${i}/target`, reason: `node ${edge.target} is a trigger and takes no incoming edge` })
     }
-    if (!source || !nodeIndex.has(edge.target)) return
+    // An edge into the trigger is reported once, here, not again as a loop.
+    if (!source || !nodeIndex.has(edge.target) || intoTrigger) return
     next.set(edge.source, [...(next.get(edge.source) ?? []), edge.target])
     const port = checkSourcePort(edge, i, types.get(edge.source), def.nodes[nodeIndex.get(edge.source) as number].config ?? {}, errors)
     if (port !== null) edgePorts.set(i, port)
@@ -121,7 +123,7 @@ export function checkWorkflow(def: WorkflowDefinition, registry: NodeRegistry): 
     errors.push({
       nodeId: first,
       pointer: `/nodes/${nodeIndex.get(first)}`,
-      reason: `is in a loop (${cycle.join(' → ')}) with no node that waits; a loop needs a wait, an approval or another pausing node`,
+      reason: `is in a cycle (${cycle.join(' → ')}) with no node that waits; a cycle needs a wait, an approval or another node that pauses`,
     })
   }
   return { errors, configs, edgePorts, triggerNodeId }

@@ -38,7 +38,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024,
     // Query strings and params arrive as text: coerce them. Bodies are JSON: never coerce (a number is not a string).
     ajv: { customOptions: { coerceTypes: 'array', allErrors: true } },
-    disableRequestLogging: false,
   })
   const bodyAjv = createAjv()
   const textAjv = createAjv({ coerce: true })

@@ -9,13 +9,13 @@ import { ConflictError, NotFoundError } from '../store/store.ts'
 
 /** An error that answers with `statusCode` and `details`. */
 export class HttpError extends Error {
-  constructor(readonly statusCode: number, message: string, readonly details: Array<ErrorDetail & Record<string, unknown>> = []) {
+  constructor(readonly statusCode: number, message: string, readonly details: Array<ErrorDetail & { nodeId?: string | null; in?: string }> = []) {
     super(message)
   }
 }
 
 /** 400 naming each bad field. */
-export function badRequest(details: Array<ErrorDetail & Record<string, unknown>>, message?: string): HttpError {
+export function badRequest(details: Array<ErrorDetail & { nodeId?: string | null; in?: string }>, message?: string): HttpError {
   return new HttpError(400, message ?? details.map((d) => `${d.pointer} ${d.reason}`).slice(0, 5).join('; '), details)
 }
 

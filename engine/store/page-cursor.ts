@@ -31,3 +31,11 @@ export function decodeCursor<const S extends readonly KeyPart[]>(cursor: string,
   if (!valid) throw new InvalidCursorError('cursor is not valid')
   return key as Decoded<S>
 }
+
+/** Checks a page size: a positive integer (fractions are cut). A missing limit is a caller bug, named here rather than deep in SQL. */
+export function pageLimit(limit: number): number {
+  if (typeof limit !== 'number' || !Number.isFinite(limit) || limit < 1) {
+    throw new RangeError(`limit must be a positive integer, got ${String(limit)}`)
+  }
+  return Math.floor(limit)
+}

@@ -114,7 +114,9 @@ export const workflowRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { id: string } }>('/api/workflows/:id/versions', { config: { roles: ALL_ROLES }, schema: { tags: ['workflows'], params: idParams } }, async (request) => {
     if (!(await store.getWorkflow(request.params.id))) throw new NotFoundError(`workflow ${request.params.id} not found`)
-    return { items: (await store.listVersions(request.params.id)).map((v) => versionView(v, false)) }
+    // Newest first: what a version list in the designer shows.
+    const versions = await store.listVersions(request.params.id)
+    return { items: versions.sort((a, b) => b.version - a.version).map((v) => versionView(v, false)) }
   })
 
   app.get<{ Params: { id: string; v: number } }>('/api/workflows/:id/versions/:v', {

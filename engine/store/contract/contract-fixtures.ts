@@ -75,6 +75,7 @@ function changedFields(before: Order, after: Order): string[] {
   return (Object.keys(after) as Array<keyof Order>).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
 }
 
+/** How `makePlanner` plans: which runs to start and how to name things. */
 export interface PlannerOptions {
   /** Workflows each created/updated order starts. */
   workflowIds?: string[]
@@ -82,6 +83,8 @@ export interface PlannerOptions {
   triggerKey?: (workflowId: string, order: Order, revision: number) => string
   /** Id proposed for a new order; by default derived from platform and platformOrderId. */
   newId?: (input: OrderInput) => string
+  /** Copies the raw payload into the order's `raw` field, as the engine does. */
+  keepRaw?: boolean
 }
 
 /**
@@ -91,7 +94,9 @@ export interface PlannerOptions {
 export function makePlanner(options: PlannerOptions = {}): IngestPlanner {
   const { workflowIds = [], triggerKey = (wf, order, revision) => `${wf}:${order.id}:${revision}` } = options
   const newId = options.newId ?? ((input: OrderInput) => `ord-${input.platform}-${input.platformOrderId}`)
-  return (existing, input): IngestPlan => {
+  const withRaw = (order: Order, raw: unknown): Order =>
+    options.keepRaw && raw !== null && typeof raw === 'object' ? { ...order, raw: raw as Order['raw'] } : order
+  return (existing, input, raw): IngestPlan => {
     const at = Date.parse(input.updatedAt)
     const runs = (event: string) => (order: Order, revision: number): NewRun[] => workflowIds.map((wf) => ({
       state: runState({ runId: `run-${wf}-${order.id}-${revision}`, workflowId: wf, orderId: order.id, startedAt: at, updatedAt: at }),
@@ -99,7 +104,7 @@ export function makePlanner(options: PlannerOptions = {}): IngestPlanner {
       triggerKey: triggerKey(wf, order, revision),
     }))
     if (!existing) {
-      const order = toOrder(input, newId(input), null)
+      const order = withRaw(toOrder(input, newId(input), null), raw)
       return {
         outcome: 'created', order, runs: runs('created'),
         events: [{ kind: 'created', fromStatus: null, toStatus: order.status, source: 'api', at, detail: {} }],
@@ -112,7 +117,7 @@ export function makePlanner(options: PlannerOptions = {}): IngestPlanner {
         events: [{ kind: 'stale_ignored', fromStatus: before.status, toStatus: input.status, source: 'api', at, detail: {} }],
       }
     }
-    const order = toOrder(input, newId(input), before)
+    const order = withRaw(toOrder(input, newId(input), before), raw)
     const changed = changedFields(before, { ...order, id: before.id })
     if (changed.length === 0) return { outcome: 'unchanged', events: [], runs: () => [] }
     const kind = before.status === order.status ? 'updated' : 'status_changed'
@@ -123,7 +128,7 @@ export function makePlanner(options: PlannerOptions = {}): IngestPlanner {
   }
 }
 
-/** A pure patcher covering status, tags, team and exception; it stamps updatedAt when something changed. */
+/** A pure patcher covering status, tags, team, holds and exception; it stamps updatedAt when something changed. */
 export const patchOrder: OrderPatcher = (order, patch, now) => {
   const next: Order = { ...order }
   const changed: string[] = []
@@ -140,6 +145,11 @@ export const patchOrder: OrderPatcher = (order, patch, now) => {
   if (patch.exception !== undefined && JSON.stringify(patch.exception) !== JSON.stringify(order.exception)) {
     next.exception = patch.exception
     changed.push('exception')
+  }
+  if (patch.addHold) {
+    // Not idempotent on purpose: a hold is appended each time the patch is applied.
+    next.holds = [...order.holds, { ...patch.addHold, at: new Date(now).toISOString() }]
+    changed.push('holds')
   }
   if (changed.length > 0) next.updatedAt = new Date(now).toISOString()
   return { order: next, changed, fromStatus: order.status, toStatus: next.status }

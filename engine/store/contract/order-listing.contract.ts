@@ -114,5 +114,10 @@ export function describeOrderListingContract(store: StoreRef): void {
     it('refuses a cursor it did not make', async () => {
       await expect(store().listOrders({ limit: 2, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'INVALID_CURSOR' })
     })
+
+    it('names a missing or invalid page size', async () => {
+      await expect(store().listOrders({ limit: undefined as unknown as number })).rejects.toThrow(/limit/)
+      await expect(store().listOrders({ limit: 0 })).rejects.toThrow(/limit/)
+    })
   })
 }

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { IngestPlanner } from '../store.ts'
-import { isoAt, makePlanner, orderInput, type StoreRef } from './contract-fixtures.ts'
+import { T0, isoAt, makePlanner, newRun, orderInput, patchOrder, runState, type StoreRef } from './contract-fixtures.ts'
 
 /** Registers the order-ingest specifications against the store `store()` returns. */
 export function describeOrderIngestContract(store: StoreRef): void {
@@ -18,6 +18,26 @@ export function describeOrderIngestContract(store: StoreRef): void {
       const stored = await store().getOrder(result.id)
       expect(stored?.revision).toBe(1)
       expect(stored?.order).toMatchObject({ id: result.id, status: 'paid', totalAmount: 12900, tags: ['vip'], updatedAt: isoAt(0) })
+    })
+
+    it('returns the order with its raw payload as the plan made it, also after a patch', async () => {
+      const planner = makePlanner({ keepRaw: true })
+      const [created] = await ingest([orderInput()], planner)
+      expect((await store().getOrder(created.id))?.order.raw).toEqual({ body: '1001' })
+      await ingest([orderInput({ status: 'shipped', updatedAt: isoAt(1) })], planner)
+      await store().createRuns([newRun(runState({ runId: 'r1', orderId: created.id }))])
+      await store().commitTransitions([{
+        state: runState({ runId: 'r1', orderId: created.id }),
+        effects: [{ kind: 'patch-order', orderId: created.id, patch: { addTags: ['x'] }, source: 'run:r1:n:1', idempotencyKey: 'r1:n:1' }],
+      }], patchOrder, T0)
+      const stored = await store().getOrder(created.id)
+      expect(stored).toMatchObject({ revision: 3, order: { status: 'shipped', tags: ['x'], raw: { body: '1001' } } })
+      expect((await store().listOrders({ limit: 1 })).items[0]).toEqual(stored?.order)
+    })
+
+    it('returns an order without a raw field when the plan gave it none', async () => {
+      const [created] = await ingest([orderInput()])
+      expect((await store().getOrder(created.id))?.order).not.toHaveProperty('raw')
     })
 
     it('returns null for an order that does not exist', async () => {

@@ -50,20 +50,31 @@ export function describeRunContract(store: StoreRef): void {
     it('applies an order patch once per idempotency key', async () => {
       const orderId = await seedOrder()
       await store().createRuns([newRun(runState({ runId: 'r1', orderId }))])
-      const effects = [patchEffect(orderId, 'r1:ship:1', { status: 'shipped', addTags: ['vip'], removeTags: ['new'] })]
+      const effects = [patchEffect(orderId, 'r1:ship:1', { status: 'shipped', addTags: ['vip'], removeTags: ['new'], addHold: { pool: 'risk' } })]
       await commit(runState({ runId: 'r1', orderId }), effects)
       // The same transition again, as after a crash between commit and acknowledgement.
       await commit(runState({ runId: 'r1', orderId }), effects)
       const stored = await store().getOrder(orderId)
       expect(stored).toMatchObject({ revision: 2, order: { status: 'shipped', tags: ['vip'], updatedAt: new Date(T0 + 1000).toISOString() } })
+      expect(stored?.order.holds).toEqual([{ pool: 'risk', at: new Date(T0 + 1000).toISOString() }])
       const patched = (await store().orderHistory(orderId)).filter((e) => e.kind === 'patched')
       expect(patched).toHaveLength(1)
       expect(patched[0]).toMatchObject({
         revision: 2, fromStatus: 'paid', toStatus: 'shipped', source: 'run:r1:ship:1', at: T0 + 1000,
-        detail: { changed: ['status', 'tags'], idempotencyKey: 'r1:ship:1' },
+        detail: { changed: ['status', 'tags', 'holds'], idempotencyKey: 'r1:ship:1' },
       })
       expect((await store().listOrders({ limit: 5, tag: 'vip' })).items.map((o) => o.id)).toEqual([orderId])
       expect((await store().listOrders({ limit: 5, tag: 'new' })).items).toEqual([])
+    })
+
+    it('does not undo a later patch when an earlier transition is committed again', async () => {
+      const orderId = await seedOrder()
+      await store().createRuns([newRun(runState({ runId: 'r1', orderId }))])
+      const ship = [patchEffect(orderId, 'r1:ship:1', { status: 'shipped' })]
+      await commit(runState({ runId: 'r1', orderId }), ship)
+      await commit(runState({ runId: 'r1', orderId }), [patchEffect(orderId, 'r1:refund:1', { status: 'refunding' })])
+      await commit(runState({ runId: 'r1', orderId }), ship)
+      expect(await store().getOrder(orderId)).toMatchObject({ revision: 3, order: { status: 'refunding' } })
     })
 
     it('applies patches with distinct keys one after the other', async () => {

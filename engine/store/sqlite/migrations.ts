@@ -26,8 +26,11 @@ export const migrations: readonly Migration[] = [
         tags TEXT NOT NULL,
         exception_type TEXT,
         assigned_team TEXT,
+        -- the Order without its raw payload, which is stored once, in raw
         doc TEXT NOT NULL,
+        -- the order's own raw payload when it has one (order_has_raw = 1), else the payload given to ingest, kept for replay
         raw TEXT,
+        order_has_raw INTEGER NOT NULL,
         UNIQUE (platform, platform_order_id)
       );
       -- id closes each index so the (updated_at DESC, id DESC) keyset order needs no sort step.

@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3'
 import type { AuditEntry, Page, Role, TokenRow } from '../store.ts'
 import { ConflictError } from '../store.ts'
-import { decodeCursor, encodeCursor } from '../page-cursor.ts'
+import { decodeCursor, encodeCursor, pageLimit } from '../page-cursor.ts'
 
 interface TokenRecordRow { id: string; name: string; role: Role; created_at: number; revoked_at: number | null }
 interface AuditRecordRow { id: number; at: number; actor: string; action: string; target: string; detail: string }
@@ -72,7 +72,7 @@ export class SqliteAccess {
 
   /** Audit entries newest first, keyset paged by id. */
   listAudit(limit: number, cursor?: string): Page<AuditEntry> {
-    const n = Math.max(1, Math.floor(limit))
+    const n = pageLimit(limit)
     const rows = cursor === undefined
       ? this.q.auditFirst.all(n + 1)
       : this.q.auditAfter.all(decodeCursor(cursor, ['number'])[0], n + 1)

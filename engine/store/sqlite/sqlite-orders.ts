@@ -10,16 +10,41 @@ import type {
   IngestPlanner, IngestResult, NewRun, OrderEvent, OrderFilter, OrderPatcher, Page, StoredOrder,
 } from '../store.ts'
 import { NotFoundError } from '../store.ts'
-import { decodeCursor, encodeCursor } from '../page-cursor.ts'
+import { decodeCursor, encodeCursor, pageLimit } from '../page-cursor.ts'
 
 type NewEvent = Omit<OrderEvent, 'id' | 'orderId' | 'revision'>
-interface OrderDocRow { id: string; doc: string; revision: number }
+interface OrderDocRow { id: string; doc: string; revision: number; raw: string | null; order_has_raw: number }
 interface OrderEventRow {
   id: number; order_id: string; revision: number; kind: string; from_status: OrderEvent['fromStatus']
   to_status: OrderEvent['toStatus']; source: string; at: number; detail: string
 }
 /** status, total_amount, currency, created_at, updated_at, revision, tags, exception_type, assigned_team, doc */
 type OrderColumns = [string, number, string, number, number, number, string, string | null, string | null, string]
+/** raw, order_has_raw */
+type RawColumns = [string | null, number]
+
+/** The order as stored: the doc, with its raw payload put back when it was the order's own. */
+function readOrder(row: OrderDocRow): Order {
+  const order = JSON.parse(row.doc) as Order
+  if (row.order_has_raw === 1 && row.raw !== null) order.raw = JSON.parse(row.raw) as Order['raw']
+  return order
+}
+
+/**
+ * The raw payload is serialised once, into its own column: the order's own `raw` when it has one,
+ * else the payload given to ingest (kept only for replay, not part of the order).
+ */
+function rawColumns(order: Order, payload: unknown): RawColumns {
+  if (order.raw !== undefined) return [JSON.stringify(order.raw), 1]
+  return [payload === undefined ? null : JSON.stringify(payload), 0]
+}
+
+/** The order's JSON without its raw payload (that has a column of its own). */
+function docJson(order: Order): string {
+  if (order.raw === undefined) return JSON.stringify(order)
+  const { raw: _raw, ...doc } = order
+  return JSON.stringify(doc)
+}
 
 /** Parses an ISO timestamp for an epoch-ms column; a NaN would break sorting and paging silently. */
 function epochMs(iso: string, field: string, orderId: string): number {
@@ -31,14 +56,16 @@ function epochMs(iso: string, field: string, orderId: string): number {
 function prepareStatements(db: Database.Database) {
   return {
     byPlatformId: db.prepare<[string, string], OrderDocRow>(
-      'SELECT id, doc, revision FROM orders WHERE platform = ? AND platform_order_id = ?'),
-    byId: db.prepare<[string], OrderDocRow>('SELECT id, doc, revision FROM orders WHERE id = ?'),
-    insert: db.prepare<[string, string, string, ...OrderColumns, string | null]>(
+      'SELECT id, doc, revision, raw, order_has_raw FROM orders WHERE platform = ? AND platform_order_id = ?'),
+    byId: db.prepare<[string], OrderDocRow>('SELECT id, doc, revision, raw, order_has_raw FROM orders WHERE id = ?'),
+    // Patches never touch the raw payload, so they need not read it.
+    byIdForPatch: db.prepare<[string], Omit<OrderDocRow, 'raw' | 'order_has_raw'>>('SELECT id, doc, revision FROM orders WHERE id = ?'),
+    insert: db.prepare<[string, string, string, ...OrderColumns, ...RawColumns]>(
       `INSERT INTO orders (id, platform, platform_order_id, status, total_amount, currency, created_at, updated_at,
-         revision, tags, exception_type, assigned_team, doc, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    updateWithRaw: db.prepare<[...OrderColumns, string | null, string]>(
+         revision, tags, exception_type, assigned_team, doc, raw, order_has_raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    updateWithRaw: db.prepare<[...OrderColumns, ...RawColumns, string]>(
       `UPDATE orders SET status = ?, total_amount = ?, currency = ?, created_at = ?, updated_at = ?, revision = ?,
-         tags = ?, exception_type = ?, assigned_team = ?, doc = ?, raw = ? WHERE id = ?`),
+         tags = ?, exception_type = ?, assigned_team = ?, doc = ?, raw = ?, order_has_raw = ? WHERE id = ?`),
     // Run patches keep the raw payload: it is what the platform sent, not what Ordo made of it.
     update: db.prepare<[...OrderColumns, string]>(
       `UPDATE orders SET status = ?, total_amount = ?, currency = ?, created_at = ?, updated_at = ?, revision = ?,
@@ -59,7 +86,7 @@ function prepareStatements(db: Database.Database) {
 export class SqliteOrders {
   private readonly q: ReturnType<typeof prepareStatements>
   /** listOrders statements by filter shape: at most 2^6 shapes, each prepared once. */
-  private readonly listStatements = new Map<string, Database.Statement<unknown[], { doc: string; updated_at: number; id: string }>>()
+  private readonly listStatements = new Map<string, Database.Statement<unknown[], OrderDocRow & { updated_at: number }>>()
 
   constructor(private readonly db: Database.Database, private readonly insertRun: (run: NewRun) => boolean) {
     this.q = prepareStatements(db)
@@ -71,27 +98,28 @@ export class SqliteOrders {
     for (let i = 0; i < batch.length; i++) {
       const { input, raw } = batch[i]
       const row = this.q.byPlatformId.get(input.platform, input.platformOrderId)
-      const existing: StoredOrder | null = row ? { order: JSON.parse(row.doc) as Order, revision: row.revision } : null
+      const existing: StoredOrder | null = row ? { order: readOrder(row), revision: row.revision } : null
       const decision = plan(existing, input, raw)
+      // 'unchanged' writes nothing but its events, whatever order the plan carries.
+      const planned = decision.outcome === 'unchanged' ? undefined : decision.order
       let order = existing?.order
       let revision = existing?.revision ?? 0
       const runIds: string[] = []
-      if (decision.order) {
+      if (planned) {
         // The stored id is the one runs, events and clients already reference.
-        order = existing && decision.order.id !== existing.order.id ? { ...decision.order, id: existing.order.id } : decision.order
+        order = existing && planned.id !== existing.order.id ? { ...planned, id: existing.order.id } : planned
         revision += 1
-        const rawJson = raw === undefined ? null : JSON.stringify(raw)
         if (existing) {
-          this.q.updateWithRaw.run(...this.columns(order, revision), rawJson, order.id)
+          this.q.updateWithRaw.run(...this.columns(order, revision), ...rawColumns(order, raw), order.id)
           this.syncTags(order.id, existing.order.tags, order.tags)
         } else {
-          this.q.insert.run(order.id, order.platform, order.platformOrderId, ...this.columns(order, revision), rawJson)
+          this.q.insert.run(order.id, order.platform, order.platformOrderId, ...this.columns(order, revision), ...rawColumns(order, raw))
           this.syncTags(order.id, [], order.tags)
         }
       }
       if (!order) throw new Error(`ingest plan for ${input.platform}/${input.platformOrderId} gave no order for a new order`)
       for (const event of decision.events) this.appendEvent(order.id, revision, event, null)
-      if (decision.order) {
+      if (planned) {
         for (const run of decision.runs(order, revision)) if (this.insertRun(run)) runIds.push(run.state.runId)
       }
       results[i] = { id: order.id, platform: input.platform, platformOrderId: input.platformOrderId, outcome: decision.outcome, runIds }
@@ -101,10 +129,11 @@ export class SqliteOrders {
 
   /**
    * Applies a run's patch once per idempotency key: the 'patched' event is inserted first, and the
-   * order is written only if that insert took effect. The caller wraps it in the step's transaction.
+   * order is written only if that insert took effect. The patcher sees the order without its raw
+   * payload, which a run cannot change. The caller wraps it in the step's transaction.
    */
   applyPatch(effect: OrderPatchEffect, patchOrder: OrderPatcher, now: number): void {
-    const row = this.q.byId.get(effect.orderId)
+    const row = this.q.byIdForPatch.get(effect.orderId)
     if (!row) throw new NotFoundError(`order ${effect.orderId} does not exist`)
     const order = JSON.parse(row.doc) as Order
     const tagsBefore = order.tags.slice()
@@ -124,7 +153,7 @@ export class SqliteOrders {
   /** Reads one order with its revision. */
   get(id: string): StoredOrder | null {
     const row = this.q.byId.get(id)
-    return row ? { order: JSON.parse(row.doc) as Order, revision: row.revision } : null
+    return row ? { order: readOrder(row), revision: row.revision } : null
   }
 
   /** Orders most recently updated first (updated_at DESC, id DESC), keyset paged. */
@@ -142,20 +171,20 @@ export class SqliteOrders {
       where.push('(o.updated_at, o.id) < (?, ?)')
       params.push(updatedAt, id)
     }
-    const sql = `SELECT o.doc, o.updated_at, o.id FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+    const sql = `SELECT o.id, o.doc, o.revision, o.raw, o.order_has_raw, o.updated_at FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
       ORDER BY o.updated_at DESC, o.id DESC LIMIT ?`
     let stmt = this.listStatements.get(sql)
     if (!stmt) {
-      stmt = this.db.prepare<unknown[], { doc: string; updated_at: number; id: string }>(sql)
+      stmt = this.db.prepare<unknown[], OrderDocRow & { updated_at: number }>(sql)
       this.listStatements.set(sql, stmt)
     }
-    const limit = Math.max(1, Math.floor(filter.limit))
+    const limit = pageLimit(filter.limit)
     // One row more than asked tells whether another page exists without a count query.
     const rows = stmt.all(...params, limit + 1)
     const page = rows.slice(0, limit)
     const last = page[page.length - 1]
     return {
-      items: page.map((r) => JSON.parse(r.doc) as Order),
+      items: page.map(readOrder),
       nextCursor: rows.length > limit && last ? encodeCursor([last.updated_at, last.id]) : null,
     }
   }
@@ -178,7 +207,7 @@ export class SqliteOrders {
     return [
       order.status, order.totalAmount, order.currency, epochMs(order.createdAt, 'createdAt', order.id),
       epochMs(order.updatedAt, 'updatedAt', order.id), revision, JSON.stringify(order.tags),
-      order.exception?.type ?? null, order.assignedTeam, JSON.stringify(order),
+      order.exception?.type ?? null, order.assignedTeam ?? null, docJson(order),
     ]
   }
 

@@ -7,7 +7,7 @@ import type { NewRun, Page, RunFilter, RunRow, StepRow, TimerRow } from '../stor
 import type { RunState } from '../../core/run-state.ts'
 import type { StepEffect } from '../../core/effects.ts'
 import { NotFoundError } from '../store.ts'
-import { decodeCursor, encodeCursor } from '../page-cursor.ts'
+import { decodeCursor, encodeCursor, pageLimit } from '../page-cursor.ts'
 
 interface RunRecordRow { id: string; started_at: number; state: string; trigger: string }
 interface StepRecordRow {
@@ -126,7 +126,7 @@ export class SqliteRuns {
       stmt = this.db.prepare<unknown[], RunRecordRow>(sql)
       this.listStatements.set(sql, stmt)
     }
-    const limit = Math.max(1, Math.floor(filter.limit))
+    const limit = pageLimit(filter.limit)
     // One row more than asked tells whether another page exists without a count query.
     const rows = stmt.all(...params, limit + 1)
     const page = rows.slice(0, limit)
@@ -153,7 +153,7 @@ export class SqliteRuns {
 
   /** Timers due at or before `now`, oldest first. */
   due(now: number, limit: number): TimerRow[] {
-    return this.q.selectDue.all(now, Math.max(0, Math.floor(limit))).map((r) => ({
+    return this.q.selectDue.all(now, pageLimit(limit)).map((r) => ({
       id: r.id, runId: r.run_id, tokenId: r.token_id, dueAt: r.due_at, purpose: r.purpose,
     }))
   }

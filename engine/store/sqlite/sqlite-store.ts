@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import type { OrderInput } from '../../../schemas/generated/order-input.ts'
 import type { WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
 import type {
-  AuditEntry, IngestPlanner, IngestResult, NewRun, OrderFilter, OrderPatcher, Role, Store, TransitionCommit,
+  AuditEntry, IngestPlanner, IngestResult, NewRun, OrderFilter, OrderPatcher, Role, RunFilter, Store, TransitionCommit,
 } from '../store.ts'
 import { migrate } from './migrations.ts'
 import { SqliteAccess } from './sqlite-access.ts'
@@ -99,7 +99,7 @@ export class SqliteStore implements Store {
 
   async createRuns(runs: NewRun[]) { return this.createRunsTx(runs) }
   async getRun(id: string) { return this.runs.get(id) }
-  async listRuns(filter: Parameters<Store['listRuns']>[0]) { return this.runs.list(filter) }
+  async listRuns(filter: RunFilter) { return this.runs.list(filter) }
   async listSteps(runId: string) { return this.runs.steps(runId) }
   async activeRunIds() { return this.runs.activeIds() }
   async commitTransitions(commits: TransitionCommit[], patchOrder: OrderPatcher, now: number): Promise<void> {

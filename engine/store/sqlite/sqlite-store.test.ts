@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto'
+import { rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Store } from '../store.ts'
+import { describeStoreContract } from '../store-contract.ts'
+import { T0, makePlanner, newRun, orderInput, patchOrder, runState, stepEffect, workflowDef } from '../contract/contract-fixtures.ts'
+import { migrate, migrations } from './migrations.ts'
+import { openSqliteStore, type SqliteStore } from './sqlite-store.ts'
+
+const tempPaths: string[] = []
+const filesOf = new Map<Store, string>()
+
+function tempPath(): string {
+  const path = join(tmpdir(), `ordo-store-${randomUUID()}.db`)
+  tempPaths.push(path)
+  return path
+}
+
+function removeDatabase(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true })
+}
+
+describeStoreContract('sqlite file', async () => {
+  const path = tempPath()
+  const store = openSqliteStore({ path })
+  filesOf.set(store, path)
+  return store
+}, async (store) => {
+  await store.close()
+  const path = filesOf.get(store)
+  if (path) removeDatabase(path)
+})
+
+describeStoreContract('sqlite :memory:', async () => openSqliteStore({ path: ':memory:' }))
+
+describe('SQLite store', () => {
+  const open: SqliteStore[] = []
+  const openAt = (path: string, sync?: 'normal' | 'full') => {
+    const store = openSqliteStore({ path, sync })
+    open.push(store)
+    return store
+  }
+
+  afterEach(async () => {
+    for (const store of open.splice(0)) await store.close()
+    for (const path of tempPaths.splice(0)) removeDatabase(path)
+  })
+
+  it('runs in WAL mode with synchronous NORMAL by default', () => {
+    const store = openAt(tempPath())
+    expect(store.pragma('journal_mode')).toBe('wal')
+    expect(store.pragma('synchronous')).toBe(1)
+    expect(store.pragma('foreign_keys')).toBe(1)
+    expect(store.pragma('busy_timeout')).toBe(5000)
+  })
+
+  it('syncs every commit (synchronous FULL) when asked', () => {
+    expect(openAt(tempPath(), 'full').pragma('synchronous')).toBe(2)
+  })
+
+  it('refuses to read settings it does not expose', () => {
+    expect(() => openAt(':memory:').pragma('journal_mode = DELETE')).toThrow(RangeError)
+  })
+
+  it('applies each migration once, however often the database is opened', async () => {
+    const path = tempPath()
+    await openAt(path).close()
+    await openAt(path).close()
+    const db = new Database(path)
+    try {
+      const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()
+      expect(rows).toEqual(migrations.map(({ version, name }) => ({ version, name })))
+      expect(migrate(db)).toEqual([])
+    } finally {
+      db.close()
+    }
+  })
+
+  it('refuses a database migrated by a newer build', async () => {
+    const path = tempPath()
+    await openAt(path).close()
+    const db = new Database(path)
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(999, 'future', T0)
+    db.close()
+    expect(() => openSqliteStore({ path })).toThrow(/999/)
+  })
+
+  it('keeps published workflow versions immutable, even to raw SQL', async () => {
+    const path = tempPath()
+    const store = openAt(path)
+    await store.createWorkflow(workflowDef('wf'), T0)
+    await store.publishVersion('wf', workflowDef('wf'), T0, 'ann')
+    const db = new Database(path)
+    try {
+      expect(() => db.prepare("UPDATE workflow_versions SET definition = '{}'").run()).toThrow(/immutable/)
+      expect(() => db.prepare('DELETE FROM workflow_versions').run()).toThrow(/immutable/)
+    } finally {
+      db.close()
+    }
+    expect((await store.getVersion('wf', 1))?.definition.name).toBe('Workflow wf')
+  })
+
+  it('keeps everything across close and reopen', async () => {
+    const path = tempPath()
+    const first = openAt(path)
+    const [order] = await first.ingestOrders([{ input: orderInput({ tags: ['vip'] }), raw: { id: 1001 } }], makePlanner(), T0)
+    await first.createRuns([newRun(runState({ runId: 'r1', orderId: order.id }))])
+    await first.commitTransitions([{
+      state: runState({ runId: 'r1', orderId: order.id, status: 'waiting' }),
+      effects: [stepEffect('r1', 'n1', 1, 1), { kind: 'schedule-timer', timer: { id: 't1', runId: 'r1', tokenId: 'k', dueAt: T0 + 60, purpose: 'retry' } }],
+    }], patchOrder, T0)
+    await first.createWorkflow(workflowDef('wf'), T0)
+    await first.publishVersion('wf', workflowDef('wf'), T0, 'ann')
+    await first.close()
+
+    const second = openAt(path)
+    expect(await second.getOrder(order.id)).toMatchObject({ revision: 1, order: { tags: ['vip'] } })
+    expect((await second.listOrders({ limit: 5, tag: 'vip' })).items).toHaveLength(1)
+    expect((await second.getRun('r1'))?.state.status).toBe('waiting')
+    expect(await second.listSteps('r1')).toHaveLength(1)
+    expect(await second.nextTimerDue()).toBe(T0 + 60)
+    expect((await second.latestVersions()).map((v) => v.version)).toEqual([1])
+  })
+
+  it('keeps the raw payload beside the order for replay', async () => {
+    const path = tempPath()
+    const store = openAt(path)
+    const [order] = await store.ingestOrders([{ input: orderInput(), raw: { tid: '4036514345897812345' } }], makePlanner(), T0)
+    const db = new Database(path, { readonly: true })
+    try {
+      const row = db.prepare('SELECT raw, order_has_raw, updated_at, revision FROM orders WHERE id = ?').get(order.id)
+      expect(row).toEqual({ raw: '{"tid":"4036514345897812345"}', order_has_raw: 0, updated_at: T0, revision: 1 })
+    } finally {
+      db.close()
+    }
+  })
+
+  it("stores an order's own raw payload once, outside the order document", async () => {
+    const path = tempPath()
+    const store = openAt(path)
+    const [order] = await store.ingestOrders([{ input: orderInput(), raw: { tid: 'T1' } }], makePlanner({ keepRaw: true }), T0)
+    const db = new Database(path, { readonly: true })
+    try {
+      const row = db.prepare<[string], { doc: string; raw: string; order_has_raw: number }>(
+        'SELECT doc, raw, order_has_raw FROM orders WHERE id = ?').get(order.id)
+      expect(row && JSON.parse(row.doc)).not.toHaveProperty('raw')
+      expect(row).toMatchObject({ raw: '{"tid":"T1"}', order_has_raw: 1 })
+    } finally {
+      db.close()
+    }
+    expect((await store.getOrder(order.id))?.order.raw).toEqual({ tid: 'T1' })
+  })
+
+  it('refuses an order whose timestamps cannot be parsed', async () => {
+    const store = openAt(':memory:')
+    await expect(store.ingestOrders([{ input: orderInput({ updatedAt: 'yesterday' }), raw: null }], makePlanner(), T0))
+      .rejects.toThrow(/updatedAt/)
+  })
+
+  it('reports the size of the database file', async () => {
+    const store = openAt(tempPath())
+    expect((await store.stats()).dbBytes).toBeGreaterThan(0)
+  })
+})
