@@ -126,3 +126,29 @@ describe('GET /api/orders', () => {
     expect((await h.api('GET', '/api/orders/ord_nope')).statusCode).toBe(404)
   })
 })
+
+describe('orders changed by a workflow', () => {
+  let h: Harness
+  beforeEach(async () => { h = await createHarness() })
+  afterEach(() => h.close())
+
+  it('still takes a newer platform update after a workflow changed the order hours later', async () => {
+    const flow = {
+      id: 'tag-all', name: 'Tag all',
+      nodes: [
+        { id: 'start', type: 'trigger.order-event', position: { x: 0, y: 0 }, config: { events: ['created'] } },
+        { id: 'tag', type: 'order.tag', position: { x: 0, y: 120 }, config: { add: ['seen'] } },
+      ],
+      edges: [{ id: 'e1', source: 'start', target: 'tag' }],
+    }
+    expect((await h.api('POST', '/api/workflows/import', flow)).statusCode).toBe(201)
+    const order = sampleOrder({ platformOrderId: 'later' })
+    h.clock.advance('PT6H') // the flow runs long after the platform stamped the order
+    const id = (await h.api('POST', '/api/orders', order)).json().results[0].id
+    await h.engine.idle()
+    const shipped = { ...order, status: 'shipped' as const, updatedAt: '2026-11-20T10:30:00+08:00' }
+    expect((await h.api('POST', '/api/orders', shipped)).json().results[0].outcome).toBe('updated')
+    const detail = (await h.api('GET', `/api/orders/${id}`)).json()
+    expect(detail.order).toMatchObject({ status: 'shipped', tags: ['seen'], updatedAt: '2026-11-20T10:30:00+08:00' })
+  })
+})

@@ -16,7 +16,8 @@ export interface PatchOutcome {
 
 /**
  * Applies `patch` to `order` at `now` (UTC epoch ms) without mutating either. Throws an Error naming
- * the move when the status change is illegal. `updatedAt` moves only when something changed.
+ * the move when the status change is illegal. `updatedAt` is the platform's own last update and is left
+ * alone: ingest compares it to tell a late event from a new one, and Ordo's changes live in the history.
  */
 export function patchOrder(order: Order, patch: OrderPatch, now: number): PatchOutcome {
   const next: Order = { ...order }
@@ -58,7 +59,6 @@ export function patchOrder(order: Order, patch: OrderPatch, now: number): PatchO
   }
 
   if (changed.length === 0) return { order, changed, fromStatus: order.status, toStatus: order.status }
-  next.updatedAt = new Date(now).toISOString()
   return { order: next, changed, fromStatus: order.status, toStatus: next.status }
 }
 
