@@ -39,3 +39,13 @@ export function pageLimit(limit: number): number {
   }
   return Math.floor(limit)
 }
+
+/**
+ * Cuts one page from rows fetched with LIMIT `limit + 1`: the extra row tells whether another page
+ * exists without a count query; the cursor is the sort key of the page's last row.
+ */
+export function keysetPage<R, T>(rows: R[], limit: number, sortKey: (row: R) => ReadonlyArray<string | number>, view: (row: R) => T): { items: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit)
+  const last = page[page.length - 1]
+  return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeCursor(sortKey(last)) : null }
+}

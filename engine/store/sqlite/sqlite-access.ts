@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3'
 import type { AuditEntry, Page, Role, TokenRow } from '../store.ts'
 import { ConflictError } from '../store.ts'
-import { decodeCursor, encodeCursor, pageLimit } from '../page-cursor.ts'
+import { decodeCursor, keysetPage, pageLimit } from '../page-cursor.ts'
 
 interface TokenRecordRow { id: string; name: string; role: Role; created_at: number; revoked_at: number | null }
 interface AuditRecordRow { id: number; at: number; actor: string; action: string; target: string; detail: string }
@@ -76,8 +76,6 @@ export class SqliteAccess {
     const rows = cursor === undefined
       ? this.q.auditFirst.all(n + 1)
       : this.q.auditAfter.all(decodeCursor(cursor, ['number'])[0], n + 1)
-    const page = rows.slice(0, n)
-    const last = page[page.length - 1]
-    return { items: page.map(toAudit), nextCursor: rows.length > n && last ? encodeCursor([last.id]) : null }
+    return keysetPage(rows, n, (r) => [r.id], toAudit)
   }
 }

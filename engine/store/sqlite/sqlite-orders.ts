@@ -10,7 +10,7 @@ import type {
   IngestPlanner, IngestResult, NewRun, OrderEvent, OrderFilter, OrderPatcher, Page, StoredOrder,
 } from '../store.ts'
 import { NotFoundError } from '../store.ts'
-import { decodeCursor, encodeCursor, pageLimit } from '../page-cursor.ts'
+import { decodeCursor, keysetPage, pageLimit } from '../page-cursor.ts'
 
 type NewEvent = Omit<OrderEvent, 'id' | 'orderId' | 'revision'>
 interface OrderDocRow { id: string; doc: string; revision: number; raw: string | null; order_has_raw: number }
@@ -179,14 +179,7 @@ export class SqliteOrders {
       this.listStatements.set(sql, stmt)
     }
     const limit = pageLimit(filter.limit)
-    // One row more than asked tells whether another page exists without a count query.
-    const rows = stmt.all(...params, limit + 1)
-    const page = rows.slice(0, limit)
-    const last = page[page.length - 1]
-    return {
-      items: page.map(readOrder),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.updated_at, last.id]) : null,
-    }
+    return keysetPage(stmt.all(...params, limit + 1), limit, (r) => [r.updated_at, r.id], readOrder)
   }
 
   /** An order's history, oldest first. */

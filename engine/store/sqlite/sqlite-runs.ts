@@ -7,7 +7,7 @@ import type { NewRun, Page, RunFilter, RunRow, StepRow, TimerRow } from '../stor
 import type { RunState } from '../../core/run-state.ts'
 import type { StepEffect } from '../../core/effects.ts'
 import { NotFoundError } from '../store.ts'
-import { decodeCursor, encodeCursor, pageLimit } from '../page-cursor.ts'
+import { decodeCursor, keysetPage, pageLimit } from '../page-cursor.ts'
 
 interface RunRecordRow { id: string; started_at: number; state: string; trigger: string }
 interface StepRecordRow {
@@ -127,14 +127,8 @@ export class SqliteRuns {
       this.listStatements.set(sql, stmt)
     }
     const limit = pageLimit(filter.limit)
-    // One row more than asked tells whether another page exists without a count query.
-    const rows = stmt.all(...params, limit + 1)
-    const page = rows.slice(0, limit)
-    const last = page[page.length - 1]
-    return {
-      items: page.map((r) => ({ state: JSON.parse(r.state) as RunState, trigger: JSON.parse(r.trigger) as NewRun['trigger'] })),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.started_at, last.id]) : null,
-    }
+    return keysetPage(stmt.all(...params, limit + 1), limit, (r) => [r.started_at, r.id],
+      (r) => ({ state: JSON.parse(r.state) as RunState, trigger: JSON.parse(r.trigger) as NewRun['trigger'] }))
   }
 
   /** A run's steps in the order they started. */
