@@ -177,3 +177,14 @@ describe('bad input', () => {
     expect(body.details.map((d: any) => d.pointer)).toEqual(expect.arrayContaining(['/id', '/nodes']))
   })
 })
+
+describe('health when the store is gone', () => {
+  it('answers 503 degraded instead of crashing', async () => {
+    const h = await createHarness()
+    await h.engine.store.close()
+    const res = await h.api('GET', '/api/health', undefined, null)
+    expect(res.statusCode).toBe(503)
+    expect(res.json()).toMatchObject({ status: 'degraded', store: { ok: false } })
+    await h.app.close()
+  })
+})

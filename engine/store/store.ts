@@ -185,7 +185,9 @@ export interface Store {
   prune(before: number): Promise<{ runs: number; steps: number; audit: number }>
   /** WAL checkpoint (SQLite) so the log does not grow without bound. */
   checkpoint(): Promise<void>
-  /** Counts for /api/health and dashboards. */
+  /** A cheap round trip that fails when the store cannot answer (liveness). */
+  ping(): Promise<void>
+  /** Counts for dashboards (scans: not for liveness). */
   stats(): Promise<{ orders: number; runs: Record<string, number>; dbBytes: number | null }>
 }
 

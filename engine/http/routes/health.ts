@@ -5,10 +5,12 @@ import { iso } from '../iso.ts'
 export const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get('/api/health', {
     schema: { tags: ['health'], summary: 'Liveness: status, version, store, clock skew seen', security: [] },
-  }, async () => {
+  }, async (_request, reply) => {
     const engine = app.engine
     let store: { kind: string; ok: boolean; error?: string } = { kind: engine.store.kind, ok: true }
-    try { await engine.store.stats() } catch (err) { store = { kind: engine.store.kind, ok: false, error: (err as Error).message } }
+    try { await engine.store.ping() } catch (err) { store = { kind: engine.store.kind, ok: false, error: (err as Error).message } }
+    // 503 lets a load balancer or orchestrator take an instance whose store does not answer out of rotation.
+    if (!store.ok) reply.code(503)
     return {
       status: store.ok ? 'ok' : 'degraded',
       version: app.appVersion,

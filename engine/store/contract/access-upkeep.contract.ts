@@ -8,6 +8,12 @@ import { T0, makePlanner, newRun, orderInput, patchOrder, runState, stepEffect, 
 
 /** Registers the access and upkeep specifications against the store `store()` returns. */
 export function describeAccessAndUpkeepContract(store: StoreRef): void {
+  describe('liveness', () => {
+    it('answers a ping while open', async () => {
+      await expect(store().ping()).resolves.toBeUndefined()
+    })
+  })
+
   describe('api tokens', () => {
     it('finds a token by its hash until it is revoked', async () => {
       const created = await store().createToken({ id: 'tk1', name: 'ci', role: 'designer', hash: 'h1' }, T0)

@@ -118,6 +118,7 @@ export class SqliteStore implements Store {
   async prune(before: number) { return this.upkeep.prune(before) }
   async checkpoint() { this.upkeep.checkpoint() }
   async stats() { return this.upkeep.stats() }
+  async ping(): Promise<void> { this.db.prepare('SELECT 1').get() }
 }
 
 /** Opens (creating and migrating as needed) the SQLite store at `path`. */
