@@ -2,7 +2,7 @@
  * `npm run bench`: runs every measurement beside its bare baseline (same run, same settings), prints
  * a table with the ratio ours/bare and each target met or not, and writes the figures as JSON to the
  * OS temp folder. Children and temp folders are removed on any exit; a watchdog ends a stuck run.
- * BENCH_CPU_PROF=1 also profiles Ordo's child during single-order ingest (top self-time functions).
+ * BENCH_CPU_PROF=1 also profiles Ordo during both ingest runs and the spike and prints its top self-time functions.
  */
 import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,7 +13,7 @@ import { cleanupAll, removeDir, tempDir } from './resources.ts'
 import { measureIngest, type Load } from './ingest-http.ts'
 import { measureSteps } from './step-throughput.ts'
 import { measureBareLatency, measureOrdoLatency } from './latency.ts'
-import { topSelfTime } from './profile.ts'
+import { profileInProcess, topSelfTime } from './profile.ts'
 
 const WATCHDOG_MS = 6 * 60_000
 const LOAD: Load = { connections: 10, seconds: 10, warmupSeconds: 2 }
@@ -35,19 +35,33 @@ function checkOrders(): void {
 
 async function main() {
   checkOrders()
-  const profDir = process.env.BENCH_CPU_PROF === '1' ? tempDir('cpuprof') : null
+  const profile: Record<string, string[]> = {}
+  /** Ordo's child, profiled when BENCH_CPU_PROF=1. */
+  const ingest = async (size: number, label: string) => {
+    if (process.env.BENCH_CPU_PROF !== '1') return measureIngest(size, LOAD)
+    const dir = tempDir('cpuprof')
+    try {
+      const result = await measureIngest(size, LOAD, ['--cpu-prof', `--cpu-prof-dir=${dir}`])
+      profile[`${label} (Ordo's child, whole life)`] = topSelfTime(dir, 5)
+      return result
+    } finally { removeDir(dir) }
+  }
   log(`1/5 single-order ingest over HTTP (${LOAD.connections} connections, ${LOAD.warmupSeconds} s warm-up + ${LOAD.seconds} s)`)
-  const single = await measureIngest(1, LOAD, profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])
-  const profile = profDir ? topSelfTime(profDir, 5) : null
-  if (profDir) removeDir(profDir)
+  const single = await ingest(1, 'single-order ingest')
   log('2/5 batch ingest over HTTP (100 orders per request)')
-  const batch = await measureIngest(100, LOAD)
+  const batch = await ingest(100, 'batch ingest')
   log('3/5 durable step transitions (in-process, 50-node rule.set chain)')
   const steps = await measureSteps(50, 6)
   log(`4/5 latency at a steady ${STEADY_RATE} orders/s (in-process, app.inject)`)
   const steady = { ours: await measureOrdoLatency(STEADY_RATE, PHASE_SECONDS), bare: await measureBareLatency(STEADY_RATE, PHASE_SECONDS) }
   log(`5/5 flash-sale spike at ${SPIKE_RATE} orders/s`)
-  const spike = { ours: await measureOrdoLatency(SPIKE_RATE, PHASE_SECONDS), bare: await measureBareLatency(SPIKE_RATE, PHASE_SECONDS) }
+  let spikeOurs
+  if (process.env.BENCH_CPU_PROF === '1') {
+    const p = await profileInProcess(() => measureOrdoLatency(SPIKE_RATE, PHASE_SECONDS), 5)
+    profile['spike (in-process: engine + app.inject + the pacer)'] = p.top
+    spikeOurs = p.result
+  } else spikeOurs = await measureOrdoLatency(SPIKE_RATE, PHASE_SECONDS)
+  const spike = { ours: spikeOurs, bare: await measureBareLatency(SPIKE_RATE, PHASE_SECONDS) }
   return { single, batch, steps, steady, spike, profile }
 }
 
@@ -107,7 +121,7 @@ function report(r: Results): string {
     `  Sent→finished p99: steady ${num(steady.ours.sendToFinishP99Ms)} ms, spike ${num(spike.ours.sendToFinishP99Ms)} ms. Failed runs: ${steady.ours.runsFailed ?? 0} / ${spike.ours.runsFailed ?? 0}.`,
     `  Spike drain = last accepted order → last run finished.`,
   ]
-  if (r.profile) notes.push(`- CPU profile of Ordo's child during single-order ingest, top self time: ${r.profile.join('; ')}`)
+  for (const [label, top] of Object.entries(r.profile)) notes.push(`- CPU profile, ${label}, top self time (native SQLite time shows under its JS caller):`, ...top.map((t) => `    ${t}`))
   return table + '\n' + notes.join('\n')
 }
 
