@@ -136,14 +136,24 @@ export class OrderEngine {
     const now = this.clock.now()
     const workflows = this.latest
     const sources = new Map(items.map((i) => [i.input, i.source]))
-    const results = await this.store.ingestOrders(items, (existing, input, raw) => planOrderIngest(existing, input, raw, {
-      now, source: sources.get(input) ?? 'api', workflows,
-      newOrderId: () => newId('ord', now), newRunId: () => newId('run', now),
-    }), now)
+    // The initial states are made here: keep them so the executor need not read them back.
+    const started = new Map<string, RunState>()
+    const results = await this.store.ingestOrders(items, (existing, input, raw) => {
+      const plan = planOrderIngest(existing, input, raw, {
+        now, source: sources.get(input) ?? 'api', workflows,
+        newOrderId: () => newId('ord', now), newRunId: () => newId('run', now),
+      })
+      const runs = plan.runs
+      return { ...plan, runs: (order, revision) => runs(order, revision).map((run) => { started.set(run.state.runId, run.state); return run }) }
+    }, now)
     for (const r of results) {
       this.metrics.ordersIngested.inc({ outcome: r.outcome })
       if (r.outcome !== 'unchanged') this.events.emit('order', { orderId: r.id, outcome: r.outcome })
-      for (const runId of r.runIds) this.queue.add(runId)
+      for (const runId of r.runIds) {
+        const state = started.get(runId)
+        if (state) this.states.set(runId, state)
+        this.queue.add(runId)
+      }
     }
     this.kick()
     return results
@@ -160,6 +170,7 @@ export class OrderEngine {
     const state = startRun(prepared, { runId, orderId: args.orderId ?? null, variables: args.variables ?? {}, now, input: { manual: true, by: args.by } })
     const run: NewRun = { state, trigger: { kind: 'manual', by: args.by }, triggerKey: `manual:${runId}` }
     await this.store.createRuns([run])
+    this.states.set(runId, state)
     this.queue.add(runId)
     this.kick()
     return state
