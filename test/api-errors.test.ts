@@ -116,6 +116,17 @@ describe('bad input', () => {
     expectError(await h.api('GET', '/api/no-such-thing'), 404)
   })
 
+  it('cannot be dodged by percent-encoding the path', async () => {
+    for (const [method, url] of [['POST', '/%61pi/orders'], ['GET', '/%61pi/tokens'], ['GET', '/%6detrics'], ['GET', '/api/%74okens'], ['GET', '/%61pi/no-such-thing']] as const) {
+      const res = await h.api(method, url, method === 'POST' ? sampleOrder() : undefined, null)
+      expect(res.statusCode, `${method} ${url}`).toBe(401)
+    }
+  })
+
+  it('answers 401 for a bearer header with spaces in the token', async () => {
+    expectError(await h.api('GET', '/api/orders', undefined, 'two words'), 401)
+  })
+
   it('answers 401 for a bad token', async () => {
     expectError(await h.api('GET', '/api/orders', undefined, 'ordo_not-a-real-token'), 401)
   })

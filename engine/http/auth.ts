@@ -4,12 +4,14 @@
  * Tokens are stored only as SHA-256 hashes.
  */
 import fp from 'fastify-plugin'
+import type { FastifyRequest } from 'fastify'
 import { createHash, randomBytes } from 'node:crypto'
 import type { Role, Store, TokenRow } from '../store/store.ts'
 import { HttpError } from './errors.ts'
 
 declare module 'fastify' {
-  interface FastifyContextConfig { roles?: readonly Role[] }
+  /** roles: who may call the route (default admin only); public: no token needed */
+  interface FastifyContextConfig { roles?: readonly Role[]; public?: boolean }
   interface FastifyRequest { principal: TokenRow | null }
 }
 
@@ -25,10 +27,22 @@ export function generateToken(): string {
   return `ordo_${randomBytes(24).toString('base64url')}`
 }
 
-/** Paths that need no token: liveness, the API docs, the designer's static files. */
-function isOpen(path: string): boolean {
-  if (path === '/api/health') return true
-  return !(path === '/api' || path.startsWith('/api/') || path === '/metrics')
+/** Route patterns open without a token: liveness, the API docs and the page that leads to them. */
+const OPEN_ROUTES = new Set(['/api/health', '/'])
+
+/**
+ * Deny by default. A matched route is open only when its pattern is (the pattern, unlike the URL,
+ * cannot be dodged by percent-encoding: /%61pi/orders routes to /api/orders). An unmatched URL needs
+ * a token when its decoded path is under /api or /metrics, so unknown API paths answer 401, not 404.
+ */
+function isOpen(request: FastifyRequest): boolean {
+  if (!request.is404) {
+    const pattern = request.routeOptions.url ?? ''
+    return request.routeOptions.config?.public === true || OPEN_ROUTES.has(pattern) || pattern === '/docs' || pattern.startsWith('/docs/')
+  }
+  let path = request.url.split('?')[0]
+  try { path = decodeURIComponent(path) } catch { return false }
+  return !(path === '/api' || path.startsWith('/api/') || path.startsWith('/metrics'))
 }
 
 /** Caches token look-ups briefly; revocation clears the cache at once in this process. */
@@ -53,10 +67,9 @@ export class TokenCache {
 export const authPlugin = fp<{ tokens: TokenCache }>(async (app, { tokens }) => {
   app.decorateRequest('principal', null)
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0]
-    if (isOpen(path)) return
+    if (isOpen(request)) return
     const header = request.headers.authorization
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
+    const match = typeof header === 'string' ? /^Bearer\s+(.+?)\s*$/i.exec(header) : null
     if (!match) throw new HttpError(401, 'missing bearer token (Authorization: Bearer <token>)')
     const principal = await tokens.lookup(match[1])
     if (!principal) throw new HttpError(401, 'invalid or revoked token')
