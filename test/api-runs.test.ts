@@ -131,3 +131,39 @@ describe('tokens API', () => {
     expect(res.json().details[0].pointer).toBe('/role')
   })
 })
+
+describe('a failed run with a branch still waiting to retry', () => {
+  let h: Harness
+  beforeEach(async () => { h = await createHarness() })
+  afterEach(() => h.close())
+
+  it('keeps that branch\'s retry timer, so the run finishes after the operator retries it', async () => {
+    const divide = (name: string) => ({ '>': [{ '/': [100, { var: `vars.${name}` }] }, 1] })
+    const flow = {
+      id: 'two-branches', name: 'Two branches',
+      nodes: [
+        { id: 'start', type: 'trigger.manual', position: { x: 0, y: 0 }, config: {} },
+        { id: 'split', type: 'flow.parallel', position: { x: 0, y: 100 }, config: {} },
+        { id: 'a', type: 'rule.condition', position: { x: -100, y: 200 }, config: { rule: divide('a') }, retry: { maxAttempts: 2, initialInterval: 'PT10S' } },
+        { id: 'b', type: 'rule.condition', position: { x: 100, y: 200 }, config: { rule: divide('b') } },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', target: 'split' },
+        { id: 'e2', source: 'split', target: 'a' },
+        { id: 'e3', source: 'split', target: 'b' },
+      ],
+    }
+    expect((await h.api('POST', '/api/workflows/import', flow)).statusCode).toBe(201)
+    const id = (await h.api('POST', '/api/runs', { workflowId: 'two-branches', variables: { a: 0, b: 0 } })).json().id
+    await h.engine.idle()
+    expect((await h.api('GET', `/api/runs/${id}`)).json()).toMatchObject({ status: 'failed', incident: { nodeId: 'b' } })
+
+    expect((await h.api('POST', `/api/runs/${id}/retry`, { variables: { a: 1, b: 1 } })).statusCode).toBe(200)
+    await h.engine.idle()
+    h.clock.advance('PT10S')
+    await h.engine.tick()
+    const run = (await h.api('GET', `/api/runs/${id}`)).json()
+    expect(run.status).toBe('completed')
+    expect(run.steps.filter((s: any) => s.nodeId === 'a').map((s: any) => [s.attempt, s.status])).toEqual([[1, 'retrying'], [2, 'completed']])
+  })
+})

@@ -123,6 +123,13 @@ export function describeRunContract(store: StoreRef): void {
       expect((await store().dueTimers(T0 + 1000, 10)).map((t) => t.id)).toEqual(['b'])
     })
 
+    it('keeps the timers of a failed run, which an operator may retry', async () => {
+      await store().createRuns([newRun(runState({ runId: 'r1' }))])
+      await commit(runState({ runId: 'r1' }), [timer('other-branch', 'r1', T0 + 10)])
+      await commit(runState({ runId: 'r1', status: 'failed' }), [])
+      expect((await store().dueTimers(T0 + 1000, 10)).map((t) => t.id)).toEqual(['other-branch'])
+    })
+
     it('lists only running runs as active', async () => {
       await store().createRuns([
         newRun(runState({ runId: 'run-a' })), newRun(runState({ runId: 'wait-b', status: 'waiting' })),

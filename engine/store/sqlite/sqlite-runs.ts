@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3'
 import type { NewRun, Page, RunFilter, RunRow, StepRow, TimerRow } from '../store.ts'
+import { isFinished } from '../../core/advance.ts'
 import type { RunState } from '../../core/run-state.ts'
 import type { StepEffect } from '../../core/effects.ts'
 import { NotFoundError } from '../store.ts'
@@ -16,8 +17,6 @@ interface StepRecordRow {
   output: string | null; error: string | null; started_at: number; finished_at: number
 }
 interface TimerRecordRow { id: string; run_id: string; token_id: string; due_at: number; purpose: string }
-
-const FINISHED: ReadonlySet<RunState['status']> = new Set(['completed', 'cancelled', 'failed'])
 
 /** Serialises a JSON column; undefined (no value) is stored as NULL. */
 function toJson(value: unknown): string | null {
@@ -82,7 +81,9 @@ export class SqliteRuns {
 
   /** Drops every timer of a run that has finished: it waits for nothing, and a leftover timer would wake it. */
   dropTimersIfFinished(state: RunState): void {
-    if (FINISHED.has(state.status)) this.q.deleteRunTimers.run(state.runId)
+    // Only an ended run drops its timers: a failed run keeps the retry timers of its other branches
+    // for when an operator retries it.
+    if (isFinished(state)) this.q.deleteRunTimers.run(state.runId)
   }
 
   /** Records one attempt of one node; re-recording the same attempt overwrites it. */
