@@ -65,6 +65,17 @@ describe('POST /api/orders', () => {
     expect(health.clockSkew.maxAheadMs).toBe(5 * 60_000)
   })
 
+  it('does not let a clock-skewed timestamp freeze the order: the next sane update applies and clears the flag', async () => {
+    const future = sampleOrder({ platformOrderId: 'skewed', updatedAt: '2027-01-01T00:00:00+08:00' })
+    const id = (await h.api('POST', '/api/orders', future)).json().results[0].id
+    const shipped = { ...future, status: 'shipped' as const, updatedAt: '2026-11-20T09:59:00+08:00' }
+    expect((await h.api('POST', '/api/orders', shipped)).json().results[0].outcome).toBe('updated')
+    const detail = (await h.api('GET', `/api/orders/${id}`)).json()
+    expect(detail.order).toMatchObject({ status: 'shipped', exception: null, updatedAt: '2026-11-20T09:59:00+08:00' })
+    const older = { ...future, status: 'paid' as const, updatedAt: '2026-11-20T09:58:00+08:00' }
+    expect((await h.api('POST', '/api/orders', older)).json().results[0].outcome).toBe('unchanged')
+  })
+
   it('does not flag an order 20 seconds ahead (within tolerance)', async () => {
     const res = await h.api('POST', '/api/orders', sampleOrder({ platformOrderId: 'near', updatedAt: '2026-11-20T10:00:20+08:00' }))
     const detail = (await h.api('GET', `/api/orders/${res.json().results[0].id}`)).json()

@@ -44,7 +44,10 @@ export function planOrderIngest(existing: StoredOrder | null, input: OrderInput,
   const current = existing.order
   const incomingAt = Date.parse(input.updatedAt)
   const currentAt = Date.parse(current.updatedAt)
-  if (incomingAt < currentAt) {
+  // A timestamp from a clock running ahead must not win every later comparison, or the order would
+  // stay frozen until that future moment: a sane update replaces a clock-skewed one.
+  const currentSkewed = current.exception?.type === 'clock_skew'
+  if (incomingAt < currentAt && !(currentSkewed && skewMs === 0)) {
     // A late, older event: keep everything, but note it so the history explains what arrived.
     return {
       outcome: 'unchanged',
@@ -54,10 +57,12 @@ export function planOrderIngest(existing: StoredOrder | null, input: OrderInput,
     }
   }
 
-  const next: Order = { ...current, ...platformFields(input), raw: (raw ?? input.raw) as Order['raw'] }
+  // An update without a payload keeps the one stored, so a rejected event can still be replayed.
+  const next: Order = { ...current, ...platformFields(input), raw: (raw ?? input.raw ?? current.raw) as Order['raw'] }
   if (input.tags) next.tags = mergeTags(current.tags, input.tags)
   if (input.exception !== undefined) next.exception = input.exception
-  if (skewMs > 0 && !next.exception) next.exception = skewException(skewMs)
+  else if (skewMs > 0 && !next.exception) next.exception = skewException(skewMs)
+  else if (skewMs === 0 && currentSkewed) next.exception = null
 
   const events: IngestPlan['events'] = []
   let statusMoved = false
