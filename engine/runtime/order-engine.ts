@@ -59,6 +59,8 @@ export class OrderEngine {
   private readonly inbox = new Map<string, Pending[]>()
   private readonly states = new Map<string, RunState>()
   private readonly firingTimers = new Set<string>()
+  /** Consecutive failed commits per run, for backoff. */
+  private readonly commitFailures = new Map<string, number>()
   private draining: Promise<void> | null = null
   private timerLoop: NodeJS.Timeout | null = null
   private readonly ingestGroup: GroupCommit<{ input: OrderInput; raw: unknown; source: string }, IngestResult>
@@ -283,29 +285,68 @@ export class OrderEngine {
           }
         }
         if (state !== before || effects.length > 0) commits.push({ state, effects })
-        this.states.set(runId, state)
         finalStates.set(runId, state)
         for (const p of pending) answered.push({ p, runId })
       } catch (err) {
         // A bug, not a node failure (those are values): leave the run as committed; a restart retries it.
         this.log.error({ err, runId }, 'could not advance run')
-        this.states.delete(runId)
-        for (const p of pending) p.reject(err)
+        for (const p of pending) {
+          if (p.event.kind === 'timer') this.firingTimers.delete(p.event.timerId)
+          p.reject(err)
+        }
       }
     }
-    try {
-      if (commits.length) await this.store.commitTransitions(commits, safePatchOrder, now)
-    } catch (err) {
-      this.log.error({ err, runs: runIds.length }, 'step commit failed; runs will be retried from their last committed state')
-      for (const c of commits) this.states.delete(c.state.runId)
-      for (const a of answered) a.p.reject(err)
-      for (const c of commits) if (c.effects.some((e) => e.kind === 'cancel-timer')) this.clearFiring(c.effects)
-      setTimeout(() => { for (const c of commits) this.queue.add(c.state.runId); this.kick() }, 200).unref()
-      return
+    // Only a run cut off by its turn limit comes back soon; others are reloaded when a timer or an
+    // operator wakes them, so the cache holds just the runs in flight.
+    for (const runId of runIds) this.states.delete(runId)
+    for (const id of again) this.states.set(id, finalStates.get(id)!)
+
+    const failed = await this.commitIsolatingFailures(commits, now)
+    for (const c of commits) if (!failed.has(c.state.runId)) this.afterCommit(c, now)
+    for (const a of answered) {
+      const err = failed.get(a.runId)
+      if (err) a.p.reject(err)
+      else a.p.resolve(finalStates.get(a.runId)!)
     }
-    for (const c of commits) this.afterCommit(c, now)
-    for (const a of answered) a.p.resolve(finalStates.get(a.runId)!)
-    for (const id of again) this.queue.add(id)
+    for (const id of again) if (!failed.has(id)) this.queue.add(id)
+  }
+
+  /**
+   * Commits the batch in one transaction. If that fails, commits each run alone so one bad run (say,
+   * its order is gone) does not hold up the others; the runs that still fail are retried later with
+   * backoff from their last committed state. Returns those runs with their errors.
+   */
+  private async commitIsolatingFailures(commits: TransitionCommit[], now: number): Promise<Map<string, unknown>> {
+    const failed = new Map<string, unknown>()
+    if (commits.length === 0) return failed
+    try {
+      await this.store.commitTransitions(commits, safePatchOrder, now)
+      for (const c of commits) this.commitFailures.delete(c.state.runId)
+      return failed
+    } catch (err) {
+      if (commits.length === 1) failed.set(commits[0].state.runId, err)
+      else {
+        for (const c of commits) {
+          try {
+            await this.store.commitTransitions([c], safePatchOrder, now)
+            this.commitFailures.delete(c.state.runId)
+          } catch (e) {
+            failed.set(c.state.runId, e)
+          }
+        }
+      }
+    }
+    for (const c of commits) {
+      const err = failed.get(c.state.runId)
+      if (!err) continue
+      this.clearFiring(c.effects)
+      const n = (this.commitFailures.get(c.state.runId) ?? 0) + 1
+      this.commitFailures.set(c.state.runId, n)
+      const delay = Math.min(200 * 2 ** (n - 1), 60_000)
+      this.log.error({ err, runId: c.state.runId, attempt: n, retryInMs: delay }, 'step commit failed; the run resumes from its last committed state')
+      setTimeout(() => { this.queue.add(c.state.runId); this.kick() }, delay).unref()
+    }
+    return failed
   }
 
   private afterCommit(c: TransitionCommit, now: number): void {
@@ -316,11 +357,8 @@ export class OrderEngine {
       else if (e.kind === 'patch-order') this.events.emit('order', { orderId: e.orderId, outcome: 'patched' })
     }
     if (s.status === 'completed' || s.status === 'cancelled' || s.status === 'failed') {
-      this.states.delete(s.runId)
       this.metrics.runsFinished.inc({ status: s.status })
       if (s.status !== 'failed') this.metrics.runDuration.observe((now - s.startedAt) / 1000)
-    } else if (s.status === 'waiting') {
-      this.states.delete(s.runId) // a timer brings it back; no need to hold it in memory
     }
     this.events.emit('run', { runId: s.runId, workflowId: s.workflowId, status: s.status, orderId: s.orderId })
   }
