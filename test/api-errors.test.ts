@@ -88,6 +88,11 @@ describe('bad input', () => {
     expectError(res, 415)
   })
 
+  it('answers text/plain with 415', async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/orders', payload: '{}', headers: { 'content-type': 'text/plain', authorization: `Bearer ${h.adminToken}` } })
+    expectError(res, 415)
+  })
+
   it('names a wrong-typed query parameter', async () => {
     const res = await h.api('GET', '/api/orders?limit=many')
     expect(expectError(res, 400).details).toContainEqual(expect.objectContaining({ pointer: '/limit', reason: 'must be integer' }))

@@ -48,6 +48,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('tokens', new TokenCache(options.engine.store))
   app.decorate('appVersion', options.version ?? '0.0.0')
   installErrorHandling(app)
+  // The API speaks JSON only: text/plain is a 415, not a string body that fails validation.
+  app.removeContentTypeParser('text/plain')
 
   await app.register(swagger, {
     openapi: {

@@ -6,6 +6,7 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import { STATUS_CODES } from 'node:http'
 import { toErrorDetails, type ErrorDetail } from '../../schemas/index.ts'
 import { ConflictError, NotFoundError } from '../store/store.ts'
+import { InvalidCursorError } from '../store/page-cursor.ts'
 
 /** An error that answers with `statusCode` and `details`. */
 export class HttpError extends Error {
@@ -33,6 +34,7 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply.code(400).send(errorBody(400, `${part} is invalid: ${details.map((d) => `${d.pointer} ${d.reason}`).slice(0, 5).join('; ')}`, details))
     }
     if (err instanceof HttpError) return reply.code(err.statusCode).send(errorBody(err.statusCode, err.message, err.details))
+    if (err instanceof InvalidCursorError) return reply.code(400).send(errorBody(400, err.message, [{ pointer: '/cursor', reason: 'is not a cursor this server issued' }]))
     if (err instanceof NotFoundError) return reply.code(404).send(errorBody(404, err.message))
     if (err instanceof ConflictError) return reply.code(409).send(errorBody(409, err.message))
     switch (err.code) {

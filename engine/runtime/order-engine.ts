@@ -15,6 +15,7 @@ import type { NodeRegistry } from '../core/registry.ts'
 import { prepareWorkflow, type PreparedWorkflow } from '../core/prepare-workflow.ts'
 import { advance, startRun, type RunEvent } from '../core/advance.ts'
 import { patchOrder } from '../core/order-patch.ts'
+import { canMoveStatus } from '../core/order-state-machine.ts'
 import { planOrderIngest, clockSkewMs } from '../core/plan-order-ingest.ts'
 import { GroupCommit } from './group-commit.ts'
 import { newId } from './ids.ts'
@@ -387,11 +388,8 @@ function hasReadyToken(state: RunState): boolean {
  * the commit of other runs.
  */
 export const safePatchOrder: OrderPatcher = (order, patch, now) => {
-  try {
-    return patchOrder(order, patch, now)
-  } catch {
-    const { status: _dropped, ...rest } = patch
-    const result = patchOrder(order, rest, now)
-    return { ...result, changed: [...result.changed, 'status_conflict'] }
-  }
+  if (patch.status === undefined || patch.status === order.status || canMoveStatus(order.status, patch.status)) return patchOrder(order, patch, now)
+  const { status: _noLongerLegal, ...rest } = patch
+  const result = patchOrder(order, rest, now)
+  return { ...result, changed: [...result.changed, 'status_conflict'] }
 }

@@ -70,7 +70,7 @@ export const orderRoutes: FastifyPluginAsync = async (app) => {
       status: q.status, platform: q.platform, tag: q.tag, exception: q.exception,
       updatedBefore: q.staleFor ? clock.now() - parseDurationMs(q.staleFor) : undefined,
       limit: q.limit, cursor: q.cursor,
-    }).catch((err) => { throw cursorError(err) })
+    })
     return { items: page.items.map(withoutRaw), nextCursor: page.nextCursor }
   })
 
@@ -96,10 +96,4 @@ export const orderRoutes: FastifyPluginAsync = async (app) => {
 function withoutRaw<T extends { raw?: unknown }>(order: T): Omit<T, 'raw'> {
   const { raw: _raw, ...rest } = order
   return rest
-}
-
-/** A cursor the store cannot read is the client's mistake: 400 naming it. */
-export function cursorError(err: unknown): unknown {
-  if (err instanceof Error && /cursor/i.test(err.message)) return badRequest([{ pointer: '/cursor', reason: 'is not a cursor this server issued' }])
-  return err
 }

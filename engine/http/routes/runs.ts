@@ -5,7 +5,6 @@ import { NotFoundError } from '../../store/store.ts'
 import { ALL_ROLES } from '../auth.ts'
 import { iso } from '../iso.ts'
 import { idParams, pageQuery } from './paging.ts'
-import { cursorError } from './orders.ts'
 import type { RunState } from '../../core/run-state.ts'
 
 const OPERATORS = ['admin', 'operator'] as const
@@ -49,7 +48,7 @@ export const runRoutes: FastifyPluginAsync = async (app) => {
       },
     },
   }, async (request) => {
-    const page = await store.listRuns(request.query).catch((err) => { throw cursorError(err) })
+    const page = await store.listRuns(request.query)
     return { items: page.items.map((r) => runView(r)), nextCursor: page.nextCursor }
   })
 

@@ -107,7 +107,8 @@ export const workflowRoutes: FastifyPluginAsync = async (app) => {
     if (!row) throw new NotFoundError(`workflow ${request.params.id} not found`)
     refuseInvalid(checkDefinition(row.draft, registry))
     const version = await store.publishVersion(row.id, row.draft, clock.now(), actor(request))
-    await engine.refreshWorkflows()
+    // The version is committed: the publish succeeded even if this process fails to reload it.
+    await engine.refreshWorkflows().catch((err) => request.log.error({ err }, 'published, but reloading the workflows failed'))
     await store.appendAudit({ at: clock.now(), actor: actor(request), action: 'workflow.publish', target: row.id, detail: { version: version.version } })
     return reply.code(201).send(versionView(version, false))
   })
