@@ -47,8 +47,10 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
       CREATE INDEX order_tags_tag ON order_tags (tag, order_id);
 
+      -- No AUTOINCREMENT: the history is append-only, so rowids never repeat anyway, and
+      -- AUTOINCREMENT would write sqlite_sequence on every commit.
       CREATE TABLE order_events (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id INTEGER PRIMARY KEY,
         order_id TEXT NOT NULL REFERENCES orders (id),
         revision INTEGER NOT NULL,
         kind TEXT NOT NULL,
@@ -194,7 +196,7 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX integration_log_at ON integration_log (at);
 
       CREATE TABLE audit_log (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id INTEGER PRIMARY KEY,
         at INTEGER NOT NULL,
         actor TEXT NOT NULL,
         action TEXT NOT NULL,
