@@ -3,8 +3,7 @@ import { openSqliteStore } from '../store/sqlite/sqlite-store.ts'
 import type { Store } from '../store/store.ts'
 import { createRegistry } from '../core/registry.ts'
 import { builtinNodes } from '../nodes/index.ts'
-import { OrderEngine, safePatchOrder } from './order-engine.ts'
-import { makeOrder } from '../core/test-orders.ts'
+import { OrderEngine } from './order-engine.ts'
 import { ManualClock } from './clocks.ts'
 import { importWorkflows } from './workflow-import.ts'
 
@@ -17,7 +16,7 @@ const flow = {
   edges: [{ id: 'e1', source: 'start', target: 'done' }],
 }
 
-describe('OrderEngine step commits', () => {
+describe('RunExecutor step commits', () => {
   let store: Store
   afterEach(() => store.close())
 
@@ -42,14 +41,5 @@ describe('OrderEngine step commits', () => {
     expect((await store.getRun(healthy.runId))?.state.status).toBe('completed')
     expect((await store.getRun(broken.runId))?.state.status).toBe('running')
     await resumed.stop()
-  })
-})
-
-describe('safePatchOrder', () => {
-  it('drops a status move the order has outgrown since the node ran, and keeps the rest of the patch', () => {
-    const out = safePatchOrder(makeOrder({ status: 'cancelled' }), { status: 'shipped', addTags: ['checked'] }, 0)
-    expect(out.order.status).toBe('cancelled')
-    expect(out.order.tags).toContain('checked')
-    expect(out.changed).toEqual(['tags', 'status_conflict'])
   })
 })
