@@ -4,7 +4,9 @@ import type { WorkflowDefinition } from '../../schemas/generated/workflow.ts'
 import type { NodeRegistry } from './registry.ts'
 import { validateWorkflow } from './validate-workflow.ts'
 
+/** One problem with a definition: the node (if any), where (JSON pointer) and why. */
 export interface DefinitionError { nodeId: string | null; pointer: string; reason: string }
+/** The result of checking a definition. */
 export interface DefinitionCheck { valid: boolean; errors: DefinitionError[] }
 
 /** Checks `candidate` against the workflow schema, then (if it passes) the graph rules. */

@@ -21,6 +21,7 @@ export interface Token {
   timerId?: string
 }
 
+/** One run: its tokens, visits, joins, variables and incident. */
 export interface RunState {
   runId: string
   workflowId: string

@@ -15,6 +15,7 @@ declare module 'fastify' {
   interface FastifyRequest { principal: TokenRow | null }
 }
 
+/** Every role, for routes any logged-in user may call. */
 export const ALL_ROLES: readonly Role[] = ['admin', 'designer', 'operator', 'approver']
 
 /** SHA-256 of a token, hex: what the store keeps. */

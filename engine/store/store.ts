@@ -10,6 +10,7 @@ import type { RunState } from '../core/run-state.ts'
 import type { Effect, StepEffect } from '../core/effects.ts'
 import type { OrderPatch } from '../../connectors/sdk/define-node.ts'
 
+/** What a token may do; admin may do everything. */
 export type Role = 'admin' | 'designer' | 'operator' | 'approver'
 
 /** An order with the bookkeeping the store keeps beside it. */
@@ -49,6 +50,7 @@ export interface NewRun {
  */
 export type IngestPlanner = (existing: StoredOrder | null, input: OrderInput, raw: unknown) => IngestPlan
 
+/** The planner's decision for one order: outcome, the order to store, history to append, runs to start. */
 export interface IngestPlan {
   outcome: 'created' | 'updated' | 'unchanged'
   /** The order to store (absent when unchanged). Its id is kept when it exists. */
@@ -59,6 +61,7 @@ export interface IngestPlan {
   runs: (order: Order, revision: number) => NewRun[]
 }
 
+/** What ingesting one order did, in request order. */
 export interface IngestResult {
   id: string
   platform: Platform
@@ -68,6 +71,7 @@ export interface IngestResult {
   runIds: string[]
 }
 
+/** Filters and paging of an order listing. */
 export interface OrderFilter {
   status?: Status
   platform?: Platform
@@ -80,8 +84,10 @@ export interface OrderFilter {
   cursor?: string
 }
 
+/** One page of a keyset-paged listing; `nextCursor` is null on the last page. */
 export interface Page<T> { items: T[]; nextCursor: string | null }
 
+/** A workflow and its editable draft. */
 export interface WorkflowRow {
   id: string
   name: string
@@ -93,6 +99,7 @@ export interface WorkflowRow {
   updatedAt: number
 }
 
+/** One immutable published version of a workflow. */
 export interface WorkflowVersionRow {
   workflowId: string
   version: number
@@ -101,15 +108,18 @@ export interface WorkflowVersionRow {
   publishedBy: string
 }
 
+/** A run as stored: its state and what started it. */
 export interface RunRow {
   state: RunState
   trigger: NewRun['trigger']
 }
 
+/** One recorded attempt of one node. */
 export interface StepRow extends Omit<StepEffect['step'], 'status'> {
   status: StepEffect['step']['status']
 }
 
+/** Filters and paging of a run listing. */
 export interface RunFilter {
   workflowId?: string
   orderId?: string
@@ -118,6 +128,7 @@ export interface RunFilter {
   cursor?: string
 }
 
+/** A due time that wakes a run (a retry backoff). */
 export interface TimerRow { id: string; runId: string; tokenId: string; dueAt: number; purpose: string }
 
 /** One step transition (or a few of one run) to commit atomically: the new state and its effects. */
@@ -129,8 +140,10 @@ export interface TransitionCommit {
 /** Applies an order patch purely; the store calls it inside the transaction. */
 export type OrderPatcher = (order: Order, patch: OrderPatch, now: number) => { order: Order; changed: string[]; fromStatus: Status; toStatus: Status }
 
+/** An API token without its secret (only its hash is stored). */
 export interface TokenRow { id: string; name: string; role: Role; createdAt: number; revokedAt: number | null }
 
+/** Who did what to which target, and when. */
 export interface AuditEntry { id: number; at: number; actor: string; action: string; target: string; detail: Record<string, unknown> }
 
 export interface Store {

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { iso } from '../iso.ts'
 import { pageQuery } from './paging.ts'
 
+/** Registers GET /api/audit. */
 export const auditRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: { limit: number; cursor?: string } }>('/api/audit', {
     config: { roles: ['admin'] },

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { iso } from '../iso.ts'
 
+/** Registers GET /api/health (open). */
 export const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get('/api/health', {
     schema: { tags: ['health'], summary: 'Liveness: status, version, store, clock skew seen', security: [] },

@@ -1,6 +1,7 @@
 /** GET /metrics: Prometheus text format (bearer token, like every other route but health). */
 import type { FastifyPluginAsync } from 'fastify'
 
+/** Registers GET /metrics. */
 export const metricsRoutes: FastifyPluginAsync = async (app) => {
   app.get('/metrics', { config: { roles: ['admin', 'operator'] }, schema: { tags: ['health'], summary: 'Prometheus metrics' } }, async (_request, reply) => {
     const registry = app.engine.metrics.registry

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { ALL_ROLES } from '../auth.ts'
 
+/** Registers GET /api/node-types. */
 export const nodeTypeRoutes: FastifyPluginAsync = async (app) => {
   app.get('/api/node-types', {
     config: { roles: ALL_ROLES },

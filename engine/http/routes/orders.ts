@@ -16,6 +16,7 @@ export const MAX_BATCH = 1000
 
 const defs = orderSchema.definitions
 
+/** Registers POST /api/orders, GET /api/orders and GET /api/orders/:id. */
 export const orderRoutes: FastifyPluginAsync = async (app) => {
   const { engine } = app
   const { store, clock } = engine

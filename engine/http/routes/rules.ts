@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { evaluateRule } from '../../core/json-logic.ts'
 import { badRequest } from '../errors.ts'
 
+/** Registers POST /api/rules/evaluate. */
 export const ruleRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Body: { rule: unknown; data?: unknown } }>('/api/rules/evaluate', {
     config: { roles: ['admin', 'designer', 'operator'] },

@@ -31,6 +31,7 @@ const variablesBody = {
   properties: { variables: { type: 'object', description: 'Run variables to set before retrying' } },
 } as const
 
+/** Registers the /api/runs routes: list, detail, manual start, retry, cancel. */
 export const runRoutes: FastifyPluginAsync = async (app) => {
   const { engine } = app
   const { store } = engine

@@ -6,6 +6,7 @@ import { ALL_ROLES, generateToken, hashToken } from '../auth.ts'
 import { iso } from '../iso.ts'
 import { idParams } from './paging.ts'
 
+/** Registers the /api/tokens routes (admin only). */
 export const tokenRoutes: FastifyPluginAsync = async (app) => {
   const { store, clock } = app.engine
 

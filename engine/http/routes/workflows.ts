@@ -44,6 +44,7 @@ function definitionsOf(body: unknown): Array<{ def: unknown; pointer: string }> 
   return [{ def: body, pointer: '' }]
 }
 
+/** Registers the /api/workflows routes: drafts, validate, publish, versions, import, export. */
 export const workflowRoutes: FastifyPluginAsync = async (app) => {
   const { engine } = app
   const { store, registry, clock } = engine
