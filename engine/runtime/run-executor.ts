@@ -14,14 +14,12 @@ import { advance, isFinished, nextReadyToken, type RunEvent } from '../core/adva
 import type { Metrics } from './metrics.ts'
 import type { PublishedWorkflows } from './published-workflows.ts'
 import { safePatchOrder } from './safe-patch-order.ts'
+import { runSteps } from './run-steps.ts'
 
 /** Where the executor logs; pino's logger fits. */
 export interface EngineLogger { error(obj: object, msg: string): void; warn(obj: object, msg: string): void; info(obj: object, msg: string): void }
 
 interface Pending { event: RunEvent; resolve: (s: RunState) => void; reject: (e: unknown) => void }
-
-/** Step transitions a run may take in one batch before others get their turn. */
-const STEPS_PER_TURN = 64
 
 /** What the executor needs from its engine. */
 export interface RunExecutorOptions {
@@ -138,15 +136,12 @@ export class RunExecutor {
           effects.push(...r.effects)
           if (p.event.kind === 'timer') effects.push({ kind: 'cancel-timer', timerId: p.event.timerId })
         }
-        for (let steps = 0; nextReadyToken(state); steps++) {
-          if (steps === STEPS_PER_TURN) { again.push(runId); break }
-          const order = await this.orderOf(state.orderId, orders)
-          const r = advance(prepared, state, { kind: 'step' }, now, order)
-          state = r.state
-          effects.push(...r.effects)
-          for (const e of r.effects) {
-            if (e.kind === 'patch-order' && order) orders.set(e.orderId, safePatchOrder(order, e.patch, now).order)
-          }
+        if (nextReadyToken(state)) {
+          const stepped = runSteps(prepared, state, await this.orderOf(state.orderId, orders), now)
+          state = stepped.state
+          effects.push(...stepped.effects)
+          if (state.orderId) orders.set(state.orderId, stepped.order)
+          if (stepped.more) again.push(runId)
         }
         if (state !== before || effects.length > 0) commits.push({ state, effects })
         finalStates.set(runId, state)
