@@ -12,13 +12,16 @@ import { NotFoundError, ConflictError } from '../store/store.ts'
 import type { RunState } from '../core/run-state.ts'
 import type { NodeRegistry } from '../core/registry.ts'
 import type { PreparedWorkflow } from '../core/prepare-workflow.ts'
-import { isFinished, startRun } from '../core/advance.ts'
+import { isFinished, nextReadyToken, startRun } from '../core/advance.ts'
+import type { Order } from '../../schemas/generated/order.ts'
 import { planOrderIngest, clockSkewMs } from '../core/plan-order-ingest.ts'
 import { GroupCommit } from './group-commit.ts'
 import { newId } from './ids.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { PublishedWorkflows } from './published-workflows.ts'
 import { RunExecutor, type EngineLogger } from './run-executor.ts'
+import { runSteps, type SteppedRun } from './run-steps.ts'
+import { safePatchOrder } from './safe-patch-order.ts'
 
 export type { EngineLogger }
 
@@ -111,25 +114,53 @@ export class OrderEngine {
   private async commitIngest(items: Array<{ input: OrderInput; raw: unknown; source: string }>): Promise<IngestResult[]> {
     const now = this.clock.now()
     const workflows = this.workflows.latest
+    const byId = new Map(workflows.map((w) => [w.workflowId, w]))
     const sources = new Map(items.map((i) => [i.input, i.source]))
-    // The initial states are made here: keep them so the executor need not read them back.
-    const started = new Map<string, RunState>()
+    const started = new Map<string, { run: NewRun; more: boolean }>()
     const results = await this.store.ingestOrders(items, (existing, input, raw) => {
       const plan = planOrderIngest(existing, input, raw, {
         now, source: sources.get(input) ?? 'api', workflows,
         newOrderId: () => newId('ord', now), newRunId: () => newId('run', now),
       })
       const runs = plan.runs
-      return { ...plan, runs: (order, revision) => runs(order, revision).map((run) => { started.set(run.state.runId, run.state); return run }) }
-    }, now)
+      return {
+        ...plan,
+        // Runs execute inline, in the ingest transaction, as far as they go without waiting: the order
+        // and its flow commit together, and the executor only gets runs that have more to do.
+        runs: (order, revision) => {
+          let current: Order = order
+          return runs(order, revision).map((run) => {
+            const stepped = this.stepInline(byId.get(run.state.workflowId)!, run.state, current, now)
+            if (!stepped) return run
+            current = stepped.order ?? current
+            const inline: NewRun = { ...run, state: stepped.state, effects: stepped.effects }
+            started.set(run.state.runId, { run: inline, more: stepped.more })
+            return inline
+          })
+        },
+      }
+    }, now, safePatchOrder)
     for (const r of results) {
       this.metrics.ordersIngested.inc({ outcome: r.outcome })
       if (r.outcome !== 'unchanged') this.events.emit('order', { orderId: r.id, outcome: r.outcome })
       for (const runId of r.runIds) {
-        this.executor.enqueue(runId, started.get(runId))
+        const s = started.get(runId)
+        if (!s) continue
+        this.executor.reportCommitted({ state: s.run.state, effects: s.run.effects ?? [] }, now)
+        if (s.more || nextReadyToken(s.run.state)) this.executor.enqueue(runId, s.run.state)
       }
     }
     return results
+  }
+
+  /** Steps a new run as far as it goes now; null (the executor will do it) if the interpreter throws. */
+  private stepInline(prepared: PreparedWorkflow, state: RunState, order: Order, now: number): SteppedRun | null {
+    try {
+      return runSteps(prepared, state, order, now)
+    } catch (err) {
+      this.log.error({ err, runId: state.runId }, 'could not step a new run at ingest; the executor will')
+      return null
+    }
   }
 
   /** Starts a run of a published workflow by hand (trigger.manual or any trigger). */

@@ -161,7 +161,7 @@ export class RunExecutor {
     for (const id of again) this.states.set(id, finalStates.get(id)!)
 
     const failed = await this.commitIsolatingFailures(commits, now)
-    for (const c of commits) if (!failed.has(c.state.runId)) this.afterCommit(c, now)
+    for (const c of commits) if (!failed.has(c.state.runId)) this.reportCommitted(c, now)
     for (const a of answered) {
       const err = failed.get(a.runId)
       if (err) a.p.reject(err)
@@ -208,7 +208,8 @@ export class RunExecutor {
     return failed
   }
 
-  private afterCommit(c: TransitionCommit, now: number): void {
+  /** Metrics and live events for a committed step transition (here or at ingest). */
+  reportCommitted(c: TransitionCommit, now: number): void {
     const s = c.state
     this.clearFiring(c.effects)
     for (const e of c.effects) {

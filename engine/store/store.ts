@@ -42,6 +42,12 @@ export interface NewRun {
   trigger: { kind: 'order-event' | 'manual'; event?: string; revision?: number; by?: string }
   /** Unique: "<workflowId>:<orderId>:<revision>" for order events, so an event starts a workflow once. */
   triggerKey: string
+  /**
+   * Effects of steps already taken when the run was created (executed inline at ingest), applied in
+   * the same transaction right after the run row, exactly as `commitTransitions` applies them; `state`
+   * is then the state after those steps. Skipped with the run when its triggerKey already exists.
+   */
+  effects?: Effect[]
 }
 
 /**
@@ -151,8 +157,11 @@ export interface Store {
   close(): Promise<void>
 
   // Orders
-  /** Upserts a batch of orders in one transaction, in input order; returns one result each. */
-  ingestOrders(batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number): Promise<IngestResult[]>
+  /**
+   * Upserts a batch of orders in one transaction, in input order; returns one result each.
+   * `patchOrder` applies the order patches of runs that come with effects (see NewRun.effects).
+   */
+  ingestOrders(batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number, patchOrder?: OrderPatcher): Promise<IngestResult[]>
   getOrder(id: string): Promise<StoredOrder | null>
   listOrders(filter: OrderFilter): Promise<Page<Order>>
   orderHistory(orderId: string): Promise<OrderEvent[]>

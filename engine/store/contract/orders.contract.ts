@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { IngestPlanner } from '../store.ts'
-import { T0, isoAt, makePlanner, newRun, orderInput, patchOrder, runState, type StoreRef } from './contract-fixtures.ts'
+import { T0, isoAt, makePlanner, newRun, orderInput, patchOrder, runState, stepEffect, type StoreRef } from './contract-fixtures.ts'
 
 /** Registers the order-ingest specifications against the store `store()` returns. */
 export function describeOrderIngestContract(store: StoreRef): void {
@@ -124,6 +124,35 @@ export function describeOrderIngestContract(store: StoreRef): void {
       expect(created.runIds).toHaveLength(1)
       expect(updated).toMatchObject({ outcome: 'updated', runIds: [] })
       expect((await store().listRuns({ limit: 10 })).items).toHaveLength(1)
+    })
+
+    it('applies the steps a run already took at ingest in the same transaction, once per trigger key', async () => {
+      const withSteps: IngestPlanner = (existing, input, raw) => {
+        const decision = plan(existing, input, raw)
+        return {
+          ...decision,
+          runs: (order, revision) => [{
+            ...newRun(runState({ runId: `inline-${revision}`, orderId: order.id, status: 'completed', tokens: [], finishedAt: T0 })),
+            triggerKey: `inline:${order.id}`,
+            effects: [
+              stepEffect(`inline-${revision}`, 'tag', 1, 1),
+              { kind: 'patch-order', orderId: order.id, patch: { addTags: ['inline'] }, source: `run:inline-${revision}:tag:1`, idempotencyKey: `inline-${revision}:tag:1` },
+            ],
+          }],
+        }
+      }
+      const [created] = await store().ingestOrders([{ input: orderInput(), raw: null }], withSteps, T0, patchOrder)
+      expect(created.runIds).toEqual(['inline-1'])
+      expect((await store().getRun('inline-1'))?.state.status).toBe('completed')
+      expect((await store().listSteps('inline-1')).map((s) => s.nodeId)).toEqual(['tag'])
+      const stored = await store().getOrder(created.id)
+      expect(stored?.order.tags).toEqual(['inline'])
+      expect((await store().orderHistory(created.id)).map((e) => e.source)).toEqual(['api', 'run:inline-1:tag:1'])
+
+      // The same trigger key again: the run and its effects are skipped together.
+      const [again] = await store().ingestOrders([{ input: orderInput({ status: 'shipped', updatedAt: isoAt(1) }), raw: null }], withSteps, T0, patchOrder)
+      expect(again.runIds).toEqual([])
+      expect(await store().listSteps('inline-2')).toEqual([])
     })
 
     it('starts no runs for an unchanged order', async () => {

@@ -82,18 +82,18 @@ function prepareStatements(db: Database.Database) {
   }
 }
 
-/** Repository of orders over one connection; `insertRun` starts the runs an ingest asks for. */
+/** Repository of orders over one connection. */
 export class SqliteOrders {
   private readonly q: ReturnType<typeof prepareStatements>
   /** listOrders statements by filter shape: at most 2^6 shapes, each prepared once. */
   private readonly listStatements = new Map<string, Database.Statement<unknown[], OrderDocRow & { updated_at: number }>>()
 
-  constructor(private readonly db: Database.Database, private readonly insertRun: (run: NewRun) => boolean) {
+  constructor(private readonly db: Database.Database) {
     this.q = prepareStatements(db)
   }
 
-  /** Ingests a batch in input order; the caller wraps it in one transaction. */
-  ingest(batch: ReadonlyArray<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner): IngestResult[] {
+  /** Ingests a batch in input order; `startRun` inserts a run (false: its trigger key exists). The caller wraps it in one transaction. */
+  ingest(batch: ReadonlyArray<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, startRun: (run: NewRun) => boolean): IngestResult[] {
     const results: IngestResult[] = new Array(batch.length)
     for (let i = 0; i < batch.length; i++) {
       const { input, raw } = batch[i]
@@ -120,7 +120,7 @@ export class SqliteOrders {
       if (!order) throw new Error(`ingest plan for ${input.platform}/${input.platformOrderId} gave no order for a new order`)
       for (const event of decision.events) this.appendEvent(order.id, revision, event, null)
       if (planned) {
-        for (const run of decision.runs(order, revision)) if (this.insertRun(run)) runIds.push(run.state.runId)
+        for (const run of decision.runs(order, revision)) if (startRun(run)) runIds.push(run.state.runId)
       }
       results[i] = { id: order.id, platform: input.platform, platformOrderId: input.platformOrderId, outcome: decision.outcome, runIds }
     }

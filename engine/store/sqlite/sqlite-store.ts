@@ -9,6 +9,8 @@ import type { WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
 import type {
   AuditEntry, IngestPlanner, IngestResult, NewRun, OrderFilter, OrderPatcher, Role, RunFilter, Store, TransitionCommit,
 } from '../store.ts'
+import type { RunState } from '../../core/run-state.ts'
+import type { Effect } from '../../core/effects.ts'
 import { migrate } from './migrations.ts'
 import { SqliteAccess } from './sqlite-access.ts'
 import { SqliteOrders } from './sqlite-orders.ts'
@@ -35,35 +37,46 @@ export class SqliteStore implements Store {
   private readonly workflows: SqliteWorkflows
   private readonly access: SqliteAccess
   private readonly upkeep: SqliteUpkeep
-  private readonly ingestTx: (batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner) => IngestResult[]
+  private readonly ingestTx: (batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number, patchOrder?: OrderPatcher) => IngestResult[]
   private readonly commitTx: (commits: TransitionCommit[], patchOrder: OrderPatcher, now: number) => void
   private readonly createRunsTx: (runs: NewRun[]) => string[]
 
   constructor(private readonly db: Database.Database) {
     const runs = new SqliteRuns(db)
-    const orders = new SqliteOrders(db, (run) => runs.insertRun(run))
+    const orders = new SqliteOrders(db)
     this.runs = runs
     this.orders = orders
     this.workflows = new SqliteWorkflows(db)
     this.access = new SqliteAccess(db)
     this.upkeep = new SqliteUpkeep(db)
-    this.ingestTx = db.transaction((batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner) =>
-      orders.ingest(batch, plan)).immediate
+    // Applies one run's effects in the current transaction, in order.
+    const applyEffects = (state: RunState, effects: readonly Effect[], patchOrder: OrderPatcher | undefined, now: number) => {
+      for (const effect of effects) {
+        switch (effect.kind) {
+          case 'record-step': runs.recordStep(effect.step); break
+          case 'patch-order':
+            if (!patchOrder) throw new TypeError('a run with order patches needs a patchOrder')
+            orders.applyPatch(effect, patchOrder, now)
+            break
+          case 'schedule-timer': runs.scheduleTimer(effect.timer); break
+          case 'cancel-timer': runs.cancelTimer(effect.timerId); break
+          default: throw new TypeError(`unknown effect ${JSON.stringify(effect satisfies never)}`)
+        }
+      }
+      // After the effects, so that a finished run also drops a timer scheduled in this very commit.
+      runs.dropTimersIfFinished(state)
+    }
+    this.ingestTx = db.transaction((batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number, patchOrder?: OrderPatcher) =>
+      orders.ingest(batch, plan, (run) => {
+        if (!runs.insertRun(run)) return false
+        if (run.effects) applyEffects(run.state, run.effects, patchOrder, now)
+        return true
+      })).immediate
     this.createRunsTx = db.transaction((list: NewRun[]) => list.filter((run) => runs.insertRun(run)).map((run) => run.state.runId)).immediate
     this.commitTx = db.transaction((commits: TransitionCommit[], patchOrder: OrderPatcher, now: number) => {
       for (const { state, effects } of commits) {
         runs.saveState(state)
-        for (const effect of effects) {
-          switch (effect.kind) {
-            case 'record-step': runs.recordStep(effect.step); break
-            case 'patch-order': orders.applyPatch(effect, patchOrder, now); break
-            case 'schedule-timer': runs.scheduleTimer(effect.timer); break
-            case 'cancel-timer': runs.cancelTimer(effect.timerId); break
-            default: throw new TypeError(`unknown effect ${JSON.stringify(effect satisfies never)}`)
-          }
-        }
-        // After the effects, so that a finished run also drops a timer scheduled in this very commit.
-        runs.dropTimersIfFinished(state)
+        applyEffects(state, effects, patchOrder, now)
       }
     }).immediate
   }
@@ -78,8 +91,8 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close()
   }
 
-  async ingestOrders(batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, _now: number): Promise<IngestResult[]> {
-    return this.ingestTx(batch, plan)
+  async ingestOrders(batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number, patchOrder?: OrderPatcher): Promise<IngestResult[]> {
+    return this.ingestTx(batch, plan, now, patchOrder)
   }
 
   async getOrder(id: string) { return this.orders.get(id) }
