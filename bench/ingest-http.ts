@@ -21,7 +21,7 @@ export interface HttpFigures {
   errors: number
 }
 
-/** Ordo's extra figures: the runs its orders start, executed concurrently with ingest. */
+/** Ordo's extra figures: the runs its orders start (inline in the ingest transaction, the rest by the executor). */
 export interface RunFigures {
   ordersCreated: number
   runsFinishedInWindowPerSec: number
