@@ -120,7 +120,7 @@ describe('crash safety (kill -9 mid-stream)', () => {
         const n = Number(platformOrderId.slice(6))
         expect(patches.get(platformOrderId), `changes to ${platformOrderId}`).toBe((n % 3 === 0 ? 2 : 0) + (n % 5 === 0 ? 1 : 0))
       }
-      const stepsTwice = db.prepare(`SELECT idempotency_key AS k, COUNT(*) AS c FROM steps WHERE status = 'completed' GROUP BY k HAVING c > 1`).all()
+      const stepsTwice = db.prepare(`SELECT run_id, node_id, visit, COUNT(*) AS c FROM steps WHERE status = 'completed' GROUP BY run_id, node_id, visit HAVING c > 1`).all()
       expect(stepsTwice).toEqual([])
       // Exactly one run per order: its created event started the workflow once, and none was lost.
       const runsPerOrder = db.prepare(`SELECT o.platform_order_id AS id, COUNT(r.id) AS c FROM orders o LEFT JOIN runs r ON r.order_id = o.id GROUP BY o.id HAVING c <> 1`).all()

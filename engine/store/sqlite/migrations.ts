@@ -117,14 +117,14 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX runs_workflow_started ON runs (workflow_id, started_at, id);
       CREATE INDEX runs_started ON runs (started_at, id);
 
+      -- One row per attempt of a node visit. (run_id, node_id, visit) is the idempotency key and
+      -- idempotencyKey:attempt the step id, so neither is stored twice; re-recording an attempt upserts.
       CREATE TABLE steps (
-        id TEXT PRIMARY KEY,
         run_id TEXT NOT NULL REFERENCES runs (id),
         node_id TEXT NOT NULL,
-        node_type TEXT NOT NULL,
         visit INTEGER NOT NULL,
         attempt INTEGER NOT NULL,
-        idempotency_key TEXT NOT NULL,
+        node_type TEXT NOT NULL,
         status TEXT NOT NULL,
         port TEXT,
         input TEXT,
@@ -133,7 +133,7 @@ export const migrations: readonly Migration[] = [
         started_at INTEGER NOT NULL,
         finished_at INTEGER
       );
-      CREATE INDEX steps_run ON steps (run_id, started_at);
+      CREATE UNIQUE INDEX steps_attempt ON steps (run_id, node_id, visit, attempt);
 
       CREATE TABLE timers (
         id TEXT PRIMARY KEY,

@@ -12,8 +12,8 @@ import { decodeCursor, keysetPage, pageLimit } from '../page-cursor.ts'
 
 interface RunRecordRow { id: string; started_at: number; state: string; trigger: string }
 interface StepRecordRow {
-  id: string; run_id: string; node_id: string; node_type: string; visit: number; attempt: number
-  idempotency_key: string; status: StepRow['status']; port: string | null; input: string | null
+  run_id: string; node_id: string; node_type: string; visit: number; attempt: number
+  status: StepRow['status']; port: string | null; input: string | null
   output: string | null; error: string | null; started_at: number; finished_at: number
 }
 interface TimerRecordRow { id: string; run_id: string; token_id: string; due_at: number; purpose: string }
@@ -38,10 +38,10 @@ function prepareStatements(db: Database.Database) {
     selectRun: db.prepare<[string], RunRecordRow>('SELECT id, started_at, state, "trigger" FROM runs WHERE id = ?'),
     selectActive: db.prepare<[], string>(
       "SELECT id FROM runs WHERE status = 'running' ORDER BY started_at, id").pluck(),
-    upsertStep: db.prepare<[string, string, string, string, number, number, string, string, string | null, string | null, string | null, string | null, number, number]>(
-      `INSERT INTO steps (id, run_id, node_id, node_type, visit, attempt, idempotency_key, status, port, input, output, error, started_at, finished_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET status = excluded.status, port = excluded.port, input = excluded.input,
+    upsertStep: db.prepare<[string, string, number, number, string, string, string | null, string | null, string | null, string | null, number, number]>(
+      `INSERT INTO steps (run_id, node_id, visit, attempt, node_type, status, port, input, output, error, started_at, finished_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, node_id, visit, attempt) DO UPDATE SET status = excluded.status, port = excluded.port, input = excluded.input,
          output = excluded.output, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at`),
     selectSteps: db.prepare<[string], StepRecordRow>('SELECT * FROM steps WHERE run_id = ? ORDER BY started_at, rowid'),
     upsertTimer: db.prepare<[string, string, string, number, string]>(
@@ -88,8 +88,7 @@ export class SqliteRuns {
 
   /** Records one attempt of one node; re-recording the same attempt overwrites it. */
   recordStep(step: StepEffect['step']): void {
-    this.q.upsertStep.run(step.id, step.runId, step.nodeId, step.nodeType, step.visit, step.attempt, step.idempotencyKey,
-      step.status, step.port, toJson(step.input), toJson(step.output), step.error, step.startedAt, step.finishedAt)
+    this.q.upsertStep.run(step.runId, step.nodeId, step.visit, step.attempt, step.nodeType, step.status, step.port, toJson(step.input), toJson(step.output), step.error, step.startedAt, step.finishedAt)
   }
 
   /** Schedules (or moves) a timer. */
@@ -134,11 +133,14 @@ export class SqliteRuns {
 
   /** A run's steps in the order they started. */
   steps(runId: string): StepRow[] {
-    return this.q.selectSteps.all(runId).map((r) => ({
-      id: r.id, runId: r.run_id, nodeId: r.node_id, nodeType: r.node_type, visit: r.visit, attempt: r.attempt,
-      idempotencyKey: r.idempotency_key, status: r.status, port: r.port, input: fromJson(r.input),
-      output: fromJson(r.output), error: r.error, startedAt: r.started_at, finishedAt: r.finished_at,
-    }))
+    return this.q.selectSteps.all(runId).map((r) => {
+      const idempotencyKey = `${r.run_id}:${r.node_id}:${r.visit}`
+      return {
+        id: `${idempotencyKey}:${r.attempt}`, runId: r.run_id, nodeId: r.node_id, nodeType: r.node_type, visit: r.visit, attempt: r.attempt,
+        idempotencyKey, status: r.status, port: r.port, input: fromJson(r.input),
+        output: fromJson(r.output), error: r.error, startedAt: r.started_at, finishedAt: r.finished_at,
+      }
+    })
   }
 
   /** Ids of runs to resume after a restart, oldest first. */
