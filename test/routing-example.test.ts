@@ -27,6 +27,13 @@ describe('examples/douyin-vip-routing', () => {
     expect(detail.runs.some((r: any) => r.workflowId === 'douyin-vip-routing' && r.status === 'completed')).toBe(true)
   })
 
+  it('has routed the order by the time its POST is answered (the flow runs in the ingest transaction)', async () => {
+    const res = await h.api('POST', '/api/orders', sampleOrder({ platform: 'douyin', totalAmount: 128800 }))
+    const detail = (await h.api('GET', `/api/orders/${res.json().results[0].id}`)).json()
+    expect(detail.order).toMatchObject({ tags: ['vip'], assignedTeam: 'vip-service' })
+    expect(detail.runs[0].status).toBe('completed')
+  })
+
   it('leaves a Douyin order of exactly 1,000 yuan alone', async () => {
     const detail = await ingestAndSettle(sampleOrder({ platform: 'douyin', totalAmount: 100000 }))
     expect(detail.order.tags).not.toContain('vip')
