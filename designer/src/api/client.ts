@@ -1,0 +1,49 @@
+/**
+ * The one way the designer talks to the API: JSON over fetch with the session's bearer token.
+ * Errors arrive in the API's shape ({ statusCode, message, details: [{ pointer, reason }] }).
+ */
+import { useSession } from '../app/session.ts'
+
+export interface ErrorDetail { pointer: string; reason: string; nodeId?: string }
+
+/** An API error answer, kept whole so forms can show each detail beside its field. */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string, readonly details: ErrorDetail[] = []) {
+    super(message)
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
+/** Calls the API; resolves with the parsed JSON body, rejects with ApiError. A 401 ends the session. */
+export async function api<T>(method: Method, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const token = useSession.getState().token
+  const response = await fetch(url, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  })
+  const text = await response.text()
+  let parsed: unknown = null
+  if (text) {
+    try { parsed = JSON.parse(text) } catch { parsed = { message: text } }
+  }
+  if (!response.ok) {
+    const e = (parsed ?? {}) as { message?: string; details?: ErrorDetail[] }
+    if (response.status === 401) useSession.getState().logout()
+    throw new ApiError(response.status, e.message ?? response.statusText, e.details ?? [])
+  }
+  return parsed as T
+}
+
+/** Query string from the defined entries of an object. */
+export function query(params: Record<string, string | number | boolean | undefined | null>): string {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v))
+  const s = q.toString()
+  return s ? `?${s}` : ''
+}

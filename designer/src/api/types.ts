@@ -1,0 +1,41 @@
+/** API shapes the designer reads; the definition and manifest types come from schemas/ (generated). */
+export type { WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
+export type { NodeManifest } from '../../../schemas/generated/node-manifest.ts'
+export type { Order } from '../../../schemas/generated/order.ts'
+export type { OrderInput } from '../../../schemas/generated/order-input.ts'
+import type { WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
+
+export type Role = 'admin' | 'designer' | 'operator' | 'approver'
+export interface Session { id: string; name: string; role: Role }
+
+export interface Page<T> { items: T[]; nextCursor: string | null }
+
+export interface WorkflowSummary { id: string; name: string; description: string | null; nodeCount: number; draftRevision: number; latestVersion: number | null; updatedAt: string }
+export interface WorkflowWithDraft { id: string; name: string; draft: WorkflowDefinition; draftRevision: number; latestVersion: number | null; createdAt: string; updatedAt: string }
+export interface VersionInfo { workflowId: string; version: number; publishedAt: string; publishedBy: string; definition?: WorkflowDefinition }
+
+export interface ValidationError { nodeId?: string | null; pointer: string; reason: string }
+export interface DefinitionCheck { valid: boolean; errors: ValidationError[] }
+
+export type { RunStatus, StepRecord } from '../../../schemas/generated/run.ts'
+import type { RunRecord, RunStatus, StepRecord } from '../../../schemas/generated/run.ts'
+/** A run as the API lists it: the record plus its tokens. */
+export interface RunSummary extends RunRecord { tokens: Array<{ id: string; nodeId: string; visit: number; attempt: number; status: string }> }
+export interface RunDetail extends RunSummary { steps: StepRecord[] }
+/** A dry-run step: a step record without the stored identity. */
+export type DryStep = Pick<StepRecord, 'nodeId' | 'visit' | 'attempt' | 'status' | 'port' | 'input' | 'output' | 'error' | 'durationMs'>
+
+export interface HeatmapNode { nodeId: string; count: number; failures: number; totalMs: number; avgMs: number; p95Ms: number; maxMs: number }
+export interface Heatmap { runs: number; nodes: HeatmapNode[] }
+
+export interface DryRunResult {
+  status: RunStatus
+  steps: DryStep[]
+  order: unknown
+  changes: unknown[]
+  waiting: Array<{ nodeId: string; reason: string }>
+}
+
+export interface Template { id: string; name: string; description: string | null; nodeCount: number; definition: WorkflowDefinition }
+
+export interface OrderEvent { at: string; kind?: string; from?: string | null; to?: string | null; source?: string; [k: string]: unknown }

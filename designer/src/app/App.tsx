@@ -1,0 +1,96 @@
+/** The designer's shell: sign-in gate, top navigation, language switch and the page routes. */
+import { useEffect, useState } from 'react'
+import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
+import { api, ApiError } from '../api/client.ts'
+import { connectEvents, useLiveStatus } from '../api/events.ts'
+import type { Session } from '../api/types.ts'
+import { LOCALES, useLocale, useT } from '../i18n/index.ts'
+import { useSession } from './session.ts'
+import { LoginPage } from './LoginPage.tsx'
+import { EditorPage } from '../editor/EditorPage.tsx'
+import { WorkflowsPage } from '../pages/WorkflowsPage.tsx'
+import { TemplatesPage } from '../pages/TemplatesPage.tsx'
+import { OrdersPage } from '../pages/OrdersPage.tsx'
+import { OrderDetailPage } from '../pages/OrderDetailPage.tsx'
+import { RunsPage } from '../pages/RunsPage.tsx'
+import { RunDetailPage } from '../pages/RunDetailPage.tsx'
+import { IncidentsPage } from '../pages/IncidentsPage.tsx'
+
+export function App() {
+  const token = useSession((s) => s.token)
+  const who = useSession((s) => s.who)
+  const [checking, setChecking] = useState(Boolean(token && !who))
+
+  // A token remembered from last time is checked once; a revoked one sends the user to sign in.
+  useEffect(() => {
+    if (!token || who) { setChecking(false); return }
+    setChecking(true)
+    api<Session>('GET', '/api/session')
+      .then((s) => useSession.getState().signIn(token, s))
+      .catch((e) => { if (!(e instanceof ApiError) || e.status === 401) useSession.getState().logout() })
+      .finally(() => setChecking(false))
+  }, [token, who])
+
+  useEffect(() => { connectEvents(who ? token : null) }, [token, who])
+
+  if (!token || (!who && !checking)) return <LoginPage />
+  if (!who) return null
+  return (
+    <div className="app">
+      <TopBar />
+      <main className="page">
+        <Switch>
+          <Route path="/"><Redirect to="/workflows" /></Route>
+          <Route path="/login"><Redirect to="/workflows" /></Route>
+          <Route path="/workflows" component={WorkflowsPage} />
+          <Route path="/workflows/:id">{(p) => <EditorPage workflowId={p.id} />}</Route>
+          <Route path="/templates" component={TemplatesPage} />
+          <Route path="/orders" component={OrdersPage} />
+          <Route path="/orders/:id">{(p) => <OrderDetailPage orderId={decodeURIComponent(p.id)} />}</Route>
+          <Route path="/runs" component={RunsPage} />
+          <Route path="/runs/:id">{(p) => <RunDetailPage runId={p.id} />}</Route>
+          <Route path="/incidents" component={IncidentsPage} />
+          <Route><NotFound /></Route>
+        </Switch>
+      </main>
+    </div>
+  )
+}
+
+function NotFound() {
+  const t = useT()
+  return <p className="empty">{t('common.none')}</p>
+}
+
+function TopBar() {
+  const t = useT()
+  const [location] = useLocation()
+  const who = useSession((s) => s.who)
+  const locale = useLocale((s) => s.locale)
+  const setLocale = useLocale((s) => s.setLocale)
+  const connected = useLiveStatus((s) => s.connected)
+  const items = [
+    ['/workflows', t('nav.workflows')], ['/templates', t('nav.templates')], ['/orders', t('nav.orders')],
+    ['/runs', t('nav.runs')], ['/incidents', t('nav.incidents')],
+  ] as const
+  return (
+    <header className="topbar">
+      <span className="brand">{t('app.title')}</span>
+      <nav>
+        {items.map(([href, label]) => (
+          <Link key={href} href={href} className={location.startsWith(href) ? 'active' : ''} data-testid={`nav-${href.slice(1)}`}>{label}</Link>
+        ))}
+      </nav>
+      <span className="spacer" />
+      <span className={`live ${connected ? 'on' : 'off'}`} title={connected ? t('common.live') : t('common.offline')}>● {connected ? t('common.live') : t('common.offline')}</span>
+      <label className="lang">
+        <span className="sr-only">{t('nav.language')}</span>
+        <select aria-label={t('nav.language')} value={locale} onChange={(e) => setLocale(e.target.value as typeof locale)} data-testid="language">
+          {LOCALES.map((l) => <option key={l} value={l}>{l === 'zh-CN' ? '中文' : 'English'}</option>)}
+        </select>
+      </label>
+      {who && <span className="who" data-testid="who">{who.name} · {t(`role.${who.role}`)}</span>}
+      <button className="link" onClick={() => useSession.getState().logout()}>{t('nav.logout')}</button>
+    </header>
+  )
+}

@@ -1,0 +1,3 @@
+export function EditorPage(_: { workflowId: string }) {
+  return null
+}

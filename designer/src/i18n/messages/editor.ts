@@ -1,0 +1,6 @@
+/** Labels of the editor area. */
+export const en = {
+}
+
+export const zhCN: Record<keyof typeof en, string> = {
+}

@@ -1,0 +1,3 @@
+export function OrderDetailPage(_: { orderId: string }) {
+  return null
+}

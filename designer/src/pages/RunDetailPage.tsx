@@ -1,0 +1,3 @@
+export function RunDetailPage(_: { runId: string }) {
+  return null
+}
