@@ -36,6 +36,8 @@ const app = await (async () => {
   })
   const app = await buildApp({
     engine, version: pkg.version,
+    templatesDir: join(root, 'examples'),
+    designerDir: join(root, 'designer', 'dist'),
     bodyLimit: env.ORDO_BODY_LIMIT ? Number(env.ORDO_BODY_LIMIT) : undefined,
     logger: env.ORDO_LOG === 'silent' ? false : {
       level: env.ORDO_LOG ?? 'info',

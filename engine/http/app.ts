@@ -18,6 +18,15 @@ import { ruleRoutes } from './routes/rules.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { metricsRoutes } from './routes/metrics.ts'
+import { sessionRoutes } from './routes/session.ts'
+import { eventRoutes } from './routes/events.ts'
+import { designerRoutes } from './routes/designer.ts'
+import { designerFallback, hasDesigner, registerDesignerFiles } from './designer-static.ts'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The repository's examples/: the default template directory. */
+const DEFAULT_TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples')
 
 export interface AppOptions {
   engine: OrderEngine
@@ -25,6 +34,10 @@ export interface AppOptions {
   /** Largest request body in bytes (default 5 MiB). */
   bodyLimit?: number
   logger?: FastifyServerOptions['logger']
+  /** Where GET /api/templates reads *.workflow.json (default: the repository's examples/). */
+  templatesDir?: string
+  /** The built designer (designer/dist); served at / when it holds an index.html, else / redirects to /docs. */
+  designerDir?: string
 }
 
 declare module 'fastify' {
@@ -47,7 +60,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('engine', options.engine)
   app.decorate('tokens', new TokenCache(options.engine.store))
   app.decorate('appVersion', options.version ?? '0.0.0')
-  installErrorHandling(app)
+  const designerDir = hasDesigner(options.designerDir) ? options.designerDir : null
+  installErrorHandling(app, designerDir ? { notFound: designerFallback(designerDir) } : {})
   // The API speaks JSON only: text/plain is a 415, not a string body that fails validation.
   app.removeContentTypeParser('text/plain')
 
@@ -71,8 +85,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes)
   await app.register(auditRoutes)
   await app.register(metricsRoutes)
+  await app.register(sessionRoutes)
+  await app.register(eventRoutes)
+  await app.register(designerRoutes, { templatesDir: options.templatesDir ?? DEFAULT_TEMPLATES_DIR })
 
+  if (designerDir) await registerDesignerFiles(app, designerDir)
   // Until the designer is built, the root shows the API docs.
-  app.get('/', { schema: { hide: true } }, (_req, reply) => reply.redirect('/docs'))
+  else app.get('/', { schema: { hide: true } }, (_req, reply) => reply.redirect('/docs'))
   return app
 }

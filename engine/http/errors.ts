@@ -2,7 +2,7 @@
  * One error shape for every client: { statusCode, error, message, details: [{ pointer, reason }] }.
  * Validation errors name the field by JSON pointer; nothing internal leaks on a 500.
  */
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { STATUS_CODES } from 'node:http'
 import { toErrorDetails, type ErrorDetail } from '../../schemas/index.ts'
 import { ConflictError, NotFoundError } from '../store/store.ts'
@@ -25,8 +25,8 @@ export function errorBody(statusCode: number, message: string, details: unknown[
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, details }
 }
 
-/** Installs the error and not-found handlers. */
-export function installErrorHandling(app: FastifyInstance): void {
+/** Installs the error and not-found handlers; `notFound` may answer an unmatched request first (the designer's pages). */
+export function installErrorHandling(app: FastifyInstance, options: { notFound?: (request: FastifyRequest, reply: FastifyReply) => Promise<boolean> } = {}): void {
   app.setErrorHandler((err: FastifyError & { details?: ErrorDetail[] }, request, reply) => {
     if (err.validation) {
       const part = err.validationContext ?? 'body'
@@ -53,7 +53,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     return reply.code(status).send(errorBody(status, err.message, []))
   })
-  app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`))
+  app.setNotFoundHandler(async (request, reply) => {
+    if (options.notFound && (await options.notFound(request, reply))) return reply
+    return reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`))
   })
 }

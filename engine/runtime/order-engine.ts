@@ -46,7 +46,11 @@ export class OrderEngine {
   readonly registry: NodeRegistry
   readonly clock: Clock
   readonly metrics: Metrics
-  /** 'run' ({ runId, workflowId, status }), 'order' ({ orderId }): live updates for SSE. */
+  /**
+   * Live updates for SSE: 'run' ({ runId, workflowId, status, orderId }) after every committed step
+   * transition (inline at ingest too) and when a manual run starts; 'order' ({ orderId, outcome });
+   * 'workflow' ({ workflowId, action: 'updated' | 'published', version? }) from the workflow routes.
+   */
   readonly events = new EventEmitter()
   /** The largest lead of an order's timestamps over our clock, for /api/health. */
   readonly skew = { maxAheadMs: 0, lastSeenAt: null as number | null }
@@ -145,7 +149,11 @@ export class OrderEngine {
       if (r.outcome !== 'unchanged') this.events.emit('order', { orderId: r.id, outcome: r.outcome })
       for (const runId of r.runIds) {
         const s = started.get(runId)
-        if (!s) continue
+        if (!s) {
+          // Not stepped inline (the interpreter threw): the executor steps it from its committed state.
+          this.executor.enqueue(runId)
+          continue
+        }
         this.executor.reportCommitted({ state: s.run.state, effects: s.run.effects ?? [] }, now)
         if (s.more || nextReadyToken(s.run.state)) this.executor.enqueue(runId, s.run.state)
       }
@@ -174,6 +182,7 @@ export class OrderEngine {
     const state = startRun(prepared, { runId, orderId: args.orderId ?? null, variables: args.variables ?? {}, now, input: { manual: true, by: args.by } })
     const run: NewRun = { state, trigger: { kind: 'manual', by: args.by }, triggerKey: `manual:${runId}` }
     await this.store.createRuns([run])
+    this.events.emit('run', { runId, workflowId: state.workflowId, status: state.status, orderId: state.orderId })
     this.executor.enqueue(runId, state)
     return state
   }

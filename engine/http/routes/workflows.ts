@@ -25,7 +25,7 @@ function versionView(row: WorkflowVersionRow, withDefinition: boolean) {
   return { workflowId: row.workflowId, version: row.version, publishedAt: iso(row.publishedAt), publishedBy: row.publishedBy, ...(withDefinition ? { definition: row.definition } : {}) }
 }
 
-function refuseInvalid(check: DefinitionCheck, prefix = ''): void {
+export function refuseInvalid(check: DefinitionCheck, prefix = ''): void {
   if (check.valid) return
   const details = check.errors.map((e) => ({ pointer: prefix + e.pointer, reason: e.reason, nodeId: e.nodeId }))
   throw badRequest(details, `the workflow is not valid: ${details.slice(0, 3).map((d) => `${d.nodeId ? `node ${d.nodeId}: ` : ''}${d.pointer} ${d.reason}`).join('; ')}`)
@@ -60,6 +60,7 @@ export const workflowRoutes: FastifyPluginAsync = async (app) => {
   }, async (request, reply) => {
     const row = await store.createWorkflow(request.body, clock.now())
     await store.appendAudit({ at: clock.now(), actor: actor(request), action: 'workflow.create', target: row.id, detail: {} })
+    engine.events.emit('workflow', { workflowId: row.id, action: 'updated' })
     return reply.code(201).send(workflowView(row))
   })
 
@@ -82,6 +83,7 @@ export const workflowRoutes: FastifyPluginAsync = async (app) => {
     }
     const row = await store.updateDraft(request.params.id, request.body, clock.now(), expected)
     await store.appendAudit({ at: clock.now(), actor: actor(request), action: 'workflow.update', target: row.id, detail: { draftRevision: row.draftRevision } })
+    engine.events.emit('workflow', { workflowId: row.id, action: 'updated' })
     return workflowView(row)
   })
 
@@ -111,6 +113,7 @@ export const workflowRoutes: FastifyPluginAsync = async (app) => {
     // The version is committed: the publish succeeded even if this process fails to reload it.
     await engine.refreshWorkflows().catch((err) => request.log.error({ err }, 'published, but reloading the workflows failed'))
     await store.appendAudit({ at: clock.now(), actor: actor(request), action: 'workflow.publish', target: row.id, detail: { version: version.version } })
+    engine.events.emit('workflow', { workflowId: row.id, action: 'published', version: version.version })
     return reply.code(201).send(versionView(version, false))
   })
 
@@ -143,6 +146,9 @@ export const workflowRoutes: FastifyPluginAsync = async (app) => {
     // Check everything first so a bundle is imported whole or not at all.
     for (const { def, pointer } of items) refuseInvalid(checkDefinition(def, registry), pointer)
     const imported = await importWorkflows(engine, items.map((i) => i.def as WorkflowDefinition), { publish: request.query.publish, by: actor(request) })
+    for (const w of imported) {
+      engine.events.emit('workflow', w.version == null ? { workflowId: w.id, action: 'updated' } : { workflowId: w.id, action: 'published', version: w.version })
+    }
     return reply.code(201).send({ imported })
   })
 
