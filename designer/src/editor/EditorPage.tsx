@@ -1,3 +1,262 @@
-export function EditorPage(_: { workflowId: string }) {
-  return null
+/**
+ * The workflow editor: palette, canvas and side panels over the draft of one workflow.
+ * Saves drafts (with If-Match so a stale save is refused), validates as you edit, publishes,
+ * lists versions and diffs them, exports, and watches runs or a dry run on the canvas.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react'
+import { useLocation, useSearch } from 'wouter'
+import { api, ApiError } from '../api/client.ts'
+import type { DefinitionCheck, WorkflowDefinition, WorkflowWithDraft } from '../api/types.ts'
+import { useCan } from '../app/session.ts'
+import { useT } from '../i18n/index.ts'
+import { Canvas } from './Canvas.tsx'
+import { ConfigPanel } from './ConfigPanel.tsx'
+import { DefinitionPanel } from './DefinitionPanel.tsx'
+import { FlowSettings } from './FlowSettings.tsx'
+import { Palette } from './Palette.tsx'
+import { RunPanel } from './RunPanel.tsx'
+import { VersionsPanel } from './VersionsPanel.tsx'
+import { useManifests } from './manifests.ts'
+import { createEditorStore, EditorStoreContext, useEditor, type EditorStore } from './store.ts'
+import { downloadJson } from './download.ts'
+import './editor.css'
+
+type Tab = 'node' | 'flow' | 'json' | 'versions' | 'run'
+
+/** Starting point of a new workflow: just a trigger, so the canvas is never empty of a start. */
+function newDefinition(): WorkflowDefinition {
+  return { id: 'new-flow', name: 'New flow', nodes: [], edges: [] } as unknown as WorkflowDefinition
+}
+
+export function EditorPage({ workflowId }: { workflowId: string }) {
+  const store = useMemo(() => createEditorStore(), [workflowId])
+  return (
+    <EditorStoreContext.Provider value={store}>
+      <ReactFlowProvider>
+        <Editor key={workflowId} workflowId={workflowId} store={store} />
+      </ReactFlowProvider>
+    </EditorStoreContext.Provider>
+  )
+}
+
+function Editor({ workflowId, store }: { workflowId: string; store: EditorStore }) {
+  const t = useT()
+  const [, navigate] = useLocation()
+  const search = useSearch()
+  const runParam = new URLSearchParams(search).get('run')
+  const isNew = workflowId === 'new'
+  const canEdit = useCan('editWorkflow')
+  const canPublish = useCan('publishWorkflow')
+  const { manifests, error: manifestError } = useManifests()
+  const [info, setInfo] = useState<Omit<WorkflowWithDraft, 'draft'> | null>(null)
+  const [loadError, setLoadError] = useState<string | null>(null)
+  const [message, setMessage] = useState<{ kind: 'ok' | 'bad'; text: string } | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [tab, setTab] = useState<Tab>(runParam ? 'run' : 'flow')
+  const [selected, setSelected] = useState<string | null>(null)
+  const [loadedKey, setLoadedKey] = useState(0)
+  const revision = useEditor((s) => s.revision)
+  const savedRevision = useEditor((s) => s.savedRevision)
+  const problems = useEditor((s) => s.problems)
+  const canUndo = useEditor((s) => s.past.length > 0)
+  const canRedo = useEditor((s) => s.future.length > 0)
+  const meta = useEditor((s) => s.meta)
+  const dirty = revision !== savedRevision
+  const flow = useReactFlow()
+
+  // Load the manifests, then the draft (or a fresh flow).
+  useEffect(() => {
+    if (!manifests) return
+    store.getState().setManifests(manifests)
+    if (isNew) {
+      store.getState().load(newDefinition())
+      setInfo(null)
+      setLoadedKey((k) => k + 1)
+      return
+    }
+    let live = true
+    api<WorkflowWithDraft>('GET', `/api/workflows/${encodeURIComponent(workflowId)}`)
+      .then((w) => {
+        if (!live) return
+        const { draft, ...rest } = w
+        store.getState().load(draft)
+        setInfo(rest)
+        setLoadedKey((k) => k + 1)
+      })
+      .catch((e) => live && setLoadError((e as Error).message))
+    return () => { live = false }
+  }, [manifests, workflowId, isNew, store])
+
+  // Validate the canvas as it changes (debounced): node cards show their problems at once.
+  const validateSeq = useRef(0)
+  const validate = useCallback(async (): Promise<DefinitionCheck | null> => {
+    const seq = ++validateSeq.current
+    const def = store.getState().definition()
+    try {
+      const check = await api<DefinitionCheck>('POST', `/api/workflows/${encodeURIComponent(def.id || 'new-flow')}/validate`, def)
+      if (seq === validateSeq.current) store.getState().setProblems(check.errors)
+      return check
+    } catch (e) {
+      if (seq === validateSeq.current && e instanceof ApiError) store.getState().setProblems(e.details)
+      return null
+    }
+  }, [store])
+  useEffect(() => {
+    if (!manifests || loadedKey === 0) return
+    const timer = setTimeout(() => void validate(), 400)
+    return () => clearTimeout(timer)
+  }, [revision, manifests, loadedKey, validate])
+
+  const save = useCallback(async (): Promise<boolean> => {
+    const def = store.getState().definition()
+    setBusy(true)
+    setMessage(null)
+    try {
+      const row = isNew || !info
+        ? await api<WorkflowWithDraft>('POST', '/api/workflows', def)
+        : await api<WorkflowWithDraft>('PUT', `/api/workflows/${encodeURIComponent(workflowId)}`, def, { 'if-match': `"${info.draftRevision}"` })
+      const { draft: _draft, ...rest } = row
+      setInfo(rest)
+      store.getState().markSaved()
+      setMessage({ kind: 'ok', text: t('editor.saved', { revision: row.draftRevision }) })
+      if (isNew) navigate(`/workflows/${encodeURIComponent(row.id)}`, { replace: true })
+      return true
+    } catch (e) {
+      const err = e as ApiError
+      if (err.status === 409) setMessage({ kind: 'bad', text: isNew ? t('editor.idTaken', { id: def.id }) : t('editor.conflict') })
+      else setMessage({ kind: 'bad', text: formatError(err) })
+      if (err.details?.length) store.getState().setProblems(err.details)
+      return false
+    } finally {
+      setBusy(false)
+    }
+  }, [info, isNew, navigate, store, t, workflowId])
+
+  const publish = useCallback(async () => {
+    if (dirty && !(await save())) return
+    const check = await validate()
+    if (check && !check.valid) {
+      setMessage({ kind: 'bad', text: t('editor.publishInvalid', { n: check.errors.length }) })
+      return
+    }
+    setBusy(true)
+    try {
+      const id = store.getState().meta.id
+      const v = await api<{ version: number }>('POST', `/api/workflows/${encodeURIComponent(id)}/publish`)
+      setInfo((i) => (i ? { ...i, latestVersion: v.version } : i))
+      setMessage({ kind: 'ok', text: t('editor.published', { version: v.version }) })
+    } catch (e) {
+      const err = e as ApiError
+      if (err.details?.length) store.getState().setProblems(err.details)
+      setMessage({ kind: 'bad', text: formatError(err) })
+    } finally {
+      setBusy(false)
+    }
+  }, [dirty, save, store, t, validate])
+
+  // Ctrl+S saves the draft.
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+        e.preventDefault()
+        if (canEdit) void save()
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [canEdit, save])
+
+  // Leaving with unsaved changes asks first.
+  useEffect(() => {
+    if (!dirty) return
+    const onBeforeUnload = (e: BeforeUnloadEvent) => { e.preventDefault() }
+    window.addEventListener('beforeunload', onBeforeUnload)
+    return () => window.removeEventListener('beforeunload', onBeforeUnload)
+  }, [dirty])
+
+  const onSelect = useCallback((id: string | null) => {
+    setSelected(id)
+    if (id) setTab((current) => (current === 'flow' || current === 'node' ? 'node' : current))
+  }, [])
+
+  function addInView(type: string) {
+    const rect = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect()
+    const center = rect ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 }
+    const id = store.getState().addNode(type, { x: center.x - 110, y: center.y - 40 })
+    onSelect(id)
+  }
+
+  function exportFile() {
+    const def = store.getState().definition()
+    downloadJson(`${def.id}.workflow.json`, { format: 'ordo.workflow/v1', exportedAt: new Date().toISOString(), workflow: def })
+  }
+
+  if (manifestError || loadError) return <p className="field-error page-body">{t('common.error', { message: (manifestError?.message ?? loadError)! })}</p>
+  if (!manifests || loadedKey === 0) return <p className="empty">{t('common.loading')}</p>
+
+  const problemCount = problems.length
+  const tabs: Array<[Tab, string]> = [
+    ['node', t('editor.tab.node')], ['flow', t('editor.tab.flow')], ['json', t('editor.tab.json')],
+    ['versions', t('editor.tab.versions')], ['run', t('editor.tab.run')],
+  ]
+
+  return (
+    <div className="editor">
+      <div className="toolbar" role="toolbar">
+        <strong className="flow-name" title={meta.id}>{meta.name}</strong>
+        <span className="muted">{meta.id}</span>
+        <span className={`badge ${dirty ? 'waiting' : 'ok'}`} data-testid="save-state">
+          {dirty ? t('editor.unsaved') : info ? t('editor.draftRevision', { revision: info.draftRevision }) : t('editor.notSaved')}
+        </span>
+        {info?.latestVersion != null && <span className="badge">{t('editor.latestVersion', { version: info.latestVersion })}</span>}
+        <span className={`badge ${problemCount ? 'bad' : 'ok'}`} data-testid="validation-state" onClick={() => problemCount && setTab(selected ? 'node' : 'flow')}>
+          {problemCount ? t('editor.problems', { n: problemCount }) : t('editor.valid')}
+        </span>
+        <span className="spacer" />
+        {canEdit && (
+          <>
+            <button onClick={() => store.getState().undo()} disabled={!canUndo} title="Ctrl+Z" data-testid="undo">{t('editor.undo')}</button>
+            <button onClick={() => store.getState().redo()} disabled={!canRedo} title="Ctrl+Shift+Z" data-testid="redo">{t('editor.redo')}</button>
+            <button onClick={() => store.getState().autoLayout()} data-testid="auto-layout">{t('editor.autoLayout')}</button>
+          </>
+        )}
+        <button onClick={() => void validate().then((c) => c && setMessage(c.valid ? { kind: 'ok', text: t('editor.valid') } : { kind: 'bad', text: t('editor.problems', { n: c.errors.length }) }))} data-testid="validate">{t('editor.validate')}</button>
+        <button onClick={exportFile} data-testid="export">{t('editor.export')}</button>
+        {canEdit && <button onClick={() => void save()} disabled={busy || (!dirty && !isNew)} title="Ctrl+S" data-testid="save">{t('editor.save')}</button>}
+        {canPublish && <button className="primary" onClick={() => void publish()} disabled={busy} data-testid="publish">{t('editor.publish')}</button>}
+      </div>
+      {message && (
+        <div className={`notice ${message.kind}`} role={message.kind === 'bad' ? 'alert' : 'status'} data-testid="editor-message">
+          {message.text}
+          <button className="link" onClick={() => setMessage(null)}>{t('common.close')}</button>
+        </div>
+      )}
+      <div className="editor-body">
+        {canEdit && <Palette manifests={manifests} onAdd={addInView} />}
+        <Canvas onSelect={onSelect} readOnly={!canEdit} fitKey={loadedKey} />
+        <aside className="side">
+          <div className="tabs" role="tablist">
+            {tabs.map(([key, label]) => (
+              <button key={key} role="tab" aria-selected={tab === key} className={tab === key ? 'active' : ''} onClick={() => setTab(key)} data-testid={`tab-${key}`}>
+                {label}{key === 'node' && problemCount > 0 && selected && problems.some((p) => p.nodeId === selected) ? ' •' : ''}
+              </button>
+            ))}
+          </div>
+          <div className="side-body">
+            {tab === 'node' && (selected ? <ConfigPanel nodeId={selected} readOnly={!canEdit} /> : <p className="hint">{t('editor.selectNode')}</p>)}
+            {tab === 'flow' && <FlowSettings isNew={isNew} readOnly={!canEdit} onSelectNode={(id) => { store.getState().selectOnly(id); onSelect(id); flow.fitView({ nodes: [{ id }], duration: 300, maxZoom: 1.2 }) }} />}
+            {tab === 'json' && <DefinitionPanel readOnly={!canEdit} />}
+            {tab === 'versions' && <VersionsPanel workflowId={isNew ? null : workflowId} latestVersion={info?.latestVersion ?? null} />}
+            {tab === 'run' && <RunPanel workflowId={isNew ? null : meta.id} runId={runParam} />}
+          </div>
+        </aside>
+      </div>
+    </div>
+  )
+}
+
+function formatError(err: ApiError): string {
+  const details = err.details?.slice(0, 3).map((d) => `${d.nodeId ? `${d.nodeId}: ` : ''}${d.pointer} ${d.reason}`).join('; ')
+  return details ? `${err.message} (${details})` : err.message
 }

@@ -5,6 +5,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { useStore } from 'zustand'
+import { createContext, useContext } from 'react'
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react'
 import type { NodeManifest } from '../../../schemas/generated/node-manifest.ts'
 import type { WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
@@ -21,6 +22,9 @@ interface Snapshot { meta: DefinitionMeta; nodes: OrdoNode[]; edges: OrdoEdge[] 
 
 /** A validation problem as the API reports it. */
 export interface NodeProblem { nodeId?: string | null; pointer: string; reason: string }
+
+/** Time spent at one node across recent runs. */
+export interface HeatStats { nodeId: string; count: number; failures: number; totalMs: number; avgMs: number; p95Ms: number; maxMs: number }
 
 /** What a run (or a dry run) did at one node, drawn on its card. */
 export interface NodeRunState {
@@ -46,7 +50,9 @@ export interface EditorState extends Snapshot {
   savedRevision: number
   problems: NodeProblem[]
   runStates: Record<string, NodeRunState>
+  /** 0..1 per node: its share of the slowest node's total time across recent runs. */
   heat: Record<string, number>
+  heatStats: Record<string, HeatStats>
   diffMarks: Record<string, ChangeKind>
 
   setManifests(manifests: NodeManifest[]): void
@@ -73,7 +79,7 @@ export interface EditorState extends Snapshot {
 
   setProblems(problems: NodeProblem[]): void
   setRunStates(states: Record<string, NodeRunState>): void
-  setHeat(heat: Record<string, number>): void
+  setHeat(stats: HeatStats[] | null): void
   setDiffMarks(marks: Record<string, ChangeKind>): void
 }
 
@@ -119,13 +125,13 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
     return {
       meta: EMPTY_META, nodes: [], edges: [], manifests,
       past: [], future: [], lastEditKey: null, dragging: false, clipboard: null,
-      revision: 0, savedRevision: 0, problems: [], runStates: {}, heat: {}, diffMarks: {},
+      revision: 0, savedRevision: 0, problems: [], runStates: {}, heat: {}, heatStats: {}, diffMarks: {},
 
       setManifests(list) { set({ manifests: list }) },
 
       load(def) {
         const { meta, nodes, edges } = definitionToCanvas(def, manifestOf)
-        set((s) => ({ meta, nodes, edges, past: [], future: [], lastEditKey: null, problems: [], runStates: {}, heat: {}, diffMarks: {}, revision: s.revision + 1, savedRevision: s.revision + 1 }))
+        set((s) => ({ meta, nodes, edges, past: [], future: [], lastEditKey: null, problems: [], runStates: {}, heat: {}, heatStats: {}, diffMarks: {}, revision: s.revision + 1, savedRevision: s.revision + 1 }))
       },
 
       markSaved() { set((s) => ({ savedRevision: s.revision })) },
@@ -312,16 +318,31 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
 
       setProblems(problems) { set({ problems }) },
       setRunStates(runStates) { set({ runStates }) },
-      setHeat(heat) { set({ heat }) },
+      setHeat(stats) {
+        if (!stats) { set({ heat: {}, heatStats: {} }); return }
+        const max = Math.max(0, ...stats.map((n) => n.totalMs))
+        set({
+          heat: Object.fromEntries(stats.map((n) => [n.nodeId, max > 0 ? n.totalMs / max : 0])),
+          heatStats: Object.fromEntries(stats.map((n) => [n.nodeId, n])),
+        })
+      },
       setDiffMarks(diffMarks) { set({ diffMarks }) },
     }
   })
 }
 
-/** The designer's editor store (one canvas open at a time). */
-export const editorStore = createEditorStore()
+export type EditorStore = StoreApi<EditorState>
 
-/** React hook over the editor store. */
+/** The store a canvas draws: the editor's draft, or a read-only version (a run, one side of a diff). */
+export const EditorStoreContext = createContext<EditorStore | null>(null)
+
+export function useEditorStore(): EditorStore {
+  const store = useContext(EditorStoreContext)
+  if (!store) throw new Error('useEditor outside an EditorStoreContext provider')
+  return store
+}
+
+/** React hook over the nearest editor store. */
 export function useEditor<T>(selector: (s: EditorState) => T): T {
-  return useStore(editorStore, selector)
+  return useStore(useEditorStore(), selector)
 }

@@ -1,3 +1,178 @@
-export function OrderDetailPage(_: { orderId: string }) {
-  return null
+/** /orders/:id: one order — header, items, status history, and the runs it started. Live. */
+import { Link } from 'wouter'
+import { api, ApiError } from '../api/client.ts'
+import type { Order } from '../api/types.ts'
+import { useT } from '../i18n/index.ts'
+import type { OrderDetailResponse, OrderHistoryEvent } from './api-types.ts'
+import { elapsedMs, formatDuration } from './format.ts'
+import { formatMoney } from './money.ts'
+import { ErrorBox, Field, JsonFold, Loading, OrderBadge, RunBadge, Time, useLiveRefresh, useLoad, useLocaleTag } from './shared.tsx'
+
+function addressText(a: Order['shippingAddress']): string {
+  return [a.country, a.province, a.city, a.district, a.street, a.detail, a.postalCode].filter(Boolean).join(' ')
+}
+
+/** "run:<runId>:<nodeId>:<visit>" → the run id, to link the history row to its run. */
+function runOfSource(source: string): string | null {
+  const m = /^run:([^:]+):/.exec(source)
+  return m ? m[1] : null
+}
+
+export function OrderDetailPage({ orderId }: { orderId: string }) {
+  const t = useT()
+  const locale = useLocaleTag()
+  const detail = useLoad(() => api<OrderDetailResponse>('GET', `/api/orders/${encodeURIComponent(orderId)}`), [orderId])
+  useLiveRefresh((e) => (e.type === 'order' && e.data.orderId === orderId) || (e.type === 'run' && e.data.orderId === orderId), detail.reload)
+
+  const d = detail.data
+  if (!d) {
+    return (
+      <div className="page-body pages">
+        <p><Link href="/orders">← {t('pages.orders.title')}</Link></p>
+        {detail.error != null
+          ? (detail.error instanceof ApiError && detail.error.status === 404 ? <p className="empty">{t('pages.order.notFound', { id: orderId })}</p> : <ErrorBox error={detail.error} />)
+          : <Loading />}
+      </div>
+    )
+  }
+  const o = d.order
+  return (
+    <div className="page-body pages" data-testid="order-detail">
+      <p><Link href="/orders">← {t('pages.orders.title')}</Link></p>
+      <div className="page-head">
+        <h1>{t(`pages.platform.${o.platform}`)} · {o.platformOrderId}</h1>
+        <OrderBadge status={o.status} />
+        {o.presale && <span className="badge waiting">{t('pages.order.presale')}</span>}
+        <span className="spacer" />
+        {detail.loading && <span className="hint">{t('common.loading')}</span>}
+      </div>
+      {detail.error != null && <ErrorBox error={detail.error} />}
+
+      <section className="card grid-fields">
+        <Field label={t('pages.order.id')}><code>{o.id}</code></Field>
+        <Field label={t('pages.col.platformOrderId')}><code>{o.platformOrderId}</code></Field>
+        <Field label={t('pages.col.amount')} testid="order-amount">{formatMoney(o.totalAmount, o.currency, locale)}</Field>
+        <Field label={t('pages.order.revision')}>{d.revision}</Field>
+        <Field label={t('pages.order.customer')}>
+          {[o.customer.name, o.customer.phone, o.customer.email].filter(Boolean).join(' · ') || '—'}
+          {o.customer.id && <div className="hint">{o.customer.id}</div>}
+        </Field>
+        <Field label={t('pages.order.address')}>{addressText(o.shippingAddress) || '—'}</Field>
+        <Field label={t('pages.order.payment')}>
+          {o.payment.status ? t(`pages.payment.${o.payment.status}`) : '—'}
+          {o.payment.channel && <> · {o.payment.channel}</>}
+          {o.payment.paidAt && <div className="hint"><Time iso={o.payment.paidAt} /></div>}
+        </Field>
+        <Field label={t('pages.col.tags')}>{o.tags.length ? <span className="tags wrap">{o.tags.map((tag) => <span className="badge tag" key={tag}>{tag}</span>)}</span> : '—'}</Field>
+        <Field label={t('pages.col.team')}>{o.assignedTeam ?? '—'}</Field>
+        <Field label={t('pages.order.holds')}>
+          {o.holds.length === 0 ? '—' : (
+            <ul className="plain">
+              {o.holds.map((h, i) => <li key={`${h.pool}-${i}`}><span className="badge waiting">{h.pool}</span> {h.reason} <span className="hint"><Time iso={h.at} /></span></li>)}
+            </ul>
+          )}
+        </Field>
+        <Field label={t('pages.col.exception')}>
+          {o.exception ? <><span className="badge bad">{t(`pages.exception.${o.exception.type}`)}</span> {o.exception.reason}</> : '—'}
+        </Field>
+        {o.healthScore && (
+          <Field label={t('pages.order.health')}>
+            <span className={`badge band-${o.healthScore.band}`}>{o.healthScore.score} · {t(`pages.band.${o.healthScore.band}`)}</span>
+            {o.healthScore.facts.length > 0 && (
+              <ul className="plain hint">
+                {o.healthScore.facts.map((f, i) => <li key={`${f.fact}-${i}`}>{f.fact}{f.weight !== undefined && ` (${f.weight > 0 ? '+' : ''}${f.weight})`}{f.detail && `: ${f.detail}`}</li>)}
+              </ul>
+            )}
+          </Field>
+        )}
+        <Field label={t('pages.order.created')}><Time iso={o.createdAt} /></Field>
+        <Field label={t('pages.col.updated')}><Time iso={o.updatedAt} /></Field>
+      </section>
+
+      <h2 className="section-title">{t('pages.order.items')}</h2>
+      <table className="list">
+        <thead>
+          <tr>
+            <th>{t('pages.order.sku')}</th>
+            <th>{t('pages.order.itemTitle')}</th>
+            <th className="num">{t('pages.order.quantity')}</th>
+            <th className="num">{t('pages.order.unitPrice')}</th>
+            <th className="num">{t('pages.order.lineTotal')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {o.items.map((item, i) => (
+            <tr key={`${item.sku}-${i}`}>
+              <td><code>{item.sku}</code>{item.platformSkuId && <div className="hint">{item.platformSkuId}</div>}</td>
+              <td>{item.title ?? '—'}</td>
+              <td className="num">{item.quantity}</td>
+              <td className="num">{formatMoney(item.unitPrice, o.currency, locale)}</td>
+              <td className="num">{formatMoney(item.unitPrice * item.quantity, o.currency, locale)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2 className="section-title">{t('pages.order.history')}</h2>
+      {d.history.length === 0 ? <p className="empty">{t('common.none')}</p> : (
+        <ol className="timeline" data-testid="order-history">
+          {[...d.history].reverse().map((e, i) => <HistoryItem key={e.id ?? `${e.at}-${i}`} event={e} />)}
+        </ol>
+      )}
+
+      <h2 className="section-title">{t('pages.order.runs')}</h2>
+      {d.runs.length === 0 ? <p className="empty">{t('pages.order.noRuns')}</p> : (
+        <table className="list" data-testid="order-runs">
+          <thead>
+            <tr>
+              <th>{t('pages.col.status')}</th>
+              <th>{t('pages.col.workflow')}</th>
+              <th>{t('pages.col.version')}</th>
+              <th>{t('pages.col.started')}</th>
+              <th>{t('pages.col.duration')}</th>
+              <th>{t('pages.col.run')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.runs.map((r) => (
+              <tr key={r.id} data-testid={`order-run-${r.id}`}>
+                <td><RunBadge status={r.status} /></td>
+                <td><Link href={`/workflows/${encodeURIComponent(r.workflowId)}`}>{r.workflowId}</Link></td>
+                <td>v{r.version}</td>
+                <td><Time iso={r.startedAt} /></td>
+                <td>{formatDuration(elapsedMs(r.startedAt, r.finishedAt))}</td>
+                <td><Link href={`/runs/${encodeURIComponent(r.id)}`}><code>{r.id}</code></Link></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  )
+}
+
+function HistoryItem({ event: e }: { event: OrderHistoryEvent }) {
+  const t = useT()
+  const runId = runOfSource(e.source)
+  const kinds = ['created', 'updated', 'status_changed', 'patched', 'stale_ignored'] as const
+  const kind = (kinds as readonly string[]).includes(e.kind) ? t(`pages.historyKind.${e.kind as (typeof kinds)[number]}`) : e.kind
+  const changed = e.fromStatus !== e.toStatus && e.toStatus
+  return (
+    <li className={`timeline-item kind-${e.kind}`}>
+      <div className="timeline-time"><Time iso={e.at} /></div>
+      <div className="timeline-body">
+        <div className="row">
+          <strong>{kind}</strong>
+          {changed
+            ? <span>{e.fromStatus ? <OrderBadge status={e.fromStatus} /> : <span className="muted">—</span>} → <OrderBadge status={e.toStatus!} /></span>
+            : e.toStatus && <OrderBadge status={e.toStatus} />}
+        </div>
+        <div className="hint">
+          {t('pages.order.source')}: {runId ? <Link href={`/runs/${encodeURIComponent(runId)}`}><code>{e.source}</code></Link> : <code>{e.source}</code>}
+          {e.revision !== undefined && <> · {t('pages.order.revision')} {e.revision}</>}
+        </div>
+        {e.detail && Object.keys(e.detail).length > 0 && <JsonFold label={t('pages.order.detail')} value={e.detail} />}
+      </div>
+    </li>
+  )
 }

@@ -1,3 +1,117 @@
-export function RunDetailPage(_: { runId: string }) {
-  return null
+/** /runs/:id: one run — header, incident, actions, and every step with its input and output. Live. */
+import { Fragment, useState } from 'react'
+import { Link } from 'wouter'
+import { api, ApiError } from '../api/client.ts'
+import type { RunDetail, RunSummary } from '../api/types.ts'
+import { useT } from '../i18n/index.ts'
+import { elapsedMs, formatDuration } from './format.ts'
+import { CancelControl, RetryControl } from './RunActions.tsx'
+import { ErrorBox, Field, JsonFold, Loading, RunBadge, Time, useLiveRefresh, useLoad } from './shared.tsx'
+import { TriggerText } from './TriggerText.tsx'
+
+export function RunDetailPage({ runId }: { runId: string }) {
+  const t = useT()
+  const detail = useLoad(() => api<RunDetail>('GET', `/api/runs/${encodeURIComponent(runId)}`), [runId])
+  useLiveRefresh((e) => e.type === 'run' && e.data.runId === runId, detail.reload)
+  const [open, setOpen] = useState<Set<string>>(() => new Set())
+
+  const run = detail.data
+  if (!run) {
+    return (
+      <div className="page-body pages">
+        <p><Link href="/runs">← {t('pages.runs.title')}</Link></p>
+        {detail.error != null
+          ? (detail.error instanceof ApiError && detail.error.status === 404 ? <p className="empty">{t('pages.run.notFound', { id: runId })}</p> : <ErrorBox error={detail.error} />)
+          : <Loading />}
+      </div>
+    )
+  }
+  // An action answers with the run without steps: show it at once, then load the steps again.
+  const afterAction = (updated: RunSummary) => {
+    detail.setData((prev) => (prev ? { ...prev, ...updated, steps: prev.steps } : prev))
+    detail.reload()
+  }
+  const toggle = (id: string) => setOpen((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n })
+  const steps = [...run.steps].sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.visit - b.visit || a.attempt - b.attempt)
+
+  return (
+    <div className="page-body pages" data-testid="run-detail">
+      <p><Link href="/runs">← {t('pages.runs.title')}</Link></p>
+      <div className="page-head">
+        <h1>{t('pages.run.title')} <code>{run.id}</code></h1>
+        <RunBadge status={run.status} />
+        <span className="spacer" />
+        <Link href={`/workflows/${encodeURIComponent(run.workflowId)}?run=${encodeURIComponent(run.id)}`} data-testid="show-on-canvas">{t('pages.run.showOnCanvas')}</Link>
+      </div>
+      {detail.error != null && <ErrorBox error={detail.error} />}
+      <section className="card grid-fields">
+        <Field label={t('pages.col.workflow')}><Link href={`/workflows/${encodeURIComponent(run.workflowId)}`}>{run.workflowId}</Link></Field>
+        <Field label={t('pages.col.version')}>v{run.version}</Field>
+        <Field label={t('pages.col.order')}>{run.orderId ? <Link href={`/orders/${encodeURIComponent(run.orderId)}`}><code>{run.orderId}</code></Link> : '—'}</Field>
+        <Field label={t('pages.col.trigger')}><TriggerText trigger={run.trigger} /></Field>
+        <Field label={t('pages.col.started')}><Time iso={run.startedAt} /></Field>
+        <Field label={t('pages.run.finished')}><Time iso={run.finishedAt} /></Field>
+        <Field label={t('pages.col.duration')}>{formatDuration(elapsedMs(run.startedAt, run.finishedAt ?? (run.status === 'failed' ? run.updatedAt : null)))}</Field>
+        <Field label={t('pages.run.variables')}>{Object.keys(run.variables ?? {}).length ? <JsonFold label={t('pages.run.variablesCount', { count: Object.keys(run.variables).length })} value={run.variables} /> : '—'}</Field>
+      </section>
+
+      {run.incident && (
+        <section className="card incident" data-testid="run-incident">
+          <h2>{t('pages.run.incident')}</h2>
+          <div>{t('pages.incidents.failedAt', { node: run.incident.nodeId })} · <Time iso={run.incident.at} /></div>
+          <pre className="json error-text">{run.incident.error}</pre>
+        </section>
+      )}
+
+      <div className="actions-bar">
+        <RetryControl run={run} onDone={afterAction} />
+        <CancelControl run={run} onDone={afterAction} />
+      </div>
+
+      <h2 className="section-title">{t('pages.run.steps')}</h2>
+      {steps.length === 0 ? <p className="empty">{t('pages.run.noSteps')}</p> : (
+        <table className="list steps" data-testid="run-steps">
+          <thead>
+            <tr>
+              <th>{t('pages.step.node')}</th>
+              <th className="num">{t('pages.step.attempt')}</th>
+              <th>{t('pages.col.status')}</th>
+              <th>{t('pages.step.port')}</th>
+              <th className="num">{t('pages.col.duration')}</th>
+              <th>{t('pages.step.error')}</th>
+              <th><span className="sr-only">{t('pages.step.data')}</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {steps.map((s) => {
+              const isOpen = open.has(s.id)
+              return (
+                <Fragment key={s.id}>
+                  <tr data-testid={`step-${s.id}`} className={run.incident?.nodeId === s.nodeId && s.status === 'failed' ? 'failed-step' : undefined}>
+                    <td><code>{s.nodeId}</code>{s.visit > 1 && <span className="muted"> #{s.visit}</span>}<div className="hint">{s.nodeType}</div></td>
+                    <td className="num">{s.attempt}</td>
+                    <td><RunBadge status={s.status} /></td>
+                    <td>{s.port ?? '—'}</td>
+                    <td className="num">{formatDuration(s.durationMs)}</td>
+                    <td className="error-text">{s.error ?? ''}</td>
+                    <td><button className="link" aria-expanded={isOpen} onClick={() => toggle(s.id)}>{isOpen ? t('pages.step.hide') : t('pages.step.show')}</button></td>
+                  </tr>
+                  {isOpen && (
+                    <tr className="step-data">
+                      <td colSpan={7}>
+                        <div className="io">
+                          <div><h3>{t('pages.step.input')}</h3><pre className="json">{JSON.stringify(s.input, null, 2) ?? '—'}</pre></div>
+                          <div><h3>{t('pages.step.output')}</h3><pre className="json">{JSON.stringify(s.output, null, 2) ?? '—'}</pre></div>
+                        </div>
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              )
+            })}
+          </tbody>
+        </table>
+      )}
+    </div>
+  )
 }

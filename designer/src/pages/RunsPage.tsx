@@ -1,3 +1,89 @@
+/** /runs: runs newest first, filtered by workflow and status (in the URL), cursor-paged, live. */
+import { Link, useSearchParams } from 'wouter'
+import { api, query } from '../api/client.ts'
+import type { Page, RunStatus, RunSummary } from '../api/types.ts'
+import { useT } from '../i18n/index.ts'
+import type { WorkflowList } from './api-types.ts'
+import { elapsedMs, formatDuration } from './format.ts'
+import { ErrorBox, Loading, LoadMore, RunBadge, RUN_STATUSES, Time, useLiveRefresh, useLoad, usePaged } from './shared.tsx'
+import { TriggerText } from './TriggerText.tsx'
+import { VirtualTable, type Column } from './VirtualTable.tsx'
+
 export function RunsPage() {
-  return null
+  const t = useT()
+  const [params, setParams] = useSearchParams()
+  const workflowId = params.get('workflowId') ?? ''
+  const rawStatus = params.get('status') ?? ''
+  const status = (RUN_STATUSES as string[]).includes(rawStatus) ? (rawStatus as RunStatus) : ''
+  const filters = { workflowId: workflowId || undefined, status: status || undefined }
+  const key = query(filters)
+  const paged = usePaged<RunSummary>((limit, cursor) => api<Page<RunSummary>>('GET', `/api/runs${query({ ...filters, limit, cursor })}`), key, 100)
+  useLiveRefresh((e) => e.type === 'run' && (!workflowId || e.data.workflowId === workflowId), paged.refresh)
+  const workflows = useLoad(() => api<WorkflowList>('GET', '/api/workflows'), [])
+
+  function setFilter(name: 'workflowId' | 'status', value: string) {
+    setParams((prev) => {
+      const next = new URLSearchParams(prev)
+      if (value) next.set(name, value)
+      else next.delete(name)
+      return next
+    }, { replace: true })
+  }
+
+  const columns: Array<Column<RunSummary>> = [
+    { key: 'status', header: t('pages.col.status'), width: '110px', cell: (r) => <RunBadge status={r.status} /> },
+    {
+      key: 'run', header: t('pages.col.run'), width: '20%',
+      cell: (r) => <Link href={`/runs/${encodeURIComponent(r.id)}`} className="ellipsis" title={r.id}><code>{r.id}</code></Link>,
+    },
+    { key: 'workflow', header: t('pages.col.workflow'), cell: (r) => <span className="ellipsis" title={`${r.workflowId}@${r.version}`}>{r.workflowId}<span className="muted">@{r.version}</span></span> },
+    {
+      key: 'order', header: t('pages.col.order'), width: '18%',
+      cell: (r) => r.orderId ? <Link href={`/orders/${encodeURIComponent(r.orderId)}`} className="ellipsis" title={r.orderId}><code>{r.orderId}</code></Link> : <span className="muted">—</span>,
+    },
+    { key: 'trigger', header: t('pages.col.trigger'), width: '14%', cell: (r) => <span className="ellipsis"><TriggerText trigger={r.trigger} /></span> },
+    { key: 'started', header: t('pages.col.started'), width: '170px', cell: (r) => <Time iso={r.startedAt} /> },
+    { key: 'duration', header: t('pages.col.duration'), width: '100px', className: 'num', cell: (r) => formatDuration(elapsedMs(r.startedAt, r.finishedAt ?? (r.status === 'running' || r.status === 'waiting' ? null : r.updatedAt))) },
+  ]
+
+  const knownWorkflows = workflows.data?.items ?? []
+  return (
+    <div className="page-body pages">
+      <div className="page-head"><h1>{t('pages.runs.title')}</h1></div>
+      <div className="filters" role="search">
+        <label>
+          <span>{t('pages.col.workflow')}</span>
+          <select value={workflowId} onChange={(e) => setFilter('workflowId', e.target.value)} data-testid="filter-workflow">
+            <option value="">{t('common.all')}</option>
+            {/* A workflow id from the URL that is not (or not yet) in the list still shows as chosen. */}
+            {workflowId && !knownWorkflows.some((w) => w.id === workflowId) && <option value={workflowId}>{workflowId}</option>}
+            {knownWorkflows.map((w) => <option key={w.id} value={w.id}>{w.name && w.name !== w.id ? `${w.name} (${w.id})` : w.id}</option>)}
+          </select>
+        </label>
+        <label>
+          <span>{t('pages.col.status')}</span>
+          <select value={status} onChange={(e) => setFilter('status', e.target.value)} data-testid="filter-status">
+            <option value="">{t('common.all')}</option>
+            {RUN_STATUSES.map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
+          </select>
+        </label>
+        {(workflowId || status) && <button className="link" onClick={() => setParams(new URLSearchParams(), { replace: true })} data-testid="clear-filters">{t('pages.filters.clear')}</button>}
+        <span className="spacer" />
+        <button onClick={paged.refresh} data-testid="refresh">{t('common.refresh')}</button>
+      </div>
+      {workflows.error != null && <ErrorBox error={workflows.error} />}
+      {paged.error != null && <ErrorBox error={paged.error} />}
+      {paged.loading && <Loading />}
+      {!paged.loading && paged.items.length === 0 && !paged.error && <p className="empty">{t('pages.runs.empty')}</p>}
+      {paged.items.length > 0 && (
+        <>
+          <VirtualTable rows={paged.items} columns={columns} rowKey={(r) => r.id} rowTestId={(r) => `run-row-${r.id}`} label={t('pages.runs.title')} />
+          <div className="list-foot">
+            <span className="hint">{t('pages.list.shown', { count: paged.items.length })}</span>
+            <LoadMore paged={paged} />
+          </div>
+        </>
+      )}
+    </div>
+  )
 }

@@ -1,0 +1,48 @@
+/**
+ * Builds the designer into designer/dist unless the build there was made from the same sources.
+ * `npm start` runs it first, so a fresh clone serves the designer without a separate build step,
+ * and a restart without changes does not rebuild.
+ */
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const root = join(here, '..')
+const stampFile = join(here, 'dist', '.build-hash')
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? files(path) : [path]
+  })
+}
+
+/** A hash of everything the bundle is made from: designer sources, the schemas and engine core it imports, the lockfile. */
+export function sourceHash(): string {
+  const hash = createHash('sha256')
+  const inputs = [
+    ...files(join(here, 'src')), join(here, 'index.html'), join(here, 'vite.config.ts'),
+    ...files(join(root, 'schemas')), ...files(join(root, 'engine', 'core')), join(root, 'package-lock.json'),
+  ].filter((f) => !f.endsWith('.test.ts')).sort()
+  for (const f of inputs) {
+    if (!existsSync(f)) continue
+    hash.update(relative(root, f)).update('\0').update(readFileSync(f)).update('\0')
+  }
+  return hash.digest('hex')
+}
+
+export async function ensureDesignerBuilt(): Promise<boolean> {
+  const hash = sourceHash()
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === hash && existsSync(join(here, 'dist', 'index.html'))) return false
+  const { build } = await import('vite')
+  console.log('Building the designer (once per change of its sources)…')
+  await build({ configFile: join(here, 'vite.config.ts'), logLevel: 'warn' })
+  writeFileSync(stampFile, hash + '\n')
+  return true
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await ensureDesignerBuilt()
+}

@@ -1,0 +1,106 @@
+/**
+ * The canvas: React Flow over the nearest editor store. Drops from the palette add nodes; edges can
+ * only leave from a port the node has; keyboard shortcuts drive undo/redo, copy/paste and delete.
+ */
+import { useCallback, useEffect, type DragEvent } from 'react'
+import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type IsValidConnection } from '@xyflow/react'
+import type { OrdoEdge, OrdoNode } from '../graph/canvas-types.ts'
+import { useEditor, useEditorStore } from './store.ts'
+import { nodeTypes } from './NodeCard.tsx'
+import { NODE_TYPE_MIME } from './Palette.tsx'
+
+const MINIMAP_COLORS: Record<string, string> = {
+  trigger: '#f59e0b', rule: '#2563eb', order: '#16a34a', human: '#db2777', time: '#7c3aed', flow: '#64748b', connector: '#0891b2',
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null
+  if (!el) return false
+  return el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) || Boolean(el.closest('.monaco-editor'))
+}
+
+export function Canvas({ readOnly = false, onSelect, testId = 'canvas', fitKey }: { readOnly?: boolean; onSelect?(nodeId: string | null): void; testId?: string; fitKey?: unknown }) {
+  const store = useEditorStore()
+  const nodes = useEditor((s) => s.nodes)
+  const edges = useEditor((s) => s.edges)
+  const runStates = useEditor((s) => s.runStates)
+  const manifests = useEditor((s) => s.manifests)
+  const flow = useReactFlow<OrdoNode, OrdoEdge>()
+
+  // Fit the view when another flow is loaded (not on every edit).
+  useEffect(() => {
+    const id = requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1.2 }))
+    return () => cancelAnimationFrame(id)
+  }, [fitKey, flow])
+
+  const isValidConnection: IsValidConnection<OrdoEdge> = useCallback((c) => store.getState().canConnect(c), [store])
+  const onConnect = useCallback((c: Connection) => { store.getState().connect(c) }, [store])
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (readOnly) return
+    event.preventDefault()
+    event.dataTransfer.dropEffect = 'move'
+  }, [readOnly])
+
+  const onDrop = useCallback((event: DragEvent) => {
+    if (readOnly) return
+    event.preventDefault()
+    const type = event.dataTransfer.getData(NODE_TYPE_MIME) || event.dataTransfer.getData('text/plain')
+    if (!type || !store.getState().manifests.some((m) => m.type === type)) return
+    const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY })
+    const id = store.getState().addNode(type, { x: position.x - 110, y: position.y - 30 })
+    onSelect?.(id)
+  }, [flow, onSelect, readOnly, store])
+
+  // Shortcuts: only when the user is not typing in a field or in Monaco.
+  useEffect(() => {
+    if (readOnly) return
+    function onKey(event: KeyboardEvent) {
+      if (isTyping(event.target)) return
+      const mod = event.ctrlKey || event.metaKey
+      const key = event.key.toLowerCase()
+      const s = store.getState()
+      if (mod && key === 'z' && !event.shiftKey) { event.preventDefault(); s.undo() }
+      else if (mod && ((key === 'z' && event.shiftKey) || key === 'y')) { event.preventDefault(); s.redo() }
+      else if (mod && key === 'c') { s.copy() }
+      else if (mod && key === 'v') { event.preventDefault(); const ids = s.paste(); if (ids.length === 1) onSelect?.(ids[0]) }
+      else if (mod && key === 'a') { event.preventDefault(); store.setState({ nodes: s.nodes.map((n) => ({ ...n, selected: true })) }) }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [onSelect, readOnly, store])
+
+  const styledEdges = Object.keys(runStates).length === 0 ? edges : edges.map((e) => {
+    const src = runStates[e.source]
+    const taken = src && src.port === e.sourceHandle && runStates[e.target]
+    return taken ? { ...e, animated: true, className: 'edge-taken' } : e
+  })
+
+  return (
+    <div className="canvas" data-testid={testId} onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<OrdoNode, OrdoEdge>
+        nodes={nodes}
+        edges={styledEdges}
+        nodeTypes={nodeTypes}
+        onNodesChange={readOnly ? undefined : (c) => store.getState().onNodesChange(c)}
+        onEdgesChange={readOnly ? undefined : (c) => store.getState().onEdgesChange(c)}
+        onConnect={readOnly ? undefined : onConnect}
+        isValidConnection={isValidConnection}
+        onSelectionChange={({ nodes: selected }) => onSelect?.(selected.length === 1 ? selected[0].id : null)}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        elementsSelectable
+        deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+        defaultEdgeOptions={{ type: 'smoothstep' }}
+        minZoom={0.1}
+        maxZoom={2}
+        fitView
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={16} />
+        <Controls showInteractive={!readOnly} />
+        <MiniMap pannable zoomable nodeColor={(n) => MINIMAP_COLORS[manifests.find((m) => m.type === (n as OrdoNode).data.nodeType)?.category ?? ''] ?? '#94a3b8'} />
+      </ReactFlow>
+    </div>
+  )
+}

@@ -1,0 +1,123 @@
+/**
+ * The side panel for the selected node: its name, its config as a form generated from the
+ * manifest's JSON Schema (rjsf), rule fields as the visual rule builder, and its retry policy.
+ * Errors show inline: the schema's own as you type, the API's validation beside the field it names.
+ */
+import { useMemo } from 'react'
+import Form from '@rjsf/core'
+import validator from '@rjsf/validator-ajv8'
+import type { FieldProps, RJSFSchema } from '@rjsf/utils'
+import workflowSchema from '../../../schemas/workflow.schema.json' with { type: 'json' }
+import { manifestText, useLocale, useT } from '../i18n/index.ts'
+import { RuleEditor } from '../rules/RuleEditor.tsx'
+import { useEditor, useEditorStore } from './store.ts'
+import { extraErrorsFor, RULE_FIELD, uiSchemaFor } from './config-ui.ts'
+
+const RETRY_SCHEMA = { ...workflowSchema.definitions.retryPolicy, definitions: workflowSchema.definitions } as unknown as RJSFSchema
+
+/** The rule builder as an rjsf field: it reads and writes the JsonLogic value itself. */
+function RuleField(props: FieldProps) {
+  const variables = useEditor((s) => s.meta.variables)
+  const path = `ordo://rules/${props.fieldPathId.$id}.json`
+  return (
+    <div className="rule-field">
+      <label className="control-label">{props.schema.title ?? props.name}</label>
+      {props.schema.description && <p className="hint">{props.schema.description}</p>}
+      <RuleEditor
+        path={path}
+        value={props.formData}
+        variables={variables}
+        readOnly={props.readonly || props.disabled}
+        onChange={(rule) => props.onChange(rule, props.fieldPathId.path)}
+      />
+      {props.rawErrors?.map((e) => <div key={e} className="field-error">{e}</div>)}
+    </div>
+  )
+}
+
+const fields = { [RULE_FIELD]: RuleField }
+
+export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: boolean }) {
+  const t = useT()
+  const locale = useLocale((s) => s.locale)
+  const store = useEditorStore()
+  const node = useEditor((s) => s.nodes.find((n) => n.id === nodeId))
+  const index = useEditor((s) => s.nodes.findIndex((n) => n.id === nodeId))
+  const manifest = useEditor((s) => (node ? s.manifests.find((m) => m.type === node.data.nodeType) : undefined))
+  const problems = useEditor((s) => s.problems)
+  const uiSchema = useMemo(() => uiSchemaFor(manifest?.configSchema as never), [manifest])
+  if (!node) return null
+  const text = manifest ? manifestText(manifest, locale) : null
+  const mine = problems.filter((p) => p.nodeId === nodeId)
+  const configPointer = `/nodes/${index}/config`
+  const extraErrors = extraErrorsFor(mine, configPointer)
+  const otherProblems = mine.filter((p) => !p.pointer.startsWith(configPointer))
+  const hasConfig = Boolean(manifest && Object.keys((manifest.configSchema as { properties?: object }).properties ?? {}).length)
+
+  return (
+    <div className="config-panel" data-testid="config-panel">
+      <h2>{text?.title ?? node.data.nodeType}</h2>
+      <p className="hint">{text?.description ?? t('editor.unknownType')}</p>
+      {otherProblems.length > 0 && (
+        <ul className="problems" data-testid="node-problems">
+          {otherProblems.map((p, i) => <li key={i}><code>{p.pointer}</code> {p.reason}</li>)}
+        </ul>
+      )}
+      <label className="field">
+        <span>{t('editor.nodeId')}</span>
+        <input value={node.id} readOnly disabled />
+      </label>
+      <label className="field">
+        <span>{t('editor.nodeName')}</span>
+        <input
+          value={node.data.name ?? ''}
+          placeholder={text?.title}
+          readOnly={readOnly}
+          onChange={(e) => store.getState().updateNode(nodeId, { name: e.target.value || undefined }, 'name')}
+          data-testid="node-name"
+        />
+      </label>
+      {manifest && hasConfig && (
+        <section className="config-form">
+          <h3>{t('editor.config')}</h3>
+          <Form
+            key={`${nodeId}:${manifest.type}`}
+            schema={manifest.configSchema as RJSFSchema}
+            uiSchema={{ ...uiSchema, 'ui:submitButtonOptions': { norender: true } }}
+            formData={node.data.config ?? {}}
+            validator={validator}
+            fields={fields}
+            liveValidate="onChange"
+            showErrorList={false}
+            noHtml5Validate
+            extraErrors={extraErrors as never}
+            readonly={readOnly}
+            onChange={(e) => store.getState().updateNode(nodeId, { config: e.formData as Record<string, unknown> }, 'config')}
+          />
+        </section>
+      )}
+      {manifest && manifest.category !== 'trigger' && (
+        <details className="retry">
+          <summary>{t('editor.retry')}</summary>
+          <p className="hint">{t('editor.retryHint')}</p>
+          <Form
+            key={`retry:${nodeId}`}
+            schema={RETRY_SCHEMA}
+            formData={node.data.retry ?? {}}
+            validator={validator}
+            liveValidate="onChange"
+            showErrorList={false}
+            noHtml5Validate
+            readonly={readOnly}
+            uiSchema={{ 'ui:submitButtonOptions': { norender: true } }}
+            onChange={(e) => {
+              const retry = e.formData as Record<string, unknown> | undefined
+              const empty = !retry || Object.values(retry).every((v) => v === undefined)
+              store.getState().updateNode(nodeId, { retry: empty ? undefined : (retry as never) }, 'retry')
+            }}
+          />
+        </details>
+      )}
+    </div>
+  )
+}

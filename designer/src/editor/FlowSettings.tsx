@@ -1,0 +1,57 @@
+/** The flow's own fields (id, name, description, variables) and every validation problem, by node. */
+import { JsonEditor } from '../monaco/JsonEditor.tsx'
+import { useT } from '../i18n/index.ts'
+import { useEditor, useEditorStore } from './store.ts'
+
+const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/
+
+export function FlowSettings({ isNew, readOnly, onSelectNode }: { isNew: boolean; readOnly: boolean; onSelectNode(id: string): void }) {
+  const t = useT()
+  const store = useEditorStore()
+  const meta = useEditor((s) => s.meta)
+  const problems = useEditor((s) => s.problems)
+  const nodeCount = useEditor((s) => s.nodes.length)
+
+  return (
+    <div className="flow-settings" data-testid="flow-settings">
+      <label className="field">
+        <span>{t('editor.flowId')}</span>
+        <input value={meta.id} readOnly={!isNew || readOnly} disabled={!isNew} onChange={(e) => store.getState().setMeta({ id: e.target.value.trim() })} data-testid="flow-id" />
+        {isNew && !SLUG.test(meta.id) && <span className="field-error">{t('editor.flowIdRule')}</span>}
+      </label>
+      <label className="field">
+        <span>{t('editor.flowName')}</span>
+        <input value={meta.name} readOnly={readOnly} onChange={(e) => store.getState().setMeta({ name: e.target.value })} data-testid="flow-name" />
+      </label>
+      <label className="field">
+        <span>{t('editor.flowDescription')}</span>
+        <textarea rows={3} value={meta.description ?? ''} readOnly={readOnly} onChange={(e) => store.getState().setMeta({ description: e.target.value || undefined })} />
+      </label>
+      <div className="field">
+        <span>{t('editor.variables')}</span>
+        <p className="hint">{t('editor.variablesHint')}</p>
+        <JsonEditor
+          path="ordo://flow/variables.json"
+          value={meta.variables ?? {}}
+          readOnly={readOnly}
+          height={120}
+          onChange={(v) => {
+            if (v && typeof v === 'object' && !Array.isArray(v)) store.getState().setMeta({ variables: Object.keys(v).length ? (v as Record<string, unknown>) : undefined })
+          }}
+        />
+      </div>
+      <h3>{t('editor.problemsTitle')}</h3>
+      {nodeCount === 0 && <p className="hint">{t('editor.emptyCanvas')}</p>}
+      {problems.length === 0 ? <p className="hint">{t('editor.valid')}</p> : (
+        <ul className="problems" data-testid="problem-list">
+          {problems.map((p, i) => (
+            <li key={i}>
+              {p.nodeId ? <button className="link" onClick={() => onSelectNode(p.nodeId!)}>{p.nodeId}</button> : <code>{p.pointer || '/'}</code>}
+              {' '}{p.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,84 @@
+/**
+ * The one node component: draws any manifest's input and named output ports, the node's name, type,
+ * a one-line summary of its config, and what is laid over it (validation, a run, heat, a diff).
+ */
+import { memo } from 'react'
+import { Handle, Position, type NodeProps } from '@xyflow/react'
+import { outputPorts, errorPorts } from '../../../engine/core/node-ports.ts'
+import { manifestText, useLocale, useT } from '../i18n/index.ts'
+import { configSummary } from '../graph/summary.ts'
+import type { OrdoNode } from '../graph/canvas-types.ts'
+import { useEditor } from './store.ts'
+import { CATEGORY_GLYPH } from './categories.ts'
+
+function formatMs(ms: number): string {
+  return ms < 1 ? '<1 ms' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`
+}
+
+function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
+  const t = useT()
+  const locale = useLocale((s) => s.locale)
+  const manifest = useEditor((s) => s.manifests.find((m) => m.type === data.nodeType))
+  const problems = useEditor((s) => s.problems)
+  const run = useEditor((s) => s.runStates[id])
+  const heat = useEditor((s) => s.heat[id])
+  const diff = useEditor((s) => s.diffMarks[id])
+  const mine = problems.filter((p) => p.nodeId === id)
+  const text = manifest ? manifestText(manifest, locale) : null
+  const ports = manifest ? outputPorts(manifest, data.config) : []
+  const errPorts = manifest ? errorPorts(manifest) : []
+  const summary = configSummary(manifest, data.config)
+  const classes = ['ordo-node', `cat-${manifest?.category ?? 'unknown'}`]
+  if (selected) classes.push('selected')
+  if (mine.length) classes.push('invalid')
+  if (run) classes.push(`run-${run.status}`)
+  if (diff && diff !== 'unchanged') classes.push(`diff-${diff}`)
+  const heatStyle = heat !== undefined ? { boxShadow: `0 0 0 ${2 + Math.round(heat * 6)}px rgba(220, 38, 38, ${0.15 + heat * 0.6})` } : undefined
+
+  return (
+    <div className={classes.join(' ')} style={heatStyle} data-testid={`node-${id}`} data-run-status={run?.status} data-problems={mine.length}>
+      {manifest && manifest.inputs > 0 && <Handle type="target" position={Position.Top} className="port-in" />}
+      <div className="node-head">
+        <span className="glyph" aria-hidden>{CATEGORY_GLYPH[manifest?.category ?? ''] ?? '?'}</span>
+        <span className="node-title">{data.name || text?.title || data.nodeType}</span>
+        {mine.length > 0 && <span className="node-flag bad" title={mine.map((p) => p.reason).join('\n')}>!</span>}
+        {run && <span className={`badge ${run.status}`}>{t(`status.${run.status}` as 'status.running')}</span>}
+      </div>
+      <div className="node-type">{text?.title ?? t('editor.unknownType')} · <code>{data.nodeType}</code></div>
+      {summary && <div className="node-summary" title={summary}>{summary}</div>}
+      {mine.length > 0 && <div className="node-problem">{mine[0].reason}{mine.length > 1 ? ` (+${mine.length - 1})` : ''}</div>}
+      {run && (
+        <div className="node-run">
+          {run.durationMs !== null && <span>{formatMs(run.durationMs)}</span>}
+          {run.attempts > 1 && <span>{t('editor.attempts', { n: run.attempts })}</span>}
+          {run.port && <span>→ {text?.port(run.port) ?? run.port}</span>}
+        </div>
+      )}
+      {heat !== undefined && <HeatLabel id={id} />}
+      {diff && diff !== 'unchanged' && <div className={`diff-tag ${diff}`}>{t(`editor.diff.${diff}` as 'editor.diff.added')}</div>}
+      <div className="ports-out">
+        {ports.map((port) => {
+          const title = manifest?.outputs.find((p) => p.name === port)?.title
+          return (
+            <div key={port} className={`port-out ${errPorts.includes(port) ? 'error-port' : ''}`}>
+              <span className="port-label">{text?.port(port, title) ?? port}</span>
+              <Handle type="source" position={Position.Bottom} id={port} className="port-handle" data-testid={`port-${id}-${port}`} />
+            </div>
+          )
+        })}
+      </div>
+    </div>
+  )
+}
+
+function HeatLabel({ id }: { id: string }) {
+  const t = useT()
+  const stats = useEditor((s) => s.heatStats[id])
+  if (!stats) return null
+  return <div className="node-heat">{t('editor.heat.label', { avg: formatMs(stats.avgMs), p95: formatMs(stats.p95Ms), n: stats.count })}</div>
+}
+
+export const NodeCard = memo(NodeCardImpl)
+
+/** React Flow's node types, at module scope so they are not re-created on render. */
+export const nodeTypes = { ordo: NodeCard }

@@ -1,0 +1,176 @@
+/**
+ * Watching runs on the canvas: recent runs of this flow (live), one run's per-node state, duration,
+ * attempts, input and output; the heatmap of time spent per node; and a dry run of the draft
+ * against a sample order, which changes nothing.
+ */
+import { useCallback, useEffect, useState } from 'react'
+import { Link } from 'wouter'
+import { api, ApiError, query } from '../api/client.ts'
+import type { DryRunResult, Heatmap, Page, RunDetail, RunSummary } from '../api/types.ts'
+import { useLiveEvents } from '../api/events.ts'
+import { useCan } from '../app/session.ts'
+import { useT } from '../i18n/index.ts'
+import { JsonEditor } from '../monaco/JsonEditor.tsx'
+import { runStatesFromSteps } from '../graph/run-overlay.ts'
+import { SAMPLE_ORDER } from '../rules/sample-order.ts'
+import { useEditor, useEditorStore } from './store.ts'
+
+export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: string | null; runId: string | null }) {
+  const t = useT()
+  const store = useEditorStore()
+  const canDryRun = useCan('dryRun')
+  const [runs, setRuns] = useState<RunSummary[]>([])
+  const [runId, setRunId] = useState<string | null>(initialRunId)
+  const [run, setRun] = useState<RunDetail | null>(null)
+  const [follow, setFollow] = useState(!initialRunId)
+  const [heatOn, setHeatOn] = useState(false)
+  const [heatRuns, setHeatRuns] = useState<number | null>(null)
+  const [sample, setSample] = useState<unknown>(SAMPLE_ORDER)
+  const [dry, setDry] = useState<DryRunResult | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const selectedNode = useEditor((s) => s.nodes.find((n) => n.selected)?.id ?? null)
+  const runStates = useEditor((s) => s.runStates)
+
+  const loadRuns = useCallback(() => {
+    if (!workflowId) return
+    api<Page<RunSummary>>('GET', `/api/runs${query({ workflowId, limit: 20 })}`).then((p) => setRuns(p.items), (e) => setError((e as Error).message))
+  }, [workflowId])
+  useEffect(loadRuns, [loadRuns])
+
+  const loadRun = useCallback((id: string) => {
+    api<RunDetail>('GET', `/api/runs/${encodeURIComponent(id)}`)
+      .then((r) => {
+        setRun(r)
+        setDry(null)
+        store.getState().setRunStates(runStatesFromSteps(r.steps, r.tokens))
+      })
+      .catch((e) => setError((e as Error).message))
+  }, [store])
+  useEffect(() => { if (runId) loadRun(runId) }, [runId, loadRun])
+
+  const loadHeat = useCallback(() => {
+    if (!workflowId) return
+    api<Heatmap>('GET', `/api/workflows/${encodeURIComponent(workflowId)}/heatmap${query({ limit: 200 })}`)
+      .then((h) => { setHeatRuns(h.runs); store.getState().setHeat(h.nodes) }, (e) => setError((e as Error).message))
+  }, [store, workflowId])
+  useEffect(() => {
+    if (heatOn) loadHeat()
+    else store.getState().setHeat(null)
+  }, [heatOn, loadHeat, store])
+
+  // Clear what this panel drew when it closes.
+  useEffect(() => () => { store.getState().setRunStates({}); store.getState().setHeat(null) }, [store])
+
+  useLiveEvents((e) => {
+    if (e.type !== 'run' || e.data.workflowId !== workflowId) return
+    loadRuns()
+    if (follow) setRunId(e.data.runId)
+    if (e.data.runId === runId) loadRun(e.data.runId)
+    if (heatOn) loadHeat()
+  })
+
+  async function dryRun() {
+    setError(null)
+    try {
+      const definition = store.getState().definition()
+      const result = await api<DryRunResult>('POST', `/api/workflows/${encodeURIComponent(definition.id)}/dry-run`, { definition, order: sample })
+      setDry(result)
+      setRun(null)
+      setRunId(null)
+      setFollow(false)
+      store.getState().setRunStates(runStatesFromSteps(result.steps))
+    } catch (e) {
+      const err = e as ApiError
+      if (err.details?.length && err.details.some((d) => d.nodeId)) store.getState().setProblems(err.details)
+      setError(err.details?.length ? err.details.map((d) => `${d.nodeId ? `${d.nodeId}: ` : ''}${d.pointer} ${d.reason}`).join('; ') : err.message)
+    }
+  }
+
+  const nodeState = selectedNode ? runStates[selectedNode] : undefined
+  const draftVersionNote = run && run.version !== null ? t('editor.run.versionNote', { version: run.version }) : null
+
+  return (
+    <div className="run-panel" data-testid="run-panel">
+      {error && <p className="field-error" role="alert">{error}</p>}
+      <section>
+        <div className="row">
+          <h3>{t('editor.run.recent')}</h3>
+          <span className="spacer" />
+          <label className="check"><input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} data-testid="follow-runs" /> {t('editor.run.follow')}</label>
+        </div>
+        {!workflowId ? <p className="hint">{t('editor.saveFirst')}</p> : runs.length === 0 ? <p className="hint">{t('editor.run.none')}</p> : (
+          <ul className="run-list">
+            {runs.map((r) => (
+              <li key={r.id} className={r.id === runId ? 'active' : ''}>
+                <button className="link" onClick={() => { setFollow(false); setRunId(r.id) }} data-testid={`run-${r.id}`}>
+                  <span className={`badge ${r.status}`}>{t(`status.${r.status}`)}</span> v{r.version} · {new Date(r.startedAt).toLocaleTimeString()}
+                  {r.orderId ? ` · ${r.orderId}` : ''}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {run && (
+        <section className="card tight" data-testid="watched-run">
+          <div className="row">
+            <span className={`badge ${run.status}`} data-testid="watched-run-status">{t(`status.${run.status}`)}</span>
+            <Link href={`/runs/${run.id}`}>{run.id}</Link>
+            <span className="spacer" />
+            <button className="link" onClick={() => { setRun(null); setRunId(null); store.getState().setRunStates({}) }}>{t('editor.run.clear')}</button>
+          </div>
+          {run.orderId && <div className="hint">{t('editor.run.order')}: <Link href={`/orders/${encodeURIComponent(run.orderId)}`}>{run.orderId}</Link></div>}
+          {draftVersionNote && <div className="hint">{draftVersionNote}</div>}
+          {run.incident && <div className="field-error">{run.incident.nodeId}: {run.incident.error}</div>}
+        </section>
+      )}
+
+      {(run || dry) && (
+        <section>
+          <h3>{t('editor.run.node')}</h3>
+          {!selectedNode ? <p className="hint">{t('editor.run.pickNode')}</p> : !nodeState ? <p className="hint">{t('editor.run.notReached', { node: selectedNode })}</p> : (
+            <div data-testid="node-run-detail">
+              <div className="row"><strong>{selectedNode}</strong><span className={`badge ${nodeState.status}`}>{t(`status.${nodeState.status}` as 'status.running')}</span>
+                {nodeState.durationMs !== null && <span className="muted">{nodeState.durationMs} ms</span>}
+                <span className="muted">{t('editor.attempts', { n: nodeState.attempts })}</span>
+                {nodeState.port && <span className="muted">→ {nodeState.port}</span>}
+              </div>
+              {nodeState.error && <p className="field-error">{nodeState.error}</p>}
+              <h4>{t('editor.run.input')}</h4>
+              <pre className="json">{JSON.stringify(nodeState.input ?? null, null, 2)}</pre>
+              <h4>{t('editor.run.output')}</h4>
+              <pre className="json">{JSON.stringify(nodeState.output ?? null, null, 2)}</pre>
+            </div>
+          )}
+        </section>
+      )}
+
+      <section>
+        <label className="check"><input type="checkbox" checked={heatOn} disabled={!workflowId} onChange={(e) => setHeatOn(e.target.checked)} data-testid="heatmap" /> {t('editor.heat.toggle')}</label>
+        {heatOn && heatRuns !== null && <p className="hint">{t('editor.heat.runs', { n: heatRuns })}</p>}
+      </section>
+
+      {canDryRun && (
+        <section>
+          <h3>{t('editor.dry.title')}</h3>
+          <p className="hint">{t('editor.dry.hint')}</p>
+          <JsonEditor path="ordo://dry-run/order.json" value={sample} onChange={setSample} height={200} />
+          <button className="primary" onClick={() => void dryRun()} data-testid="dry-run">{t('editor.dry.run')}</button>
+          {dry && (
+            <div className="card tight" data-testid="dry-run-result">
+              <div className="row"><span className={`badge ${dry.status}`}>{t(`status.${dry.status}`)}</span> {t('editor.dry.steps', { n: dry.steps.length })}</div>
+              {dry.changes.length === 0 ? <p className="hint">{t('editor.dry.noChanges')}</p> : (
+                <>
+                  <h4>{t('editor.dry.changes')}</h4>
+                  <pre className="json">{JSON.stringify(dry.changes, null, 2)}</pre>
+                </>
+              )}
+              {dry.waiting.length > 0 && <p className="hint">{t('editor.dry.waiting')}: {dry.waiting.map((w) => `${w.nodeId} (${w.reason})`).join(', ')}</p>}
+            </div>
+          )}
+        </section>
+      )}
+    </div>
+  )
+}

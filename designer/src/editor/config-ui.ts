@@ -1,0 +1,38 @@
+/** The rjsf uiSchema of a config schema: rule fields (`$comment: "jsonlogic"`) get the rule editor. */
+import type { UiSchema } from '@rjsf/utils'
+
+type Schema = { $comment?: string; type?: string | string[]; properties?: Record<string, Schema>; items?: Schema | Schema[]; description?: string; title?: string }
+
+export const RULE_FIELD = 'jsonlogic'
+
+/** Walks the schema: every property or array item holding a rule is drawn by the rule field. */
+export function uiSchemaFor(schema: Schema | undefined): UiSchema {
+  if (!schema) return {}
+  if (schema.$comment === RULE_FIELD) return { 'ui:field': RULE_FIELD }
+  const ui: UiSchema = {}
+  if (schema.properties) {
+    for (const [key, prop] of Object.entries(schema.properties)) {
+      const child = uiSchemaFor(prop)
+      if (Object.keys(child).length) ui[key] = child
+    }
+  }
+  if (schema.items && !Array.isArray(schema.items)) {
+    const child = uiSchemaFor(schema.items)
+    if (Object.keys(child).length) ui.items = child
+  }
+  return ui
+}
+
+/** rjsf error schema from API problems whose pointer is under `/nodes/<i>/config`. */
+export function extraErrorsFor(problems: Array<{ pointer: string; reason: string }>, configPointer: string): Record<string, unknown> {
+  const root: Record<string, unknown> = {}
+  for (const p of problems) {
+    if (!p.pointer.startsWith(configPointer)) continue
+    const path = p.pointer.slice(configPointer.length).split('/').filter(Boolean)
+    let at = root
+    for (const part of path) at = (at[part] ??= {}) as Record<string, unknown>
+    const errors = ((at.__errors as string[] | undefined) ??= [])
+    errors.push(p.reason)
+  }
+  return root
+}

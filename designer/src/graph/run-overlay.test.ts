@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest'
+import { runStatesFromSteps } from './run-overlay.ts'
+
+describe('run overlay', () => {
+  it('shows the last attempt of a node, the time of all its attempts, and its first input', () => {
+    const states = runStatesFromSteps([
+      { nodeId: 'vip-check', attempt: 1, status: 'retrying', input: { a: 1 }, output: null, error: 'timeout', durationMs: 5, startedAt: '2026-11-20T02:00:00.000Z' },
+      { nodeId: 'vip-check', attempt: 2, status: 'completed', port: 'true', input: { a: 1 }, output: { b: 2 }, error: null, durationMs: 3, startedAt: '2026-11-20T02:00:01.000Z' },
+    ])
+    expect(states['vip-check']).toEqual({ status: 'completed', durationMs: 8, attempts: 2, port: 'true', input: { a: 1 }, output: { b: 2 }, error: null })
+  })
+
+  it('marks a node whose token waits for a retry, and one parked as an incident', () => {
+    const states = runStatesFromSteps(
+      [{ nodeId: 'hold', attempt: 1, status: 'failed', error: 'boom', durationMs: 1, startedAt: '2026-11-20T02:00:00.000Z' }],
+      [{ nodeId: 'hold', status: 'failed' }, { nodeId: 'tag', status: 'retry-wait' }],
+    )
+    expect(states.hold.status).toBe('failed')
+    expect(states.tag).toEqual({ status: 'retrying', durationMs: null, attempts: 0 })
+  })
+
+  it('leaves nodes the run never reached without a state', () => {
+    expect(runStatesFromSteps([{ nodeId: 'a', attempt: 1, status: 'completed', durationMs: 1 }])).not.toHaveProperty('b')
+  })
+})

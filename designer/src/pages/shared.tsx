@@ -1,0 +1,244 @@
+/** Pieces shared by the operator pages: loading hooks, cursor paging, live refresh, badges, errors. */
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { ApiError } from '../api/client.ts'
+import { useLiveEvents, type LiveEvent } from '../api/events.ts'
+import type { Page, RunStatus } from '../api/types.ts'
+import type { Status as OrderStatus } from '../../../schemas/generated/order.ts'
+import orderSchema from '../../../schemas/order.schema.json'
+import runSchema from '../../../schemas/run.schema.json'
+import { useLocale, useT } from '../i18n/index.ts'
+import { formatTime, throttle } from './format.ts'
+import './pages.css'
+
+/** Enums for filter dropdowns, read from the schemas so a new value shows up without a code change. */
+export const ORDER_STATUSES = orderSchema.definitions.status.enum as OrderStatus[]
+export const PLATFORMS = orderSchema.definitions.platform.enum as Array<import('../../../schemas/generated/order.ts').Platform>
+export const EXCEPTION_TYPES = orderSchema.definitions.exception.properties.type.enum as Array<import('../../../schemas/generated/order.ts').Exception['type']>
+export const RUN_STATUSES = runSchema.definitions.runStatus.enum as RunStatus[]
+
+/** The most rows one list request may ask for (the API's limit maximum). */
+const MAX_LIMIT = 500
+
+export interface LoadState<T> {
+  data: T | undefined
+  error: unknown
+  loading: boolean
+  reload(): void
+  setData(update: (prev: T | undefined) => T | undefined): void
+}
+
+/** Loads `loader()` whenever `deps` change; `reload()` loads again keeping the shown data. Late answers of older loads are dropped. */
+export function useLoad<T>(loader: () => Promise<T>, deps: readonly unknown[]): LoadState<T> {
+  const [data, setDataState] = useState<T | undefined>(undefined)
+  const [error, setError] = useState<unknown>(null)
+  const [loading, setLoading] = useState(true)
+  const generation = useRef(0)
+  const loaderRef = useRef(loader)
+  loaderRef.current = loader
+
+  const load = useCallback(() => {
+    const mine = ++generation.current
+    setLoading(true)
+    loaderRef.current().then(
+      (d) => { if (mine === generation.current) { setDataState(d); setError(null); setLoading(false) } },
+      (e: unknown) => { if (mine === generation.current) { setError(e); setLoading(false) } },
+    )
+  }, [])
+
+  useEffect(() => {
+    setDataState(undefined)
+    load()
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps)
+  useEffect(() => () => { generation.current++ }, [])
+
+  const setData = useCallback((update: (prev: T | undefined) => T | undefined) => setDataState(update), [])
+  return { data, error, loading, reload: load, setData }
+}
+
+export interface PagedState<T> {
+  items: T[]
+  nextCursor: string | null
+  /** first page (or a filter change) loading */
+  loading: boolean
+  loadingMore: boolean
+  error: unknown
+  loadMore(): void
+  /** Fetches the rows already shown again (live refresh), keeping the scroll position's rows. */
+  refresh(): void
+  /** Replaces one row in place (after an action answered with the new row). */
+  replace(id: string, update: (row: T) => T | null): void
+}
+
+/**
+ * A cursor-paged list (`{ items, nextCursor }`): the first page when `key` changes, more with
+ * `loadMore()`. `url(limit, cursor)` builds the request; rows need an `id`.
+ */
+export function usePaged<T extends { id: string }>(fetchPage: (limit: number, cursor: string | null) => Promise<Page<T>>, key: string, pageSize = 50): PagedState<T> {
+  const [state, setState] = useState<{ items: T[]; nextCursor: string | null }>({ items: [], nextCursor: null })
+  const [loading, setLoading] = useState(true)
+  const [loadingMore, setLoadingMore] = useState(false)
+  const [error, setError] = useState<unknown>(null)
+  const generation = useRef(0)
+  const fetchRef = useRef(fetchPage)
+  fetchRef.current = fetchPage
+  const stateRef = useRef(state)
+  stateRef.current = state
+  const busy = useRef(false)
+
+  useEffect(() => {
+    const mine = ++generation.current
+    setState({ items: [], nextCursor: null })
+    setLoading(true)
+    setError(null)
+    busy.current = true
+    fetchRef.current(pageSize, null).then(
+      (p) => { if (mine === generation.current) { setState({ items: p.items, nextCursor: p.nextCursor }); setLoading(false); busy.current = false } },
+      (e: unknown) => { if (mine === generation.current) { setError(e); setLoading(false); busy.current = false } },
+    )
+  }, [key, pageSize])
+  useEffect(() => () => { generation.current++ }, [])
+
+  const loadMore = useCallback(() => {
+    const { nextCursor } = stateRef.current
+    if (!nextCursor || busy.current) return
+    const mine = generation.current
+    busy.current = true
+    setLoadingMore(true)
+    fetchRef.current(pageSize, nextCursor).then(
+      (p) => {
+        if (mine !== generation.current) return
+        setState((s) => {
+          const seen = new Set(s.items.map((i) => i.id))
+          return { items: [...s.items, ...p.items.filter((i) => !seen.has(i.id))], nextCursor: p.nextCursor }
+        })
+        setError(null)
+        setLoadingMore(false)
+        busy.current = false
+      },
+      (e: unknown) => { if (mine === generation.current) { setError(e); setLoadingMore(false); busy.current = false } },
+    )
+  }, [pageSize])
+
+  const refresh = useCallback(() => {
+    if (busy.current) return
+    const mine = generation.current
+    const shown = stateRef.current.items.length
+    const limit = Math.min(MAX_LIMIT, Math.max(pageSize, shown))
+    busy.current = true
+    fetchRef.current(limit, null).then(
+      (p) => {
+        busy.current = false
+        if (mine !== generation.current) return
+        setState((s) => {
+          if (s.items.length <= limit) return { items: p.items, nextCursor: p.nextCursor }
+          // More rows shown than one request returns: renew the head, keep the tail and its cursor.
+          const fresh = new Set(p.items.map((i) => i.id))
+          return { items: [...p.items, ...s.items.slice(limit).filter((i) => !fresh.has(i.id))], nextCursor: s.nextCursor }
+        })
+        setError(null)
+      },
+      (e: unknown) => { busy.current = false; if (mine === generation.current) setError(e) },
+    )
+  }, [pageSize])
+
+  const replace = useCallback((id: string, update: (row: T) => T | null) => {
+    setState((s) => ({ ...s, items: s.items.flatMap((row) => { if (row.id !== id) return [row]; const r = update(row); return r ? [r] : [] }) }))
+  }, [])
+
+  return { ...state, loading, loadingMore, error, loadMore, refresh, replace }
+}
+
+/** Calls `refresh` on live events that `matches`, at most once a second. */
+export function useLiveRefresh(matches: (e: LiveEvent) => boolean, refresh: () => void): void {
+  const refreshRef = useRef(refresh)
+  refreshRef.current = refresh
+  const throttled = useMemo(() => throttle(() => refreshRef.current(), 1000), [])
+  useEffect(() => () => throttled.cancel(), [throttled])
+  useLiveEvents((e) => { if (matches(e)) throttled() })
+}
+
+/** The current locale tag for Intl. */
+export function useLocaleTag(): string {
+  return useLocale((s) => s.locale)
+}
+
+/** A timestamp in local time. */
+export function Time({ iso }: { iso: string | null | undefined }) {
+  const locale = useLocaleTag()
+  return <time dateTime={iso ?? undefined} title={iso ?? undefined}>{formatTime(iso, locale)}</time>
+}
+
+/** "Loading…" */
+export function Loading() {
+  const t = useT()
+  return <p className="hint loading" role="status">{t('common.loading')}</p>
+}
+
+/** An error with the API's details (pointer: reason) listed under it. */
+export function ErrorBox({ error }: { error: unknown }) {
+  const t = useT()
+  if (!error) return null
+  const message = error instanceof Error ? error.message : String(error)
+  const details = error instanceof ApiError ? error.details : []
+  return (
+    <div className="error-box" role="alert" data-testid="error">
+      <div>{t('common.error', { message })}</div>
+      {details.length > 0 && (
+        <ul>
+          {details.map((d, i) => (
+            <li key={`${d.pointer}-${i}`}>
+              {d.nodeId && <span className="badge">{d.nodeId}</span>} <code>{d.pointer || '/'}</code> {d.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  )
+}
+
+/** A run's (or step's) status as a coloured badge. */
+export function RunBadge({ status }: { status: RunStatus | 'retrying' }) {
+  const t = useT()
+  return <span className={`badge ${status}`}>{t(`status.${status}`)}</span>
+}
+
+/** An order's status as a coloured badge. */
+export function OrderBadge({ status }: { status: OrderStatus }) {
+  const t = useT()
+  return <span className={`badge order-${status}`}>{t(`pages.orderStatus.${status}`)}</span>
+}
+
+/** "Load more" under a paged list, or nothing at its end. */
+export function LoadMore({ paged }: { paged: Pick<PagedState<unknown & { id: string }>, 'nextCursor' | 'loadMore' | 'loadingMore'> }) {
+  const t = useT()
+  if (!paged.nextCursor) return null
+  return (
+    <div className="load-more">
+      <button onClick={paged.loadMore} disabled={paged.loadingMore} data-testid="load-more">
+        {paged.loadingMore ? t('common.loading') : t('common.more')}
+      </button>
+    </div>
+  )
+}
+
+/** A value shown as JSON, folded until opened. */
+export function JsonFold({ label, value }: { label: ReactNode; value: unknown }) {
+  const [open, setOpen] = useState(false)
+  return (
+    <div className="json-fold">
+      <button className="link" aria-expanded={open} onClick={() => setOpen((o) => !o)}>{open ? '▾' : '▸'} {label}</button>
+      {open && <pre className="json">{value === undefined ? '—' : JSON.stringify(value, null, 2)}</pre>}
+    </div>
+  )
+}
+
+/** A label/value pair for header grids. */
+export function Field({ label, children, testid }: { label: ReactNode; children: ReactNode; testid?: string }) {
+  return (
+    <div className="field">
+      <div className="field-label">{label}</div>
+      <div className="field-value" data-testid={testid}>{children}</div>
+    </div>
+  )
+}
