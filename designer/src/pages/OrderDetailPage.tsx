@@ -156,7 +156,7 @@ function HistoryItem({ event: e }: { event: OrderHistoryEvent }) {
   const runId = runOfSource(e.source)
   const kinds = ['created', 'updated', 'status_changed', 'patched', 'stale_ignored'] as const
   const kind = (kinds as readonly string[]).includes(e.kind) ? t(`pages.historyKind.${e.kind as (typeof kinds)[number]}`) : e.kind
-  const changed = e.fromStatus !== e.toStatus && e.toStatus
+  const changed = e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus
   return (
     <li className={`timeline-item kind-${e.kind}`}>
       <div className="timeline-time"><Time iso={e.at} /></div>
@@ -164,7 +164,7 @@ function HistoryItem({ event: e }: { event: OrderHistoryEvent }) {
         <div className="row">
           <strong>{kind}</strong>
           {changed
-            ? <span>{e.fromStatus ? <OrderBadge status={e.fromStatus} /> : <span className="muted">—</span>} → <OrderBadge status={e.toStatus!} /></span>
+            ? <span className="status-move"><OrderBadge status={e.fromStatus!} /> → <OrderBadge status={e.toStatus!} /></span>
             : e.toStatus && <OrderBadge status={e.toStatus} />}
         </div>
         <div className="hint">

@@ -71,7 +71,7 @@ export function OrdersPage() {
     { key: 'amount', header: t('pages.col.amount'), width: '130px', className: 'num', cell: (o) => formatMoney(o.totalAmount, o.currency, locale) },
     { key: 'tags', header: t('pages.col.tags'), cell: (o) => <span className="tags" title={o.tags.join(', ')}>{o.tags.map((tag) => <span className="badge tag" key={tag}>{tag}</span>)}</span> },
     { key: 'team', header: t('pages.col.team'), width: '120px', cell: (o) => o.assignedTeam ?? <span className="muted">—</span> },
-    { key: 'updated', header: t('pages.col.updated'), width: '180px', cell: (o) => <Time iso={o.updatedAt} /> },
+    { key: 'updated', header: t('pages.col.updated'), width: '200px', cell: (o) => <Time iso={o.updatedAt} /> },
   ]
 
   return (

@@ -21,7 +21,7 @@ export function RetryControl({ run, onDone }: { run: RunSummary; onDone(run: Run
   async function retry() {
     setError(null)
     const parsed = parseJsonObject(editing ? text : '')
-    if (!parsed.ok) { setInvalid(t('pages.retry.notObject', { reason: parsed.error })); return }
+    if (!parsed.ok) { setInvalid(parsed.notObject ? t('pages.retry.mustBeObject') : t('pages.retry.notJson', { reason: parsed.error })); return }
     setInvalid(null)
     setBusy(true)
     try {

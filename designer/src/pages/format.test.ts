@@ -62,7 +62,8 @@ describe('parseJsonObject', () => {
     expect(parseJsonObject(' {"a": 1} ')).toEqual({ ok: true, value: { a: 1 } })
   })
   it('refuses other JSON and broken text', () => {
-    expect(parseJsonObject('[1]').ok).toBe(false)
+    expect(parseJsonObject('[1]')).toMatchObject({ ok: false, notObject: true })
+    expect(parseJsonObject('{a:')).toMatchObject({ ok: false, notObject: false })
     expect(parseJsonObject('null').ok).toBe(false)
     expect(parseJsonObject('3').ok).toBe(false)
     expect(parseJsonObject('{a:').ok).toBe(false)

@@ -43,15 +43,15 @@ export function nextFreeId(base: string, taken: Iterable<string>): string {
 }
 
 /** Parses text that must be a JSON object (run variables); empty text is "no variables". */
-export function parseJsonObject(text: string): { ok: true; value: Record<string, unknown> | undefined } | { ok: false; error: string } {
+export function parseJsonObject(text: string): { ok: true; value: Record<string, unknown> | undefined } | { ok: false; notObject: boolean; error: string } {
   if (!text.trim()) return { ok: true, value: undefined }
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) }
+    return { ok: false, notObject: false, error: e instanceof Error ? e.message : String(e) }
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, error: 'not an object' }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, notObject: true, error: 'not an object' }
   return { ok: true, value: value as Record<string, unknown> }
 }
 

@@ -119,9 +119,7 @@ function showable(rule: RuleType, field: RuleField | undefined): boolean {
   }
   if (!values.every(isScalar)) return false
   // A list is edited as comma-separated text: an item holding a comma would be split in two.
-  if (values.length !== 1 || Array.isArray(value)) {
-    if (values.some((x) => typeof x === 'string' && x.includes(','))) return false
-  }
+  if (Array.isArray(value) && values.some((x) => typeof x === 'string' && x.includes(','))) return false
   if (!field) return true
   switch (field.kind) {
     case 'number':

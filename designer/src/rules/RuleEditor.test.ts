@@ -1,0 +1,53 @@
+import { describe, expect, it, vi } from 'vitest'
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
+
+const douyinRule = { and: [{ '==': [{ var: 'order.platform' }, 'douyin'] }, { '>': [{ var: 'order.totalAmount' }, 100000] }] }
+
+/** Server-rendered markup; server rendering reads the locale store's initial state, so it starts from a saved locale. */
+async function render(value: unknown, locale: 'en' | 'zh-CN' = 'en'): Promise<string> {
+  vi.resetModules()
+  vi.stubGlobal('localStorage', { getItem: () => locale, setItem: () => {} })
+  try {
+    const { RuleEditor } = await import('./RuleEditor.tsx')
+    return renderToStaticMarkup(createElement(RuleEditor, { value, onChange: () => {}, path: 'ordo://rules/test/rule.json' }))
+  } finally {
+    vi.unstubAllGlobals()
+  }
+}
+
+describe('RuleEditor (server-rendered markup)', () => {
+  it('opens a rule the builder can show in the builder, with labelled controls', async () => {
+    const html = await render(douyinRule)
+    expect(html).toContain('data-testid="rule-tab-builder"')
+    expect(html).toContain('data-testid="rule-tab-json"')
+    expect(html).toContain('data-testid="rule-tab-try"')
+    expect(html).toMatch(/role="tab"[^>]*aria-selected="true"[^>]*data-testid="rule-tab-builder"/)
+    expect(html).toContain('title="Field"')
+    expect(html).toContain('title="Operator"')
+    expect(html).toContain('order.totalAmount')
+    expect(html).not.toContain('too advanced')
+  })
+
+  it('labels operators and controls in Chinese when the locale is zh-CN', async () => {
+    const html = await render(douyinRule, 'zh-CN')
+    expect(html).toContain('等于')
+    expect(html).toContain('大于')
+    expect(html).toContain('title="字段"')
+    expect(html).toContain('+ 条件')
+  })
+
+  it('shows a rule too advanced for the builder in JSON only, with a notice', async () => {
+    const html = await render({ '>': [{ '+': [{ var: 'order.totalAmount' }, 1] }, 2] })
+    expect(html).toContain('too advanced for the builder')
+    expect(html).toMatch(/disabled=""[^>]*data-testid="rule-tab-builder"/)
+    expect(html).toMatch(/aria-selected="true"[^>]*data-testid="rule-tab-json"/)
+    expect(html).not.toContain('queryBuilder')
+  })
+
+  it('starts an unwritten rule as an empty builder', async () => {
+    const html = await render(undefined)
+    expect(html).toContain('queryBuilder')
+    expect(html).toContain('No conditions')
+  })
+})

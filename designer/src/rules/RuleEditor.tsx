@@ -1,0 +1,259 @@
+/**
+ * The rule editor of a node's config: a JsonLogic rule in three tabs.
+ * - Builder: react-querybuilder over the order's fields and the workflow variables; a rule the
+ *   builder cannot show exactly (see jsonlogic.ts) is edited in JSON only, with a notice.
+ * - JSON: Monaco with a JsonLogic schema (unknown operators are flagged).
+ * - Try it: evaluates the rule on the server against a sample order.
+ * The builder keeps its own query (ids, empty groups, one-condition groups) while `value` is what it
+ * last wrote; any other value (the JSON tab, undo) replaces it.
+ */
+import { useMemo, useState } from 'react'
+import { prepareRuleGroup, QueryBuilder, type Field, type RuleGroupType, type RuleType, type Translations } from 'react-querybuilder'
+import 'react-querybuilder/dist/query-builder.css'
+import './rules.css'
+import orderSchema from '../../../schemas/order.schema.json' with { type: 'json' }
+import { api, ApiError } from '../api/client.ts'
+import { useLocale, useT, type Translate } from '../i18n/index.ts'
+import { JsonEditor } from '../monaco/JsonEditor.tsx'
+import { addJsonSchema, type Monaco } from '../monaco/monaco.ts'
+import { deepEqual, fieldsForQuery, queryFields, queryToRule, ruleToQuery } from './jsonlogic.ts'
+import { jsonLogicSchema } from './jsonlogic-schema.ts'
+import { orderRuleFields, RULE_OPERATORS, type RuleField, type RuleOperatorName } from './order-fields.ts'
+import { SAMPLE_ORDER } from './sample-order.ts'
+
+export interface RuleEditorProps {
+  /** The JsonLogic rule; undefined for a rule not written yet (the builder starts empty). */
+  value: unknown
+  onChange(rule: unknown): void
+  /** The workflow's variables (name → initial value), offered as `vars.<name>` fields. */
+  variables?: Record<string, unknown>
+  readOnly?: boolean
+  /** Unique id of Monaco's model, e.g. `ordo://rules/vip-check/rule.json`. */
+  path: string
+}
+
+type Tab = 'builder' | 'json' | 'try'
+
+/** The models the JsonLogic schema applies to. */
+export const RULE_MODEL_MATCH = ['ordo://rules/*', 'ordo://rules/**']
+const SAMPLE_MODEL_PREFIX = 'ordo://rule-samples/'
+
+/** Registers the JsonLogic schema for rule models and the order schema for "Try it" samples. */
+export function registerRuleSchemas(monaco: Monaco): void {
+  addJsonSchema(monaco, 'ordo://schemas/jsonlogic.json', RULE_MODEL_MATCH, jsonLogicSchema())
+  const { $id: _id, ...order } = orderSchema as Record<string, unknown>
+  addJsonSchema(monaco, 'ordo://schemas/order.json', [`${SAMPLE_MODEL_PREFIX}*`, `${SAMPLE_MODEL_PREFIX}**`], order)
+}
+
+function queryFor(value: unknown, fields: readonly RuleField[]): RuleGroupType | null {
+  const query = value === undefined ? { combinator: 'and', rules: [] } : ruleToQuery(value, fields)
+  return query ? prepareRuleGroup(query) : null
+}
+
+interface Synced { value: unknown; query: RuleGroupType | null }
+
+export function RuleEditor({ value, onChange, variables, readOnly, path }: RuleEditorProps) {
+  const t = useT()
+  const locale = useLocale((s) => s.locale)
+  const fields = useMemo(() => orderRuleFields(variables), [variables])
+
+  // The builder's query and the value it stands for; a value from outside replaces the query
+  // unless it is what the query already writes.
+  const [synced, setSynced] = useState<Synced>(() => ({ value, query: queryFor(value, fields) }))
+  let current = synced
+  if (!Object.is(value, synced.value)) {
+    const keep = synced.query !== null && value !== undefined && deepEqual(queryToRule(synced.query, fieldsForQuery(fields, synced.query)), value)
+    current = { value, query: keep ? synced.query : queryFor(value, fields) }
+    setSynced(current)
+  }
+  const query = current.query
+
+  const [tab, setTab] = useState<Tab>(() => (query ? 'builder' : 'json'))
+  const shownTab: Tab = tab === 'builder' && !query ? 'json' : tab
+
+  const extraKey = query ? queryFields(query).join('\n') : ''
+  const builderFields = useMemo(
+    () => localizeFields(fieldsForQuery(fields, query), t),
+    // Only the set of fields the query reads matters, not each edit.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [fields, extraKey, locale],
+  )
+  const translations = useMemo(() => builderTranslations(t), [locale]) // eslint-disable-line react-hooks/exhaustive-deps
+  const combinators = useMemo(() => [
+    { name: 'and', value: 'and', label: t('rules.builder.and') },
+    { name: 'or', value: 'or', label: t('rules.builder.or') },
+  ], [locale]) // eslint-disable-line react-hooks/exhaustive-deps
+  const operators = useMemo(() => RULE_OPERATORS.map((name) => operatorOption(name, t)), [locale]) // eslint-disable-line react-hooks/exhaustive-deps
+
+  function onQueryChange(next: RuleGroupType) {
+    const rule = queryToRule(next, fieldsForQuery(fields, next))
+    setSynced({ value: rule, query: next })
+    if (!deepEqual(rule, value)) onChange(rule)
+  }
+
+  const tabs: Array<{ id: Tab; label: string; disabled?: boolean; title?: string }> = [
+    { id: 'builder', label: t('rules.tab.builder'), disabled: !query, title: query ? undefined : t('rules.tooAdvanced') },
+    { id: 'json', label: t('rules.tab.json') },
+    { id: 'try', label: t('rules.tab.try') },
+  ]
+  const panelId = (id: Tab) => `${path}#${id}`
+
+  return (
+    <div className="rule-editor">
+      <div className="rule-tabs" role="tablist" aria-label={t('rules.tabs')}>
+        {tabs.map((item) => (
+          <button
+            key={item.id}
+            type="button"
+            role="tab"
+            id={`${panelId(item.id)}-tab`}
+            aria-selected={shownTab === item.id}
+            aria-controls={panelId(item.id)}
+            className={shownTab === item.id ? 'active' : undefined}
+            disabled={item.disabled}
+            title={item.title}
+            data-testid={`rule-tab-${item.id}`}
+            onClick={() => setTab(item.id)}
+          >
+            {item.label}
+          </button>
+        ))}
+      </div>
+
+      {!query && shownTab !== 'try' && <div className="rule-notice" role="note">{t('rules.tooAdvanced')}</div>}
+
+      <div className="rule-panel" role="tabpanel" id={panelId(shownTab)} aria-labelledby={`${panelId(shownTab)}-tab`}>
+        {shownTab === 'builder' && query && (
+          <div className="rule-builder">
+            <QueryBuilder
+              query={query}
+              onQueryChange={onQueryChange}
+              fields={builderFields}
+              operators={operators}
+              combinators={combinators}
+              translations={translations}
+              getDefaultField={builderFields.some((f) => f.name === 'order.platform') ? 'order.platform' : undefined}
+              getDefaultValue={defaultValue}
+              getValueEditorSeparator={() => t('rules.builder.between')}
+              listsAsArrays
+              parseNumbers="strict-limited"
+              showNotToggle
+              resetOnOperatorChange
+              enableMountQueryChange={false}
+              disabled={readOnly}
+            />
+            {query.rules.length === 0 && !query.not && <p className="hint">{t('rules.noConditions')}</p>}
+            <p className="hint">{t('rules.amountHint')}</p>
+          </div>
+        )}
+        {shownTab === 'json' && (
+          <JsonEditor
+            path={path}
+            value={value}
+            onChange={readOnly ? undefined : onChange}
+            readOnly={readOnly}
+            height={200}
+            onMonaco={registerRuleSchemas}
+            testId="rule-json"
+          />
+        )}
+        {shownTab === 'try' && <TryRule rule={value} path={path} />}
+      </div>
+    </div>
+  )
+}
+
+type Outcome = { rule: unknown; sample: unknown } & ({ ok: true; result: unknown } | { ok: false; reason: string })
+
+/** "Try it": the rule against an editable sample order, evaluated by the server. */
+function TryRule({ rule, path }: { rule: unknown; path: string }) {
+  const t = useT()
+  const [sample, setSample] = useState<unknown>(SAMPLE_ORDER)
+  const [busy, setBusy] = useState(false)
+  const [outcome, setOutcome] = useState<Outcome | null>(null)
+  const samplePath = SAMPLE_MODEL_PREFIX + path.replace(/^[a-z][\w+.-]*:\/\//i, '').replace(/[^\w.-]+/g, '_')
+
+  async function evaluate() {
+    setBusy(true)
+    const data = { order: sample, vars: {}, input: {} }
+    try {
+      const answer = await api<{ result: unknown }>('POST', '/api/rules/evaluate', { rule: rule ?? null, data })
+      setOutcome({ rule, sample, ok: true, result: answer.result })
+    } catch (error) {
+      const reason = error instanceof ApiError
+        ? (error.details.find((d) => d.pointer === '/rule') ?? error.details[0])?.reason ?? error.message
+        : (error as Error).message
+      setOutcome({ rule, sample, ok: false, reason })
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  // An answer about another rule or sample is not shown.
+  const shown = outcome && Object.is(outcome.rule, rule) && Object.is(outcome.sample, sample) ? outcome : null
+
+  return (
+    <div className="rule-try">
+      <div className="row rule-try-head">
+        <span className="rule-try-label">{t('rules.try.sample')}</span>
+        <span className="spacer" />
+        <button type="button" className="link" onClick={() => setSample(SAMPLE_ORDER)}>{t('rules.try.reset')}</button>
+      </div>
+      <JsonEditor path={samplePath} value={sample} onChange={setSample} height={220} onMonaco={registerRuleSchemas} testId="rule-sample" />
+      <p className="hint">{t('rules.try.hint')}</p>
+      <div className="row">
+        <button type="button" className="primary" data-testid="rule-evaluate" disabled={busy} onClick={() => void evaluate()}>
+          {busy ? t('rules.evaluating') : t('rules.evaluate')}
+        </button>
+        <div className="rule-result" data-testid="rule-result" aria-live="polite">
+          {shown?.ok === true && <ResultBadge value={shown.result} t={t} />}
+          {shown?.ok === false && <span className="field-error" role="alert">{t('rules.result.error', { reason: shown.reason })}</span>}
+        </div>
+      </div>
+    </div>
+  )
+}
+
+function ResultBadge({ value, t }: { value: unknown; t: Translate }) {
+  if (value === true) return <span className="badge ok" data-result="true">{t('rules.result.true')}</span>
+  if (value === false) return <span className="badge bad" data-result="false">{t('rules.result.false')}</span>
+  return <span className="badge" data-result="other">{t('rules.result.value', { value: JSON.stringify(value) ?? 'null' })}</span>
+}
+
+function operatorOption(name: RuleOperatorName, t: Translate) {
+  return { name, value: name, label: t(`rules.op.${name}` as const) }
+}
+
+/** Fields with localized operator labels (each field lists its operators by name). */
+function localizeFields(fields: RuleField[], t: Translate): Field[] {
+  return fields.map((f) => ({ ...f, operators: f.operators.map((name) => operatorOption(name, t)) }))
+}
+
+/** The value a condition starts with, shaped for its operator (lists are arrays, ranges pairs). */
+function defaultValue(rule: RuleType, { fieldData }: { fieldData: Field }): unknown {
+  const field = fieldData as Partial<RuleField>
+  switch (rule.operator) {
+    case 'null': case 'notNull': return null
+    case 'in': case 'notIn': return []
+    case 'between': case 'notBetween': return ['', '']
+  }
+  if (field.kind === 'boolean') return true
+  if (field.kind === 'enum') return (field.values?.[0] as { name?: string } | undefined)?.name ?? ''
+  return ''
+}
+
+function builderTranslations(t: Translate): Partial<Translations> {
+  const placeholders = { placeholderName: '~', placeholderLabel: '------', placeholderGroupLabel: '------' }
+  return {
+    fields: { title: t('rules.builder.field'), ...placeholders },
+    operators: { title: t('rules.builder.operator'), ...placeholders },
+    values: { title: t('rules.builder.values'), ...placeholders },
+    value: { title: t('rules.builder.value') },
+    combinators: { title: t('rules.builder.combinator') },
+    addRule: { label: t('rules.builder.addRule'), title: t('rules.builder.addRuleTitle') },
+    addGroup: { label: t('rules.builder.addGroup'), title: t('rules.builder.addGroupTitle') },
+    removeRule: { label: '×', title: t('rules.builder.removeRule') },
+    removeGroup: { label: '×', title: t('rules.builder.removeGroup') },
+    notToggle: { label: t('rules.builder.not'), title: t('rules.builder.notTitle') },
+  }
+}
