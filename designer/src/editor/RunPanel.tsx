@@ -12,7 +12,7 @@ import { useCan } from '../app/session.ts'
 import { useT } from '../i18n/index.ts'
 import { JsonEditor } from '../monaco/JsonEditor.tsx'
 import { runStatesFromSteps } from '../graph/run-overlay.ts'
-import { SAMPLE_ORDER } from '../rules/sample-order.ts'
+import { sampleOrderInput } from '../rules/sample-order.ts'
 import { useEditor, useEditorStore } from './store.ts'
 
 export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: string | null; runId: string | null }) {
@@ -25,7 +25,7 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
   const [follow, setFollow] = useState(!initialRunId)
   const [heatOn, setHeatOn] = useState(false)
   const [heatRuns, setHeatRuns] = useState<number | null>(null)
-  const [sample, setSample] = useState<unknown>(SAMPLE_ORDER)
+  const [sample, setSample] = useState<unknown>(sampleOrderInput)
   const [dry, setDry] = useState<DryRunResult | null>(null)
   const [error, setError] = useState<string | null>(null)
   const selectedNode = useEditor((s) => s.nodes.find((n) => n.selected)?.id ?? null)

@@ -1,2 +1,3 @@
-// Monaco's JSON language contribution registers itself on import and ships no types.
+// Monaco's full editor entry and JSON language contribution ship no type declarations of their own.
 declare module 'monaco-editor/language/json/monaco.contribution'
+declare module 'monaco-editor/editor/editor.main'

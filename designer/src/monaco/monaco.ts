@@ -1,19 +1,25 @@
 /**
- * Monaco, bundled (never from a CDN): the editor core, the JSON language and their web workers,
- * loaded on first use so the first page of the designer does not wait for them.
+ * Monaco, bundled (never from a CDN): the full editor (with its contributions: hover, suggest,
+ * folding…), the JSON language and their web workers, loaded on first use so the first page of the
+ * designer does not wait for them.
  */
 import type * as MonacoApi from 'monaco-editor/editor/editor.api'
 
 export type Monaco = typeof MonacoApi
 
+interface JsonDefaults {
+  diagnosticsOptions: { schemas?: Array<{ uri: string; fileMatch?: string[]; schema?: unknown }> }
+  setDiagnosticsOptions(options: unknown): void
+}
+
 let loading: Promise<Monaco> | null = null
+let jsonDefaults: JsonDefaults | null = null
 
 /** The Monaco API, with the JSON language ready. */
 export function loadMonaco(): Promise<Monaco> {
   loading ??= (async () => {
-    const [api, , editorWorker, jsonWorker] = await Promise.all([
-      import('monaco-editor/editor/editor.api'),
-      import('monaco-editor/language/json/monaco.contribution'),
+    // Workers first: the editor asks for them as soon as a model exists.
+    const [editorWorker, jsonWorker] = await Promise.all([
       import('monaco-editor/editor/editor.worker?worker'),
       import('monaco-editor/language/json/json.worker?worker'),
     ])
@@ -22,17 +28,22 @@ export function loadMonaco(): Promise<Monaco> {
         return label === 'json' ? new jsonWorker.default() : new editorWorker.default()
       },
     }
+    const [api, json] = await Promise.all([
+      import('monaco-editor/editor/editor.main'),
+      import('monaco-editor/language/json/monaco.contribution'),
+    ])
+    jsonDefaults = (json as { jsonDefaults: JsonDefaults }).jsonDefaults
     return api as unknown as Monaco
   })()
   return loading
 }
 
 /** Registers a JSON schema for models whose URI matches `fileMatch`, keeping the schemas set before. */
-export function addJsonSchema(monaco: Monaco, uri: string, fileMatch: string[], schema: unknown, extra: Array<{ uri: string; schema: unknown }> = []): void {
-  const json = (monaco.languages as unknown as { json: { jsonDefaults: { diagnosticsOptions: { schemas?: Array<{ uri: string; fileMatch?: string[]; schema?: unknown }> }; setDiagnosticsOptions(o: unknown): void } } }).json
-  const current = json.jsonDefaults.diagnosticsOptions.schemas ?? []
+export function addJsonSchema(_monaco: Monaco, uri: string, fileMatch: string[], schema: unknown, extra: Array<{ uri: string; schema: unknown }> = []): void {
+  if (!jsonDefaults) throw new Error('addJsonSchema before loadMonaco resolved')
+  const current = jsonDefaults.diagnosticsOptions.schemas ?? []
   const keep = current.filter((s) => s.uri !== uri && !extra.some((e) => e.uri === s.uri))
-  json.jsonDefaults.setDiagnosticsOptions({
+  jsonDefaults.setDiagnosticsOptions({
     validate: true,
     enableSchemaRequest: false,
     schemas: [...keep, { uri, fileMatch, schema }, ...extra.map((e) => ({ uri: e.uri, schema: e.schema }))],

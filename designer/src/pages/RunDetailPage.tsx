@@ -32,7 +32,8 @@ export function RunDetailPage({ runId }: { runId: string }) {
     detail.reload()
   }
   const toggle = (id: string) => setOpen((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n })
-  const steps = [...run.steps].sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.visit - b.visit || a.attempt - b.attempt)
+  // The API lists steps in the order they ran (start time, then record order).
+  const steps = run.steps
 
   return (
     <div className="page-body pages" data-testid="run-detail">

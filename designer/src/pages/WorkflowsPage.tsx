@@ -141,10 +141,10 @@ export function WorkflowsPage() {
                   <Link href={`/workflows/${encodeURIComponent(w.id)}`}>{w.name || w.id}</Link>
                   {w.description && <div className="hint">{w.description}</div>}
                 </td>
-                <td><code>{w.id}</code></td>
+                <td className="nowrap"><code>{w.id}</code></td>
                 <td className="num">{w.nodeCount}</td>
                 <td>{w.latestVersion != null ? <span className="badge ok">v{w.latestVersion}</span> : <span className="badge">{t('pages.workflows.draftOnly')}</span>}</td>
-                <td><Time iso={w.updatedAt} /></td>
+                <td className="nowrap"><Time iso={w.updatedAt} /></td>
                 <td className="actions">
                   <button className="link" onClick={() => void exportDraft(w)} data-testid={`export-${w.id}`}>{t('pages.workflows.export')}</button>
                 </td>

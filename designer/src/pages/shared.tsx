@@ -48,7 +48,6 @@ export function useLoad<T>(loader: () => Promise<T>, deps: readonly unknown[]): 
   useEffect(() => {
     setDataState(undefined)
     load()
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps)
   useEffect(() => () => { generation.current++ }, [])
 

@@ -1,5 +1,6 @@
 /** The order the "Try it" tab starts from: a valid normalized Douyin order of 2,000.00 CNY. */
 import type { Order } from '../../../schemas/generated/order.ts'
+import type { OrderInput } from '../../../schemas/generated/order-input.ts'
 
 /** A paid, in-stock Douyin order of 2,000.00 CNY (200000 fen), not a presale, tagged `new_customer`. */
 export const SAMPLE_ORDER: Order = {
@@ -27,4 +28,10 @@ export const SAMPLE_ORDER: Order = {
   healthScore: null,
   createdAt: '2025-03-08T10:20:05+08:00',
   updatedAt: '2025-03-08T10:21:40+08:00',
+}
+
+/** The same order as a platform would send it to Ordo (POST /api/orders, a dry run): without the fields Ordo owns. */
+export function sampleOrderInput(order: Order = SAMPLE_ORDER): OrderInput {
+  const { id: _id, assignedTeam: _team, holds: _holds, healthScore: _health, ...input } = order
+  return input as OrderInput
 }
