@@ -38,4 +38,3 @@ export interface DryRunResult {
 
 export interface Template { id: string; name: string; description: string | null; nodeCount: number; definition: WorkflowDefinition }
 
-export interface OrderEvent { at: string; kind?: string; from?: string | null; to?: string | null; source?: string; [k: string]: unknown }

@@ -4,6 +4,8 @@ import { useT } from '../i18n/index.ts'
 import { useEditor, useEditorStore } from './store.ts'
 
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/
+// /workflows/new opens a new flow, so a workflow cannot be called "new".
+const RESERVED_IDS = ['new']
 
 export function FlowSettings({ isNew, readOnly, onSelectNode }: { isNew: boolean; readOnly: boolean; onSelectNode(id: string): void }) {
   const t = useT()
@@ -17,7 +19,7 @@ export function FlowSettings({ isNew, readOnly, onSelectNode }: { isNew: boolean
       <label className="field">
         <span>{t('editor.flowId')}</span>
         <input value={meta.id} readOnly={!isNew || readOnly} disabled={!isNew} onChange={(e) => store.getState().setMeta({ id: e.target.value.trim() })} data-testid="flow-id" />
-        {isNew && !SLUG.test(meta.id) && <span className="field-error">{t('editor.flowIdRule')}</span>}
+        {isNew && (!SLUG.test(meta.id) || RESERVED_IDS.includes(meta.id)) && <span className="field-error">{t('editor.flowIdRule')}</span>}
       </label>
       <label className="field">
         <span>{t('editor.flowName')}</span>

@@ -11,6 +11,9 @@ import { useLiveEvents } from '../api/events.ts'
 import { useCan } from '../app/session.ts'
 import { useT } from '../i18n/index.ts'
 import { JsonEditor } from '../monaco/JsonEditor.tsx'
+import { addJsonSchema } from '../monaco/monaco.ts'
+import orderInputSchema from '../../../schemas/order-input.schema.json' with { type: 'json' }
+import orderSchema from '../../../schemas/order.schema.json' with { type: 'json' }
 import { runStatesFromSteps } from '../graph/run-overlay.ts'
 import { sampleOrderInput } from '../rules/sample-order.ts'
 import { useEditor, useEditorStore } from './store.ts'
@@ -132,8 +135,8 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
           {!selectedNode ? <p className="hint">{t('editor.run.pickNode')}</p> : !nodeState ? <p className="hint">{t('editor.run.notReached', { node: selectedNode })}</p> : (
             <div data-testid="node-run-detail">
               <div className="row"><strong>{selectedNode}</strong><span className={`badge ${nodeState.status}`}>{t(`status.${nodeState.status}` as 'status.running')}</span>
-                {nodeState.durationMs !== null && <span className="muted">{nodeState.durationMs} ms</span>}
-                <span className="muted">{t('editor.attempts', { n: nodeState.attempts })}</span>
+                {nodeState.durationMs !== null && <span className="muted">{nodeState.durationMs < 1 ? '<1' : Math.round(nodeState.durationMs)} ms</span>}
+                {nodeState.attempts > 1 && <span className="muted">{t('editor.attempts', { n: nodeState.attempts })}</span>}
                 {nodeState.port && <span className="muted">→ {nodeState.port}</span>}
               </div>
               {nodeState.error && <p className="field-error">{nodeState.error}</p>}
@@ -155,7 +158,10 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
         <section>
           <h3>{t('editor.dry.title')}</h3>
           <p className="hint">{t('editor.dry.hint')}</p>
-          <JsonEditor path="ordo://dry-run/order.json" value={sample} onChange={setSample} height={200} />
+          <JsonEditor
+            path="ordo://dry-run/order.json" value={sample} onChange={setSample} height={200} testId="dry-run-order"
+            onMonaco={(monaco) => addJsonSchema(monaco, orderInputSchema.$id, ['ordo://dry-run/*'], orderInputSchema, [{ uri: orderSchema.$id, schema: orderSchema }])}
+          />
           <button className="primary" onClick={() => void dryRun()} data-testid="dry-run">{t('editor.dry.run')}</button>
           {dry && (
             <div className="card tight" data-testid="dry-run-result">

@@ -2,5 +2,5 @@
 export const CATEGORY_ORDER = ['trigger', 'rule', 'order', 'human', 'time', 'flow', 'connector'] as const
 
 export const CATEGORY_GLYPH: Record<string, string> = {
-  trigger: '⚡', rule: '◆', order: '▣', human: '☺', time: '◷', flow: '⑂', connector: '⇄',
+  trigger: '⚡', rule: '◆', order: '▣', human: '☺', time: '◷', flow: '⇉', connector: '⇄',
 }
