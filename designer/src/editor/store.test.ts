@@ -87,6 +87,15 @@ describe('editor store: undo and redo', () => {
     expect(sortKeys(store.getState().definition())).toEqual(sortKeys(routing))
   })
 
+  it('undoes deleting a node with the Delete key in one step, though the canvas also reports its edges', () => {
+    const store = editor(routing)
+    store.getState().onNodesChange([{ type: 'remove', id: 'tag-vip' }])
+    store.getState().onEdgesChange([{ type: 'remove', id: 'e-vip-tag' }, { type: 'remove', id: 'e-tag-assign' }])
+    expect(store.getState().past).toHaveLength(1)
+    store.getState().undo()
+    expect(sortKeys(store.getState().definition())).toEqual(sortKeys(routing))
+  })
+
   it('ignores selection changes in the history', () => {
     const store = editor(routing)
     store.getState().onNodesChange([{ type: 'select', id: 'split', selected: true }])

@@ -171,6 +171,10 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
 
       onEdgesChange(changes) {
         const s = get()
+        // Deleting a node also reports its edges, which removeNodes already dropped: not a second undo step.
+        const present = new Set(s.edges.map((e) => e.id))
+        changes = changes.filter((c) => c.type !== 'remove' || present.has(c.id))
+        if (changes.length === 0) return
         const structural = changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace')
         if (structural) remember()
         const edges = applyEdgeChanges(changes, s.edges)
