@@ -1,0 +1,61 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createHarness, sampleOrder, type Harness } from './harness.ts'
+import { importExamplesIfEmpty } from '../engine/runtime/bootstrap.ts'
+import { checkDefinition } from '../engine/core/check-definition.ts'
+import { createRegistry } from '../engine/core/registry.ts'
+import { builtinNodes } from '../engine/nodes/index.ts'
+
+const dir = join(import.meta.dirname, '..', 'examples')
+const templates = readdirSync(dir).filter((f) => f.endsWith('.workflow.json'))
+
+describe('the template gallery (examples/)', () => {
+  it.each(templates)('%s is a valid workflow named after its file', (file) => {
+    const def = JSON.parse(readFileSync(join(dir, file), 'utf8'))
+    expect(checkDefinition(def, createRegistry(builtinNodes))).toEqual({ valid: true, errors: [] })
+    expect(`${def.id}.workflow.json`).toBe(file)
+  })
+})
+
+describe('examples/address-exception-hold and examples/refund-desk-routing', () => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await createHarness()
+    await importExamplesIfEmpty(h.engine, dir)
+  })
+  afterEach(() => h.close())
+
+  async function send(order: ReturnType<typeof sampleOrder>) {
+    const res = await h.api('POST', '/api/orders', order)
+    expect(res.statusCode).toBe(200)
+    await h.engine.idle()
+    return (await h.api('GET', `/api/orders/${res.json().results[0].id}`)).json()
+  }
+
+  it('holds an order with an address exception and hands it to customer service', async () => {
+    const detail = await send(sampleOrder({ platform: 'jd', exception: { type: 'address' } }))
+    expect(detail.order.holds.map((hold: { pool: string }) => hold.pool)).toEqual(['address-check'])
+    expect(detail.order.tags).toContain('address-check')
+    expect(detail.order.assignedTeam).toBe('customer-service')
+  })
+
+  it('leaves an order without an exception alone', async () => {
+    const detail = await send(sampleOrder({ platform: 'jd' }))
+    expect(detail.order.holds).toEqual([])
+    expect(detail.runs.filter((r: { workflowId: string }) => r.workflowId === 'address-exception-hold')).toEqual([])
+  })
+
+  it('routes a Taobao order that moves to refunding to the Taobao refund desk, others to the general desk', async () => {
+    const taobao = sampleOrder({ platform: 'taobao' })
+    await send(taobao)
+    const refunding = await send({ ...taobao, status: 'refunding', updatedAt: '2026-11-21T10:00:00+08:00' })
+    expect(refunding.order.tags).toContain('refund')
+    expect(refunding.order.assignedTeam).toBe('refund-taobao')
+
+    const shopify = sampleOrder({ platform: 'shopify', currency: 'USD' })
+    await send(shopify)
+    const other = await send({ ...shopify, status: 'refunding', updatedAt: '2026-11-21T10:00:00+08:00' })
+    expect(other.order.assignedTeam).toBe('refund-desk')
+  })
+})
