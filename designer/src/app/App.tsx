@@ -6,6 +6,7 @@ import { connectEvents, useLiveStatus } from '../api/events.ts'
 import type { Session } from '../api/types.ts'
 import { LOCALES, useLocale, useT } from '../i18n/index.ts'
 import { useSession } from './session.ts'
+import { confirmLeave } from './unsaved.ts'
 import { LoginPage } from './LoginPage.tsx'
 import { EditorPage } from '../editor/EditorPage.tsx'
 import { WorkflowsPage } from '../pages/WorkflowsPage.tsx'
@@ -78,7 +79,8 @@ function TopBar() {
       <span className="brand">{t('app.title')}</span>
       <nav>
         {items.map(([href, label]) => (
-          <Link key={href} href={href} className={location.startsWith(href) ? 'active' : ''} data-testid={`nav-${href.slice(1)}`}>{label}</Link>
+          <Link key={href} href={href} className={location.startsWith(href) ? 'active' : ''} data-testid={`nav-${href.slice(1)}`}
+            onClick={(e) => { if (!confirmLeave(t('editor.leaveUnsaved'))) e.preventDefault() }}>{label}</Link>
         ))}
       </nav>
       <span className="spacer" />
@@ -90,7 +92,7 @@ function TopBar() {
         </select>
       </label>
       {who && <span className="who" data-testid="who">{who.name} · {t(`role.${who.role}`)}</span>}
-      <button className="link" onClick={() => useSession.getState().logout()}>{t('nav.logout')}</button>
+      <button className="link" onClick={() => { if (confirmLeave(t('editor.leaveUnsaved'))) useSession.getState().logout() }}>{t('nav.logout')}</button>
     </header>
   )
 }

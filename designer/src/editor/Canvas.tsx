@@ -2,7 +2,7 @@
  * The canvas: React Flow over the nearest editor store. Drops from the palette add nodes; edges can
  * only leave from a port the node has; keyboard shortcuts drive undo/redo, copy/paste and delete.
  */
-import { useCallback, useEffect, type DragEvent } from 'react'
+import { useCallback, useEffect, useMemo, type DragEvent } from 'react'
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type IsValidConnection } from '@xyflow/react'
 import type { OrdoEdge, OrdoNode } from '../graph/canvas-types.ts'
 import { useEditor, useEditorStore } from './store.ts'
@@ -19,8 +19,11 @@ function isTyping(target: EventTarget | null): boolean {
   return el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) || Boolean(el.closest('.monaco-editor'))
 }
 
-export function Canvas({ readOnly = false, onSelect, testId = 'canvas', fitKey }: { readOnly?: boolean; onSelect?(nodeId: string | null): void; testId?: string; fitKey?: unknown }) {
+export function Canvas({ readOnly: readOnlyProp = false, onSelect, testId = 'canvas', fitKey }: { readOnly?: boolean; onSelect?(nodeId: string | null): void; testId?: string; fitKey?: unknown }) {
   const store = useEditorStore()
+  // A dialog over the canvas (the version diff) locks it, so keys meant for the dialog do not edit the flow.
+  const locked = useEditor((s) => s.locked)
+  const readOnly = readOnlyProp || locked
   const nodes = useEditor((s) => s.nodes)
   const edges = useEditor((s) => s.edges)
   const runStates = useEditor((s) => s.runStates)
@@ -70,11 +73,12 @@ export function Canvas({ readOnly = false, onSelect, testId = 'canvas', fitKey }
     return () => window.removeEventListener('keydown', onKey)
   }, [onSelect, readOnly, store])
 
-  const styledEdges = Object.keys(runStates).length === 0 ? edges : edges.map((e) => {
+  // Edges a run took are drawn animated and green.
+  const styledEdges = useMemo(() => (Object.keys(runStates).length === 0 ? edges : edges.map((e) => {
     const src = runStates[e.source]
     const taken = src && src.port === e.sourceHandle && runStates[e.target]
     return taken ? { ...e, animated: true, className: 'edge-taken' } : e
-  })
+  })), [edges, runStates])
 
   return (
     <div className="canvas" data-testid={testId} onDragOver={onDragOver} onDrop={onDrop}>
@@ -85,6 +89,7 @@ export function Canvas({ readOnly = false, onSelect, testId = 'canvas', fitKey }
         onNodesChange={readOnly ? undefined : (c) => store.getState().onNodesChange(c)}
         onEdgesChange={readOnly ? undefined : (c) => store.getState().onEdgesChange(c)}
         onConnect={readOnly ? undefined : onConnect}
+        onDelete={readOnly ? undefined : ({ nodes: n, edges: e }) => store.getState().removeElements(n.map((x) => x.id), e.map((x) => x.id))}
         isValidConnection={isValidConnection}
         onSelectionChange={({ nodes: selected }) => onSelect?.(selected.length === 1 ? selected[0].id : null)}
         nodesDraggable={!readOnly}

@@ -4,6 +4,7 @@
  * Errors show inline: the schema's own as you type, the API's validation beside the field it names.
  */
 import { useMemo } from 'react'
+import { sortKeys } from '../graph/convert.ts'
 import Form from '@rjsf/core'
 import validator from '@rjsf/validator-ajv8'
 import type { FieldProps, RJSFSchema } from '@rjsf/utils'
@@ -36,21 +37,29 @@ function RuleField(props: FieldProps) {
 }
 
 const fields = { [RULE_FIELD]: RuleField }
+const NO_SUBMIT = { 'ui:submitButtonOptions': { norender: true } }
+const NO_PROBLEMS: never[] = []
+
+/** Equal as JSON, ignoring key order and keys whose value is undefined. */
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortKeys(a ?? {})) === JSON.stringify(sortKeys(b ?? {}))
+}
 
 export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: boolean }) {
   const t = useT()
   const locale = useLocale((s) => s.locale)
   const store = useEditorStore()
-  const node = useEditor((s) => s.nodes.find((n) => n.id === nodeId))
+  // The node's data, not the node: moving it on the canvas does not re-render the forms.
+  const data = useEditor((s) => s.nodes.find((n) => n.id === nodeId)?.data)
   const index = useEditor((s) => s.nodes.findIndex((n) => n.id === nodeId))
-  const manifest = useEditor((s) => (node ? s.manifests.find((m) => m.type === node.data.nodeType) : undefined))
-  const problems = useEditor((s) => s.problems)
-  const uiSchema = useMemo(() => uiSchemaFor(manifest?.configSchema as never), [manifest])
-  if (!node) return null
-  const text = manifest ? manifestText(manifest, locale) : null
-  const mine = problems.filter((p) => p.nodeId === nodeId)
+  const manifest = useEditor((s) => (data ? s.manifests.find((m) => m.type === data.nodeType) : undefined))
+  const mine = useEditor((s) => s.problemsByNode[nodeId] ?? NO_PROBLEMS)
+  const uiSchema = useMemo(() => ({ ...uiSchemaFor(manifest?.configSchema as never), 'ui:submitButtonOptions': { norender: true } }), [manifest])
   const configPointer = `/nodes/${index}/config`
-  const extraErrors = extraErrorsFor(mine, configPointer)
+  const extraErrors = useMemo(() => extraErrorsFor(mine, configPointer), [mine, configPointer])
+  if (!data) return null
+  const node = { id: nodeId, data }
+  const text = manifest ? manifestText(manifest, locale) : null
   const otherProblems = mine.filter((p) => !p.pointer.startsWith(configPointer))
   const hasConfig = Boolean(manifest && Object.keys((manifest.configSchema as { properties?: object }).properties ?? {}).length)
 
@@ -83,7 +92,7 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
           <Form
             key={`${nodeId}:${manifest.type}`}
             schema={manifest.configSchema as RJSFSchema}
-            uiSchema={{ ...uiSchema, 'ui:submitButtonOptions': { norender: true } }}
+            uiSchema={uiSchema}
             formData={node.data.config ?? {}}
             validator={validator}
             fields={fields}
@@ -92,7 +101,11 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
             noHtml5Validate
             extraErrors={extraErrors as never}
             readonly={readOnly}
-            onChange={(e) => store.getState().updateNode(nodeId, { config: e.formData as Record<string, unknown> }, 'config')}
+            onChange={(e) => {
+              // rjsf reports its own defaults on mount and after undo: only a real change is an edit.
+              if (same(e.formData, node.data.config ?? {})) return
+              store.getState().updateNode(nodeId, { config: e.formData as Record<string, unknown> }, 'config')
+            }}
           />
         </section>
       )}
@@ -109,8 +122,9 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
             showErrorList={false}
             noHtml5Validate
             readonly={readOnly}
-            uiSchema={{ 'ui:submitButtonOptions': { norender: true } }}
+            uiSchema={NO_SUBMIT}
             onChange={(e) => {
+              if (same(e.formData, node.data.retry ?? {})) return
               const retry = e.formData as Record<string, unknown> | undefined
               const empty = !retry || Object.values(retry).every((v) => v === undefined)
               store.getState().updateNode(nodeId, { retry: empty ? undefined : (retry as never) }, 'retry')

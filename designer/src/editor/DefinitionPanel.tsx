@@ -2,13 +2,14 @@
  * The whole flow as JSON in Monaco, checked against the workflow schema (each node's config against
  * its type's schema). Canvas and JSON stay in sync: edits on either side show on the other.
  */
-import { useMemo } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { JsonEditor } from '../monaco/JsonEditor.tsx'
 import { addJsonSchema } from '../monaco/monaco.ts'
 import { useT } from '../i18n/index.ts'
 import { useEditor, useEditorStore } from './store.ts'
 import { definitionSchema } from './definition-schema.ts'
 import type { WorkflowDefinition } from '../api/types.ts'
+import { sortKeys } from '../graph/convert.ts'
 
 function looksLikeDefinition(v: unknown): v is WorkflowDefinition {
   const d = v as WorkflowDefinition
@@ -17,18 +18,28 @@ function looksLikeDefinition(v: unknown): v is WorkflowDefinition {
     && d.edges.every((e) => e && typeof e.id === 'string' && typeof e.source === 'string' && typeof e.target === 'string')
 }
 
-export function DefinitionPanel({ readOnly }: { readOnly: boolean }) {
+export function DefinitionPanel({ readOnly, idFixed }: { readOnly: boolean; idFixed: boolean }) {
   const t = useT()
   const store = useEditorStore()
-  const revision = useEditor((s) => s.revision)
   const manifests = useEditor((s) => s.manifests)
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const definition = useMemo(() => store.getState().definition(), [revision, store])
+  const [refused, setRefused] = useState(false)
+  // The text follows the canvas, but not on every frame of a drag: serialising a big flow per frame stutters.
+  const [definition, setDefinition] = useState(() => store.getState().definition())
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const unsubscribe = store.subscribe((s, prev) => {
+      if (s.revision === prev.revision && s.dragging === prev.dragging) return
+      clearTimeout(timer)
+      timer = setTimeout(() => setDefinition(store.getState().definition()), s.dragging ? 250 : 0)
+    })
+    return () => { clearTimeout(timer); unsubscribe() }
+  }, [store])
   const schema = useMemo(() => definitionSchema(manifests), [manifests])
 
   return (
     <div className="definition-panel" data-testid="definition-panel">
       <p className="hint">{t('editor.jsonHint')}</p>
+      {refused && <p className="field-error" role="alert">{t('editor.idFixed')}</p>}
       <JsonEditor
         path="ordo://definition/flow.json"
         value={definition}
@@ -38,7 +49,11 @@ export function DefinitionPanel({ readOnly }: { readOnly: boolean }) {
         onMonaco={(monaco) => addJsonSchema(monaco, 'ordo://schemas/workflow.json', ['ordo://definition/*'], schema)}
         onChange={(v) => {
           // Only a well-formed flow replaces the canvas; the schema marks the rest in the editor.
-          if (looksLikeDefinition(v) && JSON.stringify(v) !== JSON.stringify(store.getState().definition())) store.getState().replaceDefinition(v)
+          if (!looksLikeDefinition(v)) return
+          const current = store.getState().definition()
+          if (idFixed && v.id !== current.id) { setRefused(true); return }
+          setRefused(false)
+          if (JSON.stringify(sortKeys(v)) !== JSON.stringify(sortKeys(current))) store.getState().replaceDefinition(v)
         }}
       />
     </div>

@@ -9,6 +9,7 @@ import { useLocation, useSearch } from 'wouter'
 import { api, ApiError } from '../api/client.ts'
 import type { DefinitionCheck, WorkflowDefinition, WorkflowWithDraft } from '../api/types.ts'
 import { useCan } from '../app/session.ts'
+import { clearStash, readStash, registerUnsaved, stashDraft } from '../app/unsaved.ts'
 import { useT } from '../i18n/index.ts'
 import { Canvas } from './Canvas.tsx'
 import { ConfigPanel } from './ConfigPanel.tsx'
@@ -56,14 +57,16 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
   const [tab, setTab] = useState<Tab>(runParam ? 'run' : 'flow')
   const [selected, setSelected] = useState<string | null>(null)
   const [loadedKey, setLoadedKey] = useState(0)
-  const revision = useEditor((s) => s.revision)
-  const savedRevision = useEditor((s) => s.savedRevision)
-  const problems = useEditor((s) => s.problems)
+  const [stash, setStash] = useState<{ at: number; definition: unknown } | null>(null)
+  const dirty = useEditor((s) => s.revision !== s.savedRevision)
+  const problemCount = useEditor((s) => s.problems.length)
+  const selectedHasProblems = useEditor((s) => Boolean(selected && s.problemsByNode[selected]))
   const canUndo = useEditor((s) => s.past.length > 0)
   const canRedo = useEditor((s) => s.future.length > 0)
   const meta = useEditor((s) => s.meta)
-  const dirty = revision !== savedRevision
   const flow = useReactFlow()
+  const busyRef = useRef(false)
+  const stashId = isNew ? 'new' : workflowId
 
   // Load the manifests, then the draft (or a fresh flow).
   useEffect(() => {
@@ -73,6 +76,8 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
       store.getState().load(newDefinition())
       setInfo(null)
       setLoadedKey((k) => k + 1)
+      const found = readStash('new')
+      if (found) setStash(found)
       return
     }
     let live = true
@@ -83,6 +88,9 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
         store.getState().load(draft)
         setInfo(rest)
         setLoadedKey((k) => k + 1)
+        const found = readStash(workflowId)
+        if (found && JSON.stringify(found.definition) !== JSON.stringify(draft)) setStash(found)
+        else clearStash(workflowId)
       })
       .catch((e) => live && setLoadError((e as Error).message))
     return () => { live = false }
@@ -102,14 +110,34 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
       return null
     }
   }, [store])
+  // Subscribed outside React so a drag does not re-render the whole editor on every frame.
   useEffect(() => {
     if (!manifests || loadedKey === 0) return
-    const timer = setTimeout(() => void validate(), 400)
-    return () => clearTimeout(timer)
-  }, [revision, manifests, loadedKey, validate])
+    let timer = setTimeout(() => void validate(), 0)
+    const unsubscribe = store.subscribe((s, prev) => {
+      if (s.revision === prev.revision) return
+      clearTimeout(timer)
+      timer = setTimeout(() => {
+        void validate()
+        const now = store.getState()
+        // Keep a copy of unsaved work in the tab: a reload or an expired sign-in does not lose it.
+        if (now.revision !== now.savedRevision) stashDraft(stashId, now.definition())
+      }, 400)
+    })
+    return () => { clearTimeout(timer); unsubscribe() }
+  }, [manifests, loadedKey, validate, store, stashId])
+
+  useEffect(() => {
+    registerUnsaved(() => store.getState().revision !== store.getState().savedRevision)
+    return () => registerUnsaved(null)
+  }, [store])
 
   const save = useCallback(async (): Promise<boolean> => {
+    if (busyRef.current) return false
+    // What is sent is what is saved: edits made while the request is out stay unsaved.
     const def = store.getState().definition()
+    const sentRevision = store.getState().revision
+    busyRef.current = true
     setBusy(true)
     setMessage(null)
     try {
@@ -118,7 +146,9 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
         : await api<WorkflowWithDraft>('PUT', `/api/workflows/${encodeURIComponent(workflowId)}`, def, { 'if-match': `"${info.draftRevision}"` })
       const { draft: _draft, ...rest } = row
       setInfo(rest)
-      store.getState().markSaved()
+      store.getState().markSaved(sentRevision)
+      clearStash(stashId)
+      setStash(null)
       setMessage({ kind: 'ok', text: t('editor.saved', { revision: row.draftRevision }) })
       if (isNew) navigate(`/workflows/${encodeURIComponent(row.id)}`, { replace: true })
       return true
@@ -129,17 +159,21 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
       if (err.details?.length) store.getState().setProblems(err.details)
       return false
     } finally {
+      busyRef.current = false
       setBusy(false)
     }
-  }, [info, isNew, navigate, store, t, workflowId])
+  }, [info, isNew, navigate, store, t, workflowId, stashId])
 
   const publish = useCallback(async () => {
-    if (dirty && !(await save())) return
+    if (busyRef.current) return
+    const s = store.getState()
+    if ((s.revision !== s.savedRevision || isNew) && !(await save())) return
     const check = await validate()
     if (check && !check.valid) {
       setMessage({ kind: 'bad', text: t('editor.publishInvalid', { n: check.errors.length }) })
       return
     }
+    busyRef.current = true
     setBusy(true)
     try {
       const id = store.getState().meta.id
@@ -151,21 +185,23 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
       if (err.details?.length) store.getState().setProblems(err.details)
       setMessage({ kind: 'bad', text: formatError(err) })
     } finally {
+      busyRef.current = false
       setBusy(false)
     }
-  }, [dirty, save, store, t, validate])
+  }, [isNew, save, store, t, validate])
 
   // Ctrl+S saves the draft.
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
         e.preventDefault()
-        if (canEdit) void save()
+        const s = store.getState()
+        if (canEdit && (s.revision !== s.savedRevision || isNew)) void save()
       }
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [canEdit, save])
+  }, [canEdit, save, store, isNew])
 
   // Leaving with unsaved changes asks first.
   useEffect(() => {
@@ -195,7 +231,6 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
   if (manifestError || loadError) return <p className="field-error page-body">{t('common.error', { message: (manifestError?.message ?? loadError)! })}</p>
   if (!manifests || loadedKey === 0) return <p className="empty">{t('common.loading')}</p>
 
-  const problemCount = problems.length
   const tabs: Array<[Tab, string]> = [
     ['node', t('editor.tab.node')], ['flow', t('editor.tab.flow')], ['json', t('editor.tab.json')],
     ['versions', t('editor.tab.versions')], ['run', t('editor.tab.run')],
@@ -232,6 +267,13 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
           <button className="link" onClick={() => setMessage(null)}>{t('common.close')}</button>
         </div>
       )}
+      {stash && (
+        <div className="notice bad" role="alert" data-testid="restore-notice">
+          {t('editor.restoreFound', { time: new Date(stash.at).toLocaleString() })}
+          <button onClick={() => { store.getState().replaceDefinition(stash.definition as WorkflowDefinition); setStash(null) }} data-testid="restore-unsaved">{t('editor.restore')}</button>
+          <button className="link" onClick={() => { clearStash(stashId); setStash(null) }}>{t('editor.discard')}</button>
+        </div>
+      )}
       <div className="editor-body">
         {canEdit && <Palette manifests={manifests} onAdd={addInView} />}
         <Canvas onSelect={onSelect} readOnly={!canEdit} fitKey={loadedKey} />
@@ -239,14 +281,14 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
           <div className="tabs" role="tablist">
             {tabs.map(([key, label]) => (
               <button key={key} role="tab" aria-selected={tab === key} className={tab === key ? 'active' : ''} onClick={() => setTab(key)} data-testid={`tab-${key}`}>
-                {label}{key === 'node' && problemCount > 0 && selected && problems.some((p) => p.nodeId === selected) ? ' •' : ''}
+                {label}{key === 'node' && selectedHasProblems ? ' •' : ''}
               </button>
             ))}
           </div>
           <div className="side-body">
             {tab === 'node' && (selected ? <ConfigPanel nodeId={selected} readOnly={!canEdit} /> : <p className="hint">{t('editor.selectNode')}</p>)}
             {tab === 'flow' && <FlowSettings isNew={isNew} readOnly={!canEdit} onSelectNode={(id) => { store.getState().selectOnly(id); onSelect(id); flow.fitView({ nodes: [{ id }], duration: 300, maxZoom: 1.2 }) }} />}
-            {tab === 'json' && <DefinitionPanel readOnly={!canEdit} />}
+            {tab === 'json' && <DefinitionPanel readOnly={!canEdit} idFixed={!isNew} />}
             {tab === 'versions' && <VersionsPanel workflowId={isNew ? null : workflowId} latestVersion={info?.latestVersion ?? null} />}
             {tab === 'run' && <RunPanel workflowId={isNew ? null : meta.id} runId={runParam} />}
           </div>

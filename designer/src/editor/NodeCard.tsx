@@ -2,7 +2,7 @@
  * The one node component: draws any manifest's input and named output ports, the node's name, type,
  * a one-line summary of its config, and what is laid over it (validation, a run, heat, a diff).
  */
-import { memo } from 'react'
+import { memo, useMemo } from 'react'
 import { Handle, Position, type NodeProps } from '@xyflow/react'
 import { outputPorts, errorPorts } from '../../../engine/core/node-ports.ts'
 import { manifestText, useLocale, useT } from '../i18n/index.ts'
@@ -10,6 +10,8 @@ import { configSummary } from '../graph/summary.ts'
 import type { OrdoNode } from '../graph/canvas-types.ts'
 import { useEditor } from './store.ts'
 import { CATEGORY_GLYPH } from './categories.ts'
+
+const NO_PROBLEMS: never[] = []
 
 function formatMs(ms: number): string {
   return ms < 1 ? '<1 ms' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`
@@ -19,15 +21,14 @@ function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
   const t = useT()
   const locale = useLocale((s) => s.locale)
   const manifest = useEditor((s) => s.manifests.find((m) => m.type === data.nodeType))
-  const problems = useEditor((s) => s.problems)
+  const mine = useEditor((s) => s.problemsByNode[id] ?? NO_PROBLEMS)
   const run = useEditor((s) => s.runStates[id])
   const heat = useEditor((s) => s.heat[id])
   const diff = useEditor((s) => s.diffMarks[id])
-  const mine = problems.filter((p) => p.nodeId === id)
   const text = manifest ? manifestText(manifest, locale) : null
-  const ports = manifest ? outputPorts(manifest, data.config) : []
-  const errPorts = manifest ? errorPorts(manifest) : []
-  const summary = configSummary(manifest, data.config)
+  const ports = useMemo(() => (manifest ? outputPorts(manifest, data.config) : []), [manifest, data.config])
+  const errPorts = useMemo(() => (manifest ? errorPorts(manifest) : []), [manifest])
+  const summary = useMemo(() => configSummary(manifest, data.config), [manifest, data.config])
   const classes = ['ordo-node', `cat-${manifest?.category ?? 'unknown'}`]
   if (selected) classes.push('selected')
   if (mine.length) classes.push('invalid')

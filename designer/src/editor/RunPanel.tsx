@@ -3,7 +3,7 @@
  * attempts, input and output; the heatmap of time spent per node; and a dry run of the draft
  * against a sample order, which changes nothing.
  */
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { Link } from 'wouter'
 import { api, ApiError, query } from '../api/client.ts'
 import type { DryRunResult, Heatmap, Page, RunDetail, RunSummary } from '../api/types.ts'
@@ -32,6 +32,12 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
   const [dry, setDry] = useState<DryRunResult | null>(null)
   const [error, setError] = useState<string | null>(null)
   const selectedNode = useEditor((s) => s.nodes.find((n) => n.selected)?.id ?? null)
+  // Answers that arrive after a newer request, or after the panel closed, are dropped.
+  const live = useRef(true)
+  const runSeq = useRef(0)
+  const heatSeq = useRef(0)
+  const lastHeat = useRef(0)
+  useEffect(() => { live.current = true; return () => { live.current = false } }, [])
   const runStates = useEditor((s) => s.runStates)
 
   const loadRuns = useCallback(() => {
@@ -41,20 +47,28 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
   useEffect(loadRuns, [loadRuns])
 
   const loadRun = useCallback((id: string) => {
+    const seq = ++runSeq.current
     api<RunDetail>('GET', `/api/runs/${encodeURIComponent(id)}`)
       .then((r) => {
+        if (!live.current || seq !== runSeq.current) return
         setRun(r)
         setDry(null)
         store.getState().setRunStates(runStatesFromSteps(r.steps, r.tokens))
       })
-      .catch((e) => setError((e as Error).message))
+      .catch((e) => { if (live.current) setError((e as Error).message) })
   }, [store])
   useEffect(() => { if (runId) loadRun(runId) }, [runId, loadRun])
 
   const loadHeat = useCallback(() => {
     if (!workflowId) return
+    const seq = ++heatSeq.current
+    lastHeat.current = Date.now()
     api<Heatmap>('GET', `/api/workflows/${encodeURIComponent(workflowId)}/heatmap${query({ limit: 200 })}`)
-      .then((h) => { setHeatRuns(h.runs); store.getState().setHeat(h.nodes) }, (e) => setError((e as Error).message))
+      .then((h) => {
+        if (!live.current || seq !== heatSeq.current) return
+        setHeatRuns(h.runs)
+        store.getState().setHeat(h.nodes)
+      }, (e) => { if (live.current) setError((e as Error).message) })
   }, [store, workflowId])
   useEffect(() => {
     if (heatOn) loadHeat()
@@ -62,14 +76,15 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
   }, [heatOn, loadHeat, store])
 
   // Clear what this panel drew when it closes.
-  useEffect(() => () => { store.getState().setRunStates({}); store.getState().setHeat(null) }, [store])
+  useEffect(() => () => { runSeq.current++; heatSeq.current++; store.getState().setRunStates({}); store.getState().setHeat(null) }, [store])
 
   useLiveEvents((e) => {
     if (e.type !== 'run' || e.data.workflowId !== workflowId) return
     loadRuns()
     if (follow) setRunId(e.data.runId)
     if (e.data.runId === runId) loadRun(e.data.runId)
-    if (heatOn) loadHeat()
+    // The heatmap reads many runs: refresh it at most every 5 s however busy the flow is.
+    if (heatOn && Date.now() - lastHeat.current > 5000) loadHeat()
   })
 
   async function dryRun() {

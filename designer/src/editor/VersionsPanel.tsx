@@ -26,6 +26,11 @@ export function VersionsPanel({ workflowId, latestVersion }: { workflowId: strin
       .catch((e) => setError((e as Error).message))
   }
   useEffect(load, [workflowId, latestVersion])
+  // While the diff is open it covers the canvas: lock the draft so its shortcuts do not edit it unseen.
+  useEffect(() => {
+    store.getState().setLocked(diff !== null)
+    return () => store.getState().setLocked(false)
+  }, [diff, store])
   useLiveEvents((e) => { if (e.type === 'workflow' && e.data.workflowId === workflowId && e.data.action === 'published') load() })
 
   async function side(choice: string): Promise<DiffSide> {

@@ -87,13 +87,23 @@ describe('editor store: undo and redo', () => {
     expect(sortKeys(store.getState().definition())).toEqual(sortKeys(routing))
   })
 
-  it('undoes deleting a node with the Delete key in one step, though the canvas also reports its edges', () => {
+  it('undoes deleting a node with the Delete key in one step, though the canvas reports its edges first', () => {
     const store = editor(routing)
-    store.getState().onNodesChange([{ type: 'remove', id: 'tag-vip' }])
+    // React Flow reports the edge removals, then the node removal, then onDelete with both.
     store.getState().onEdgesChange([{ type: 'remove', id: 'e-vip-tag' }, { type: 'remove', id: 'e-tag-assign' }])
+    store.getState().onNodesChange([{ type: 'remove', id: 'tag-vip' }])
+    store.getState().removeElements(['tag-vip'], ['e-vip-tag', 'e-tag-assign'])
     expect(store.getState().past).toHaveLength(1)
+    expect(store.getState().edges.some((e) => e.id === 'e-vip-tag')).toBe(false)
     store.getState().undo()
     expect(sortKeys(store.getState().definition())).toEqual(sortKeys(routing))
+  })
+
+  it('counts typing in the JSON view as one undo step', () => {
+    const store = editor(routing)
+    for (const name of ['A', 'AB', 'ABC']) store.getState().replaceDefinition({ ...routing, name })
+    store.getState().undo()
+    expect(store.getState().meta.name).toBe(routing.name)
   })
 
   it('ignores selection changes in the history', () => {
@@ -118,13 +128,23 @@ describe('editor store: ports and connections', () => {
     expect(store.getState().connect({ source: 'split', sourceHandle: 'out', target: 'split', targetHandle: null })).toBe(false)
   })
 
-  it('drops the edges of a switch case that was renamed away', () => {
+  it('moves the edge of a switch case to its new name when the case is renamed', () => {
     const store = editor()
     const sw = store.getState().addNode('rule.switch', { x: 0, y: 0 })
     const end = store.getState().addNode('flow.end', { x: 0, y: 200 })
     store.getState().updateNode(sw, { config: { cases: [{ port: 'vip', rule: true }] } })
     expect(store.getState().connect({ source: sw, sourceHandle: 'vip', target: end, targetHandle: null })).toBe(true)
-    store.getState().updateNode(sw, { config: { cases: [{ port: 'gold', rule: true }] } })
+    for (const port of ['vi', 'vip-gold']) store.getState().updateNode(sw, { config: { cases: [{ port, rule: true }] } }, 'config')
+    expect(store.getState().edges.map((e) => e.sourceHandle)).toEqual(['vip-gold'])
+  })
+
+  it('drops the edges of a switch case that was removed', () => {
+    const store = editor()
+    const sw = store.getState().addNode('rule.switch', { x: 0, y: 0 })
+    const end = store.getState().addNode('flow.end', { x: 0, y: 200 })
+    store.getState().updateNode(sw, { config: { cases: [{ port: 'vip', rule: true }, { port: 'gold', rule: true }] } })
+    store.getState().connect({ source: sw, sourceHandle: 'gold', target: end, targetHandle: null })
+    store.getState().updateNode(sw, { config: { cases: [{ port: 'vip', rule: true }] } })
     expect(store.getState().edges).toHaveLength(0)
   })
 })

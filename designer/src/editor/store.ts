@@ -49,6 +49,10 @@ export interface EditorState extends Snapshot {
   revision: number
   savedRevision: number
   problems: NodeProblem[]
+  /** The problems by node id, so each card selects only its own. */
+  problemsByNode: Record<string, NodeProblem[]>
+  /** true while a dialog covers the canvas: shortcuts and deletes must not reach the hidden flow. */
+  locked: boolean
   runStates: Record<string, NodeRunState>
   /** 0..1 per node: its share of the slowest node's total time across recent runs. */
   heat: Record<string, number>
@@ -57,7 +61,8 @@ export interface EditorState extends Snapshot {
 
   setManifests(manifests: NodeManifest[]): void
   load(def: WorkflowDefinition): void
-  markSaved(): void
+  /** Marks the flow saved as of `revision` (the revision that was sent), not whatever it is now. */
+  markSaved(revision: number): void
   definition(): WorkflowDefinition
   replaceDefinition(def: WorkflowDefinition): void
   setMeta(patch: Partial<DefinitionMeta>): void
@@ -69,6 +74,9 @@ export interface EditorState extends Snapshot {
   addNode(nodeType: string, position: { x: number; y: number }): string
   updateNode(id: string, patch: Partial<Omit<OrdoNodeData, 'nodeType'>>, editKey?: string): void
   removeNodes(ids: string[]): void
+  /** Removes nodes (with their edges) and edges as one undo step: the canvas's Delete key. */
+  removeElements(nodeIds: string[], edgeIds: string[]): void
+  setLocked(locked: boolean): void
   selectOnly(id: string | null): void
   selectedIds(): string[]
   copy(): void
@@ -125,16 +133,16 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
     return {
       meta: EMPTY_META, nodes: [], edges: [], manifests,
       past: [], future: [], lastEditKey: null, dragging: false, clipboard: null,
-      revision: 0, savedRevision: 0, problems: [], runStates: {}, heat: {}, heatStats: {}, diffMarks: {},
+      revision: 0, savedRevision: 0, problems: [], problemsByNode: {}, locked: false, runStates: {}, heat: {}, heatStats: {}, diffMarks: {},
 
       setManifests(list) { set({ manifests: list }) },
 
       load(def) {
         const { meta, nodes, edges } = definitionToCanvas(def, manifestOf)
-        set((s) => ({ meta, nodes, edges, past: [], future: [], lastEditKey: null, problems: [], runStates: {}, heat: {}, heatStats: {}, diffMarks: {}, revision: s.revision + 1, savedRevision: s.revision + 1 }))
+        set((s) => ({ meta, nodes, edges, past: [], future: [], lastEditKey: null, problems: [], problemsByNode: {}, runStates: {}, heat: {}, heatStats: {}, diffMarks: {}, revision: s.revision + 1, savedRevision: s.revision + 1 }))
       },
 
-      markSaved() { set((s) => ({ savedRevision: s.revision })) },
+      markSaved(revision) { set({ savedRevision: revision }) },
 
       definition() {
         const s = get()
@@ -142,7 +150,8 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
       },
 
       replaceDefinition(def) {
-        remember()
+        // Typing in the JSON view is one undo step until something else is edited.
+        remember('json')
         const selected = new Set(get().selectedIds())
         const { meta, nodes, edges } = definitionToCanvas(def, manifestOf)
         // Keep what React Flow measured and selected, so editing JSON does not make the canvas jump.
@@ -157,8 +166,9 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
 
       onNodesChange(changes) {
         const s = get()
-        const removes = changes.filter((c) => c.type === 'remove')
-        if (removes.length) { get().removeNodes(removes.map((c) => c.id)); return }
+        // Removals arrive through removeElements (React Flow's onDelete), as one undo step.
+        changes = changes.filter((c) => c.type !== 'remove')
+        if (changes.length === 0) return
         const drags = changes.filter((c) => c.type === 'position')
         let dragging = s.dragging
         const moved = drags.some((c) => c.type === 'position' && c.position)
@@ -171,9 +181,8 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
 
       onEdgesChange(changes) {
         const s = get()
-        // Deleting a node also reports its edges, which removeNodes already dropped: not a second undo step.
-        const present = new Set(s.edges.map((e) => e.id))
-        changes = changes.filter((c) => c.type !== 'remove' || present.has(c.id))
+        // Removals arrive through removeElements (React Flow's onDelete), as one undo step.
+        changes = changes.filter((c) => c.type !== 'remove')
         if (changes.length === 0) return
         const structural = changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace')
         if (structural) remember()
@@ -218,6 +227,7 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
       updateNode(id, patch, editKey) {
         remember(editKey ? `node:${id}:${editKey}` : null)
         const s = get()
+        const before = s.nodes.find((n) => n.id === id)
         changed({
           nodes: s.nodes.map((n) => {
             if (n.id !== id) return n
@@ -229,26 +239,38 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
             return { ...n, data }
           }),
         })
-        // A switch whose cases were renamed loses edges from ports that no longer exist.
+        // Renaming a switch case moves its edges to the new port name; removing a case drops its edges.
         const node = get().nodes.find((n) => n.id === id)
         const manifest = node && manifestOf(node.data.nodeType)
-        if (node && manifest?.dynamicOutputs) {
-          const ports = outputPorts(manifest, node.data.config)
-          const edges = get().edges.filter((e) => e.source !== id || !e.sourceHandle || ports.includes(e.sourceHandle))
-          if (edges.length !== get().edges.length) set({ edges })
+        if (node && before && manifest?.dynamicOutputs) {
+          const oldPorts = outputPorts(manifest, before.data.config)
+          const newPorts = outputPorts(manifest, node.data.config)
+          const renamed = new Map<string, string>()
+          if (oldPorts.length === newPorts.length) oldPorts.forEach((p, i) => { if (p !== newPorts[i]) renamed.set(p, newPorts[i]) })
+          const edges = get().edges
+            .map((e) => (e.source === id && e.sourceHandle && renamed.has(e.sourceHandle) ? { ...e, sourceHandle: renamed.get(e.sourceHandle)! } : e))
+            .filter((e) => e.source !== id || !e.sourceHandle || newPorts.includes(e.sourceHandle))
+          if (edges.some((e, i) => e !== get().edges[i]) || edges.length !== get().edges.length) set({ edges })
         }
       },
 
       removeNodes(ids) {
-        if (ids.length === 0) return
+        get().removeElements(ids, [])
+      },
+
+      removeElements(nodeIds, edgeIds) {
+        if (nodeIds.length === 0 && edgeIds.length === 0) return
         remember()
-        const gone = new Set(ids)
+        const gone = new Set(nodeIds)
+        const goneEdges = new Set(edgeIds)
         const s = get()
         changed({
           nodes: s.nodes.filter((n) => !gone.has(n.id)),
-          edges: s.edges.filter((e) => !gone.has(e.source) && !gone.has(e.target)),
+          edges: s.edges.filter((e) => !goneEdges.has(e.id) && !gone.has(e.source) && !gone.has(e.target)),
         })
       },
+
+      setLocked(locked) { set({ locked }) },
 
       selectOnly(id) {
         set((s) => ({
@@ -320,7 +342,11 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
         changed({ nodes: s.nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })) })
       },
 
-      setProblems(problems) { set({ problems }) },
+      setProblems(problems) {
+        const byNode: Record<string, NodeProblem[]> = {}
+        for (const p of problems) if (p.nodeId) (byNode[p.nodeId] ??= []).push(p)
+        set({ problems, problemsByNode: byNode })
+      },
       setRunStates(runStates) { set({ runStates }) },
       setHeat(stats) {
         if (!stats) { set({ heat: {}, heatStats: {} }); return }

@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'react'
 import { loadMonaco, type Monaco } from './monaco.ts'
+import { sortKeys } from '../graph/convert.ts'
 import type * as MonacoApi from 'monaco-editor/editor/editor.api'
 
 export interface JsonEditorProps {
@@ -24,6 +25,9 @@ export function JsonEditor({ path, value, onChange, readOnly, height = 240, onMo
   const lastText = useRef<string>('')
   const onChangeRef = useRef(onChange)
   onChangeRef.current = onChange
+  // The latest value, for the model created once Monaco has loaded (which may be after several renders).
+  const valueRef = useRef(value)
+  valueRef.current = value
   const [parseError, setParseError] = useState<string | null>(null)
 
   useEffect(() => {
@@ -35,13 +39,23 @@ export function JsonEditor({ path, value, onChange, readOnly, height = 240, onMo
       onMonaco?.(monaco)
       const uri = monaco.Uri.parse(path)
       monaco.editor.getModel(uri)?.dispose()
-      lastText.current = JSON.stringify(value ?? null, null, 2)
+      lastText.current = JSON.stringify(valueRef.current ?? null, null, 2)
       model = monaco.editor.createModel(lastText.current, 'json', uri)
       created = monaco.editor.create(host.current, {
         model, readOnly, automaticLayout: true, minimap: { enabled: false }, fontSize: 13,
         scrollBeyondLastLine: false, tabSize: 2, wordWrap: 'on',
       })
       editor.current = created
+      // Leaving the editor shows what the value is now, if something else changed it meanwhile.
+      created.onDidBlurEditorText(() => {
+        // Text that does not parse yet is the user's unfinished work: it stays.
+        let same = true
+        try { same = JSON.stringify(sortKeys(JSON.parse(lastText.current))) === JSON.stringify(sortKeys(valueRef.current ?? null)) } catch { same = true }
+        if (!same && created) {
+          lastText.current = JSON.stringify(valueRef.current ?? null, null, 2)
+          created.getModel()?.setValue(lastText.current)
+        }
+      })
       created.onDidChangeModelContent(() => {
         const text = created!.getValue()
         lastText.current = text
@@ -64,13 +78,14 @@ export function JsonEditor({ path, value, onChange, readOnly, height = 240, onMo
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [path, readOnly])
 
-  // An outside change (the canvas, the rule builder) replaces the text unless it is what the editor already says.
+  // An outside change (the canvas, the rule builder) replaces the text unless it means what the editor
+  // already says (in any key order), or the user is typing in it: their text and cursor stay.
   useEffect(() => {
     const ed = editor.current
-    if (!ed) return
+    if (!ed || ed.hasTextFocus()) return
     const text = JSON.stringify(value ?? null, null, 2)
     let same = false
-    try { same = JSON.stringify(JSON.parse(lastText.current)) === JSON.stringify(value ?? null) } catch { same = false }
+    try { same = JSON.stringify(sortKeys(JSON.parse(lastText.current))) === JSON.stringify(sortKeys(value ?? null)) } catch { same = false }
     if (!same) {
       lastText.current = text
       ed.getModel()?.setValue(text)

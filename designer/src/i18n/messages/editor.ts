@@ -88,6 +88,11 @@ export const en = {
   'editor.dry.changes': 'What the flow would change',
   'editor.dry.noChanges': 'The flow would change nothing on this order.',
   'editor.dry.waiting': 'Would wait at',
+  'editor.leaveUnsaved': 'This flow has unsaved changes. Leave anyway? (A copy is kept in this browser tab.)',
+  'editor.restoreFound': 'Unsaved changes to this flow from {time} were found in this browser tab.',
+  'editor.restore': 'Restore them',
+  'editor.discard': 'Discard',
+  'editor.idFixed': 'The id of a saved workflow cannot change here; the JSON edit was not applied. Export it and import it under a new id instead.',
 }
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -179,4 +184,9 @@ export const zhCN: Record<keyof typeof en, string> = {
   'editor.dry.changes': '流程将做的修改',
   'editor.dry.noChanges': '流程不会修改这个订单。',
   'editor.dry.waiting': '将等待于',
+  'editor.leaveUnsaved': '此流程有未保存的修改，仍要离开吗？（本标签页会保留一份副本。）',
+  'editor.restoreFound': '在本标签页中找到 {time} 对此流程的未保存修改。',
+  'editor.restore': '恢复',
+  'editor.discard': '丢弃',
+  'editor.idFixed': '已保存流程的 id 不能在这里修改，本次 JSON 修改未生效。如需新 id，请导出后以新 id 导入。',
 }
