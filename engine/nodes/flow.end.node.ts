@@ -26,7 +26,14 @@ export default defineNode<Config>({
       },
     },
     i18n: {
-      'zh-CN': { title: '结束', description: '在此结束整个流程，仍在运行的其他分支一并停止。', ports: {} },
+      'zh-CN': {
+        title: '结束',
+        description: '在此结束整个流程，仍在运行的其他分支一并停止。',
+        ports: {},
+        fields: {
+          '/outcome': { title: '结果', description: '标记流程如何结束，例如 approved（通过）或 rejected（驳回），显示在报表中。' },
+        },
+      },
     },
   },
   run(ctx) {

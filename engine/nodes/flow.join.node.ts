@@ -28,7 +28,18 @@ export default defineNode<Config, JoinSettings>({
       },
     },
     i18n: {
-      'zh-CN': { title: '汇合', description: '等待所有（或第一个）入边分支到达后继续。', ports: { out: '汇合后' } },
+      'zh-CN': {
+        title: '汇合',
+        description: '等待所有（或第一个）入边分支到达后继续。',
+        ports: { out: '汇合后' },
+        fields: {
+          '/mode': {
+            title: '等待方式',
+            description: '全部分支：所有入边分支都到达后才继续；任一分支：第一个到达就继续，之后到达的丢弃。',
+            enum: { all: '全部分支', any: '任一分支' },
+          },
+        },
+      },
     },
   },
   prepare(config) {

@@ -13,7 +13,7 @@ export default defineNode<Record<string, never>>({
     outputs: [{ name: 'out', title: 'Branches' }],
     configSchema: { type: 'object', additionalProperties: false, properties: {} },
     i18n: {
-      'zh-CN': { title: '并行', description: '同时执行所有出边分支。', ports: { out: '分支' } },
+      'zh-CN': { title: '并行', description: '同时执行所有出边分支。', ports: { out: '分支' }, fields: {} },
     },
   },
   run(ctx) {

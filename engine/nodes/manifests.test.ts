@@ -2,11 +2,31 @@ import { readdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { toErrorDetails, validators } from '../../schemas/index.ts'
+import { escapePointer, toErrorDetails, validators } from '../../schemas/index.ts'
 import { createRegistry } from '../core/registry.ts'
 import { builtinNodes } from './index.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
+
+type FieldSchema = {
+  title?: string
+  description?: string
+  enum?: unknown[]
+  properties?: Record<string, FieldSchema>
+  items?: FieldSchema | FieldSchema[]
+  additionalProperties?: FieldSchema | boolean
+}
+
+/** Every field of a config schema under the key `i18n.fields` uses: its config path, array items and map values as `*`. */
+function configFields(schema: FieldSchema, path = '', named = false, out: Array<{ path: string; schema: FieldSchema; named: boolean }> = []) {
+  if (path) out.push({ path, schema, named })
+  for (const [name, property] of Object.entries(schema.properties ?? {})) configFields(property, `${path}/${escapePointer(name)}`, true, out)
+  if (schema.items && !Array.isArray(schema.items)) configFields(schema.items, `${path}/*`, false, out)
+  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') configFields(schema.additionalProperties, `${path}/*`, false, out)
+  return out
+}
+
+const CHINESE = /[\u4e00-\u9fff]/
 
 describe('built-in node manifests', () => {
   it('registers every *.node.ts file under the type its file is named after', () => {
@@ -35,6 +55,34 @@ describe('built-in node manifests', () => {
     expect(zh?.title).toMatch(/[\u4e00-\u9fff]/)
     expect(zh?.description).toMatch(/[\u4e00-\u9fff]/)
     for (const port of manifest.outputs) expect(zh?.ports?.[port.name], port.name).toBeTruthy()
+  })
+
+  it.each(builtinNodes.map((m) => [m.manifest.type, m.manifest] as const))('%s labels every config field in Chinese, array items and enum values included', (_, manifest) => {
+    const zh = manifest.i18n?.['zh-CN']?.fields ?? {}
+    for (const field of configFields(manifest.configSchema as FieldSchema)) {
+      const text = zh[field.path]
+      // Named properties are form fields with a label; an item or map value needs one where the English has one.
+      if (field.named || field.schema.title) expect(text?.title, `${field.path} title`).toMatch(CHINESE)
+      if (field.named || field.schema.description) expect(text?.description, `${field.path} description`).toMatch(CHINESE)
+      for (const value of field.schema.enum ?? []) expect(text?.enum?.[String(value)], `${field.path} enum ${String(value)}`).toMatch(CHINESE)
+    }
+  })
+
+  it.each(builtinNodes.map((m) => [m.manifest.type, m.manifest] as const))('%s has no translated field the config schema lacks', (_, manifest) => {
+    const fields = configFields(manifest.configSchema as FieldSchema)
+    for (const [locale, tr] of Object.entries(manifest.i18n ?? {})) {
+      for (const [key, text] of Object.entries(tr.fields ?? {})) {
+        const field = fields.find((f) => f.path === key)
+        expect(field, `${locale} ${key}`).toBeDefined()
+        const values = (field?.schema.enum ?? []).map(String)
+        for (const value of Object.keys(text.enum ?? {})) expect(values, `${locale} ${key} enum ${value}`).toContain(value)
+      }
+    }
+  })
+
+  it('keys array items by * in the field paths', () => {
+    const manifest = builtinNodes.find((m) => m.manifest.type === 'rule.switch')!.manifest
+    expect(configFields(manifest.configSchema as FieldSchema).map((f) => f.path)).toEqual(['/cases', '/cases/*', '/cases/*/port', '/cases/*/title', '/cases/*/rule'])
   })
 
   it('gives triggers no input and every other node one', () => {

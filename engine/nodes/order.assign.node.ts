@@ -27,6 +27,9 @@ export default defineNode<Config>({
         title: '分配团队',
         description: '把订单分配给某个团队，在该团队的队列中显示。',
         ports: { out: '完成' },
+        fields: {
+          '/team': { title: '团队', description: '团队 ID，例如 vip-service（VIP 客服）。' },
+        },
       },
     },
   },

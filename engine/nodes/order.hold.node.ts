@@ -35,6 +35,11 @@ export default defineNode<Config>({
         title: '挂起订单',
         description: '把订单挂起到某个池（风控、预售、异常、冻结等），暂停履约；也可解除挂起。',
         ports: { out: '完成' },
+        fields: {
+          '/pool': { title: '挂起池', description: '订单挂起（拦截）到哪个池，例如 risk（风控）、presale（预售）、exception（异常）、frozen（冻结）。' },
+          '/reason': { title: '挂起原因', description: '为什么挂起该订单（会显示给运营人员）。' },
+          '/release': { title: '解除挂起', description: '勾选后解除该池中的挂起，而不是新增挂起。' },
+        },
       },
     },
   },

@@ -29,6 +29,12 @@ export default defineNode<Config>({
         title: '订单打标',
         description: '给订单添加或移除标签，例如 vip、special-fulfillment。',
         ports: { out: '完成' },
+        fields: {
+          '/add': { title: '添加标签', description: '要给订单添加的标签。' },
+          '/add/*': { title: '标签' },
+          '/remove': { title: '移除标签', description: '要从订单上移除的标签。' },
+          '/remove/*': { title: '标签' },
+        },
       },
     },
   },

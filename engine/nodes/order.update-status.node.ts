@@ -32,6 +32,16 @@ export default defineNode<Config>({
         title: '更新状态',
         description: '把订单改为新状态；状态机不允许的变更会使该步骤失败。',
         ports: { out: '完成', error: '出错' },
+        fields: {
+          '/status': {
+            title: '新状态',
+            description: '订单要改为的状态。',
+            enum: {
+              pending_payment: '待付款', paid: '已付款', partially_shipped: '部分发货', shipped: '已发货', delivered: '已签收',
+              completed: '已完成', refunding: '退款中', refunded: '已退款', cancelled: '已取消',
+            },
+          },
+        },
       },
     },
   },

@@ -35,6 +35,12 @@ export default defineNode<Config, Prepared>({
         title: '条件判断',
         description: '按规则检查订单，走“是”或“否”分支。',
         ports: { true: '是', false: '否', error: '出错' },
+        fields: {
+          '/rule': {
+            title: '规则',
+            description: '基于 { order, vars, input } 的 JsonLogic 规则，例如 {">": [{"var": "order.totalAmount"}, 100000]}。',
+          },
+        },
       },
     },
   },

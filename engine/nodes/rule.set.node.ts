@@ -42,6 +42,15 @@ export default defineNode<Config, Prepared>({
         title: '设置变量',
         description: '用 JsonLogic 表达式根据订单计算流程变量，并可给订单加标签。',
         ports: { out: '下一步', error: '出错' },
+        fields: {
+          '/variables': {
+            title: '变量',
+            description: '变量名 → 基于 { order, vars, input } 的 JsonLogic 表达式；后续节点用 {"var": "vars.<变量名>"} 读取。',
+          },
+          '/variables/*': { title: '表达式', description: 'JsonLogic 表达式' },
+          '/tags': { title: '添加标签', description: '要给订单添加的标签。' },
+          '/tags/*': { title: '标签' },
+        },
       },
     },
   },

@@ -60,6 +60,12 @@ export default defineNode<Config, Prepared>({
         title: '多路分支',
         description: '按顺序检查每个分支的规则，走第一个成立的分支，否则走默认分支。',
         ports: { default: '默认', error: '出错' },
+        fields: {
+          '/cases': { title: '分支', description: '从上到下依次检查，每个分支对应一个输出端口。' },
+          '/cases/*/port': { title: '端口', description: '该分支走的输出端口名（小写字母、数字、- 和 _）。' },
+          '/cases/*/title': { title: '显示名称', description: '显示在画布上端口旁边的名称。' },
+          '/cases/*/rule': { title: '规则', description: '基于 { order, vars, input } 的 JsonLogic 规则，成立时走该分支。' },
+        },
       },
     },
   },

@@ -30,6 +30,9 @@ export default defineNode<Config>({
         title: '手动启动',
         description: '从控制台或 API（POST /api/runs）手动启动流程。',
         ports: { out: '启动' },
+        fields: {
+          '/inputDescription': { title: '输入说明', description: '告诉启动流程的人需要提供什么输入（显示在启动对话框中）。' },
+        },
       },
     },
   },

@@ -40,6 +40,14 @@ export default defineNode<Config, OrderEventTrigger>({
         title: '订单事件',
         description: '订单创建、更新或状态变化时启动流程。',
         ports: { out: '启动' },
+        fields: {
+          '/events': { title: '事件', description: '触发流程的订单事件，可多选。' },
+          '/events/*': { title: '事件', enum: { created: '新建', updated: '更新', status_changed: '状态变化' } },
+          '/filter': {
+            title: '过滤条件',
+            description: '可选，基于 { order, event: { kind, fromStatus, toStatus } } 的 JsonLogic 规则；规则成立时才启动流程。',
+          },
+        },
       },
     },
   },

@@ -48,6 +48,12 @@ description?: string
 ports?: {
 [k: string]: string
 }
+/**
+ * Config form labels, keyed by the field's path in the config: a JSON pointer in which every array item and map value is the segment `*`: /team, /events/* (an item of events), /cases/* then /port for the port of a case
+ */
+fields?: {
+[k: string]: FieldText
+}
 }
 }
 }
@@ -58,4 +64,17 @@ title?: string
  * Taken when the node fails after its retries
  */
 errorPort?: boolean
+}
+/**
+ * One config field's label, help text and, for an enum, the labels of its values
+ */
+export interface FieldText {
+title?: string
+description?: string
+/**
+ * Label of each enum value, keyed by the value
+ */
+enum?: {
+[k: string]: string
+}
 }

@@ -6,13 +6,13 @@
 import { useMemo } from 'react'
 import { sortKeys } from '../graph/convert.ts'
 import Form from '@rjsf/core'
-import validator from '@rjsf/validator-ajv8'
 import type { FieldProps, RJSFSchema } from '@rjsf/utils'
 import workflowSchema from '../../../schemas/workflow.schema.json' with { type: 'json' }
 import { manifestText, useLocale, useT } from '../i18n/index.ts'
 import { RuleEditor } from '../rules/RuleEditor.tsx'
 import { useEditor, useEditorStore } from './store.ts'
 import { extraErrorsFor, RULE_FIELD, uiSchemaFor } from './config-ui.ts'
+import { formValidator, localizeUiSchema, RETRY_FIELDS } from './config-i18n.ts'
 
 const RETRY_SCHEMA = { ...workflowSchema.definitions.retryPolicy, definitions: workflowSchema.definitions } as unknown as RJSFSchema
 
@@ -22,8 +22,8 @@ function RuleField(props: FieldProps) {
   const path = `ordo://rules/${props.fieldPathId.$id}.json`
   return (
     <div className="rule-field">
-      <label className="control-label">{props.schema.title ?? props.name}</label>
-      {props.schema.description && <p className="hint">{props.schema.description}</p>}
+      <label className="control-label">{(props.uiSchema?.['ui:title'] as string | undefined) ?? props.schema.title ?? props.name}</label>
+      {(props.uiSchema?.['ui:description'] ?? props.schema.description) && <p className="hint">{(props.uiSchema?.['ui:description'] as string | undefined) ?? props.schema.description}</p>}
       <RuleEditor
         path={path}
         value={props.formData}
@@ -54,7 +54,10 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
   const index = useEditor((s) => s.nodes.findIndex((n) => n.id === nodeId))
   const manifest = useEditor((s) => (data ? s.manifests.find((m) => m.type === data.nodeType) : undefined))
   const mine = useEditor((s) => s.problemsByNode[nodeId] ?? NO_PROBLEMS)
-  const uiSchema = useMemo(() => ({ ...uiSchemaFor(manifest?.configSchema as never), 'ui:submitButtonOptions': { norender: true } }), [manifest])
+  // Labels, descriptions, choices and errors in the designer's language (the manifest's i18n fields).
+  const uiSchema = useMemo(() => localizeUiSchema(manifest?.configSchema, manifest?.i18n?.[locale]?.fields, { ...uiSchemaFor(manifest?.configSchema as never), ...NO_SUBMIT }), [manifest, locale])
+  const retryUi = useMemo(() => localizeUiSchema(RETRY_SCHEMA, RETRY_FIELDS[locale], NO_SUBMIT), [locale])
+  const validator = formValidator(locale)
   const configPointer = `/nodes/${index}/config`
   const extraErrors = useMemo(() => extraErrorsFor(mine, configPointer), [mine, configPointer])
   if (!data) return null
@@ -90,7 +93,7 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
         <section className="config-form">
           <h3>{t('editor.config')}</h3>
           <Form
-            key={`${nodeId}:${manifest.type}`}
+            key={`${nodeId}:${manifest.type}:${locale}`}
             schema={manifest.configSchema as RJSFSchema}
             uiSchema={uiSchema}
             formData={node.data.config ?? {}}
@@ -114,7 +117,7 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
           <summary>{t('editor.retry')}</summary>
           <p className="hint">{t('editor.retryHint')}</p>
           <Form
-            key={`retry:${nodeId}`}
+            key={`retry:${nodeId}:${locale}`}
             schema={RETRY_SCHEMA}
             formData={node.data.retry ?? {}}
             validator={validator}
@@ -122,7 +125,7 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
             showErrorList={false}
             noHtml5Validate
             readonly={readOnly}
-            uiSchema={NO_SUBMIT}
+            uiSchema={retryUi}
             onChange={(e) => {
               if (same(e.formData, node.data.retry ?? {})) return
               const retry = e.formData as Record<string, unknown> | undefined
