@@ -6,9 +6,13 @@ import { ALL_ROLES, generateToken, hashToken } from '../auth.ts'
 import { iso } from '../iso.ts'
 import { idParams } from './paging.ts'
 
+/** Emitted on the engine's events when a token is revoked, so its live connections (SSE) end at once. */
+export const TOKEN_REVOKED = 'token-revoked'
+export interface TokenRevokedEvent { tokenId: string }
+
 /** Registers the /api/tokens routes (admin only). */
 export const tokenRoutes: FastifyPluginAsync = async (app) => {
-  const { store, clock } = app.engine
+  const { store, clock, events } = app.engine
 
   app.post<{ Body: { name: string; role: Role } }>('/api/tokens', {
     config: { roles: ['admin'] },
@@ -34,6 +38,7 @@ export const tokenRoutes: FastifyPluginAsync = async (app) => {
   }, async (request, reply) => {
     if (!(await store.revokeToken(request.params.id, clock.now()))) throw new NotFoundError(`token ${request.params.id} not found`)
     app.tokens.clear()
+    events.emit(TOKEN_REVOKED, { tokenId: request.params.id } satisfies TokenRevokedEvent)
     await store.appendAudit({ at: clock.now(), actor: request.principal!.name, action: 'token.revoke', target: request.params.id, detail: {} })
     return reply.code(204).send()
   })
