@@ -6,7 +6,8 @@
 import { useMemo } from 'react'
 import { sortKeys } from '../graph/convert.ts'
 import Form from '@rjsf/core'
-import type { FieldProps, RJSFSchema } from '@rjsf/utils'
+import { englishStringTranslator, TranslatableString, type FieldProps, type RJSFSchema } from '@rjsf/utils'
+import { format, type Locale } from '../i18n/messages.ts'
 import workflowSchema from '../../../schemas/workflow.schema.json' with { type: 'json' }
 import { manifestText, useLocale, useT } from '../i18n/index.ts'
 import { RuleEditor } from '../rules/RuleEditor.tsx'
@@ -19,6 +20,7 @@ const RETRY_SCHEMA = { ...workflowSchema.definitions.retryPolicy, definitions: w
 /** The rule builder as an rjsf field: it reads and writes the JsonLogic value itself. */
 function RuleField(props: FieldProps) {
   const variables = useEditor((s) => s.meta.variables)
+  const isTrigger = Boolean((props.registry.formContext as { isTrigger?: boolean } | undefined)?.isTrigger)
   const path = `ordo://rules/${props.fieldPathId.$id}.json`
   return (
     <div className="rule-field">
@@ -28,6 +30,7 @@ function RuleField(props: FieldProps) {
         path={path}
         value={props.formData}
         variables={variables}
+        scope={isTrigger ? 'trigger' : 'run'}
         readOnly={props.readonly || props.disabled}
         onChange={(rule) => props.onChange(rule, props.fieldPathId.path)}
       />
@@ -37,6 +40,27 @@ function RuleField(props: FieldProps) {
 }
 
 const fields = { [RULE_FIELD]: RuleField }
+
+/** rjsf's own strings (array buttons) through the message table. */
+const FORM_STRINGS: Partial<Record<TranslatableString, Parameters<typeof format>[1]>> = {
+  [TranslatableString.AddButton]: 'editor.form.add',
+  [TranslatableString.AddItemButton]: 'editor.form.add',
+  [TranslatableString.RemoveButton]: 'editor.form.remove',
+  [TranslatableString.MoveUpButton]: 'editor.form.moveUp',
+  [TranslatableString.MoveDownButton]: 'editor.form.moveDown',
+  [TranslatableString.CopyButton]: 'editor.form.copy',
+}
+const translators = new Map<Locale, (s: TranslatableString, params?: string[]) => string>()
+function formStrings(locale: Locale) {
+  let tr = translators.get(locale)
+  if (!tr) {
+    tr = (s, params) => (FORM_STRINGS[s] ? format(locale, FORM_STRINGS[s]!) : englishStringTranslator(s, params))
+    translators.set(locale, tr)
+  }
+  return tr
+}
+const TRIGGER_CONTEXT = { isTrigger: true }
+const RUN_CONTEXT = { isTrigger: false }
 const NO_SUBMIT = { 'ui:submitButtonOptions': { norender: true } }
 const NO_PROBLEMS: never[] = []
 
@@ -99,6 +123,8 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
             formData={node.data.config ?? {}}
             validator={validator}
             fields={fields}
+            translateString={formStrings(locale)}
+            formContext={manifest.category === 'trigger' ? TRIGGER_CONTEXT : RUN_CONTEXT}
             liveValidate="onChange"
             showErrorList={false}
             noHtml5Validate
@@ -125,6 +151,7 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
             showErrorList={false}
             noHtml5Validate
             readonly={readOnly}
+            translateString={formStrings(locale)}
             uiSchema={retryUi}
             onChange={(e) => {
               if (same(e.formData, node.data.retry ?? {})) return

@@ -18,7 +18,7 @@ import { JsonEditor } from '../monaco/JsonEditor.tsx'
 import { addJsonSchema, type Monaco } from '../monaco/monaco.ts'
 import { deepEqual, fieldsForQuery, queryFields, queryToRule, ruleToQuery } from './jsonlogic.ts'
 import { jsonLogicSchema } from './jsonlogic-schema.ts'
-import { orderRuleFields, RULE_OPERATORS, type RuleField, type RuleOperatorName } from './order-fields.ts'
+import { orderRuleFields, triggerRuleFields, RULE_OPERATORS, type RuleField, type RuleOperatorName } from './order-fields.ts'
 import { SAMPLE_ORDER } from './sample-order.ts'
 
 export interface RuleEditorProps {
@@ -27,6 +27,8 @@ export interface RuleEditorProps {
   onChange(rule: unknown): void
   /** The workflow's variables (name → initial value), offered as `vars.<name>` fields. */
   variables?: Record<string, unknown>
+  /** `trigger`: a trigger filter, which sees the order event (`event.kind`, `event.toStatus`…) and no variables. */
+  scope?: 'run' | 'trigger'
   readOnly?: boolean
   /** Unique id of Monaco's model, e.g. `ordo://rules/vip-check/rule.json`. */
   path: string
@@ -52,10 +54,10 @@ function queryFor(value: unknown, fields: readonly RuleField[]): RuleGroupType |
 
 interface Synced { value: unknown; query: RuleGroupType | null }
 
-export function RuleEditor({ value, onChange, variables, readOnly, path }: RuleEditorProps) {
+export function RuleEditor({ value, onChange, variables, readOnly, path, scope = 'run' }: RuleEditorProps) {
   const t = useT()
   const locale = useLocale((s) => s.locale)
-  const fields = useMemo(() => orderRuleFields(variables), [variables])
+  const fields = useMemo(() => (scope === 'trigger' ? triggerRuleFields() : orderRuleFields(variables)), [variables, scope])
 
   // The builder's query and the value it stands for; a value from outside replaces the query
   // unless it is what the query already writes.
@@ -157,7 +159,7 @@ export function RuleEditor({ value, onChange, variables, readOnly, path }: RuleE
             testId="rule-json"
           />
         )}
-        {shownTab === 'try' && <TryRule rule={value} path={path} />}
+        {shownTab === 'try' && <TryRule rule={value} path={path} scope={scope} />}
       </div>
     </div>
   )
@@ -166,7 +168,7 @@ export function RuleEditor({ value, onChange, variables, readOnly, path }: RuleE
 type Outcome = { rule: unknown; sample: unknown } & ({ ok: true; result: unknown } | { ok: false; reason: string })
 
 /** "Try it": the rule against an editable sample order, evaluated by the server. */
-function TryRule({ rule, path }: { rule: unknown; path: string }) {
+function TryRule({ rule, path, scope }: { rule: unknown; path: string; scope: 'run' | 'trigger' }) {
   const t = useT()
   const [sample, setSample] = useState<unknown>(SAMPLE_ORDER)
   const [busy, setBusy] = useState(false)
@@ -175,7 +177,10 @@ function TryRule({ rule, path }: { rule: unknown; path: string }) {
 
   async function evaluate() {
     setBusy(true)
-    const data = { order: sample, vars: {}, input: {} }
+    // A trigger filter sees the event that would start the run: the sample order arriving new.
+    const data = scope === 'trigger'
+      ? { order: sample, event: { kind: 'created', fromStatus: null, toStatus: (sample as { status?: string } | null)?.status ?? null } }
+      : { order: sample, vars: {}, input: {} }
     try {
       const answer = await api<{ result: unknown }>('POST', '/api/rules/evaluate', { rule: rule ?? null, data })
       setOutcome({ rule, sample, ok: true, result: answer.result })

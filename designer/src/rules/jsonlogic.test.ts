@@ -4,7 +4,7 @@ import addFormats from 'ajv-formats'
 import orderSchema from '../../../schemas/order.schema.json' with { type: 'json' }
 import { checkRule, evaluateRule, isTruthy } from '../../../engine/core/json-logic.ts'
 import { fieldsForQuery, queryToRule, ruleToQuery, type RuleGroupType } from './jsonlogic.ts'
-import { orderRuleFields } from './order-fields.ts'
+import { orderRuleFields, triggerRuleFields } from './order-fields.ts'
 import { SAMPLE_ORDER } from './sample-order.ts'
 
 const fields = orderRuleFields({ threshold: 50000, region: 'south', rush: false, skus: ['A'] })
@@ -269,5 +269,17 @@ describe('the sample order', () => {
     const validate = ajv.compile(orderSchema)
     expect(validate(SAMPLE_ORDER), JSON.stringify(validate.errors)).toBe(true)
     expect(SAMPLE_ORDER.items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0)).toBe(SAMPLE_ORDER.totalAmount)
+  })
+})
+
+describe('trigger filter fields', () => {
+  it('shows a filter on the event that starts the run in the builder, with its status choices', () => {
+    const fields = triggerRuleFields()
+    const rule = { '==': [{ var: 'event.toStatus' }, 'refunding'] }
+    const query = ruleToQuery(rule, fields)
+    expect(query).not.toBeNull()
+    expect(queryToRule(query!, fields)).toEqual(rule)
+    expect(fields.find((f) => f.name === 'event.toStatus')?.values?.map((v) => (v as { value: string }).value)).toContain('refunding')
+    expect(fields.some((f) => f.name.startsWith('vars.'))).toBe(false)
   })
 })

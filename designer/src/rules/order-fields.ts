@@ -163,3 +163,16 @@ export function orderRuleFields(variables?: Record<string, unknown>): RuleField[
   const vars = Object.entries(variables ?? {}).map(([name, initial]) => variableField(name, initial))
   return [...orderFields(), ...vars]
 }
+
+/**
+ * The fields of a trigger filter: it sees `{ order, event: { kind, fromStatus, toStatus } }`, no
+ * variables (no run exists yet).
+ */
+export function triggerRuleFields(): RuleField[] {
+  const statuses = ((definitions.status as { enum?: string[] } | undefined)?.enum ?? []).map((v) => ({ name: v, value: v, label: v }))
+  const kinds = ['created', 'updated', 'status_changed'].map((v) => ({ name: v, value: v, label: v }))
+  const enumField = (path: string, values: Array<{ name: string; value: string; label: string }>): RuleField => ({
+    name: path, value: path, label: path, kind: 'enum', operators: OPERATORS_BY_KIND.enum, valueEditorType: 'select', values,
+  })
+  return [enumField('event.kind', kinds), enumField('event.fromStatus', statuses), enumField('event.toStatus', statuses), ...orderFields()]
+}
