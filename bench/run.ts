@@ -14,8 +14,9 @@ import { measureIngest, type Load } from './ingest-http.ts'
 import { measureSteps } from './step-throughput.ts'
 import { measureBareLatency, measureOrdoLatency } from './latency.ts'
 import { profileInProcess, topSelfTime } from './profile.ts'
+import { designerNotes, designerRows, measureDesigner } from './designer.ts'
 
-const WATCHDOG_MS = 6 * 60_000
+const WATCHDOG_MS = 9 * 60_000
 const LOAD: Load = { connections: 10, seconds: 10, warmupSeconds: 2 }
 const STEADY_RATE = 500
 const SPIKE_RATE = 5_000
@@ -46,15 +47,15 @@ async function main() {
       return result
     } finally { removeDir(dir) }
   }
-  log(`1/5 single-order ingest over HTTP (${LOAD.connections} connections, ${LOAD.warmupSeconds} s warm-up + ${LOAD.seconds} s)`)
+  log(`1/6 single-order ingest over HTTP (${LOAD.connections} connections, ${LOAD.warmupSeconds} s warm-up + ${LOAD.seconds} s)`)
   const single = await ingest(1, 'single-order ingest')
-  log('2/5 batch ingest over HTTP (100 orders per request)')
+  log('2/6 batch ingest over HTTP (100 orders per request)')
   const batch = await ingest(100, 'batch ingest')
-  log('3/5 durable step transitions (in-process, 50-node rule.set chain)')
+  log('3/6 durable step transitions (in-process, 50-node rule.set chain)')
   const steps = await measureSteps(50, 6)
-  log(`4/5 latency at a steady ${STEADY_RATE} orders/s (in-process, app.inject)`)
+  log(`4/6 latency at a steady ${STEADY_RATE} orders/s (in-process, app.inject)`)
   const steady = { ours: await measureOrdoLatency(STEADY_RATE, PHASE_SECONDS), bare: await measureBareLatency(STEADY_RATE, PHASE_SECONDS) }
-  log(`5/5 flash-sale spike at ${SPIKE_RATE} orders/s`)
+  log(`5/6 flash-sale spike at ${SPIKE_RATE} orders/s`)
   let spikeOurs
   if (process.env.BENCH_CPU_PROF === '1') {
     const p = await profileInProcess(() => measureOrdoLatency(SPIKE_RATE, PHASE_SECONDS), 5)
@@ -62,7 +63,10 @@ async function main() {
     spikeOurs = p.result
   } else spikeOurs = await measureOrdoLatency(SPIKE_RATE, PHASE_SECONDS)
   const spike = { ours: spikeOurs, bare: await measureBareLatency(SPIKE_RATE, PHASE_SECONDS) }
-  return { single, batch, steps, steady, spike, profile }
+  log('6/6 designer in headless Chromium: cold loads and canvas frame rate')
+  const designer = await measureDesigner((m) => log(`    ${m}`))
+  if (designer.skipped) log(`    designer SKIPPED: ${designer.reason}`)
+  return { single, batch, steps, steady, spike, designer, profile }
 }
 
 type Results = Awaited<ReturnType<typeof main>>
@@ -76,7 +80,7 @@ const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${num(a 
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET')
 
 function report(r: Results): string {
-  const { single, batch, steps, steady, spike } = r
+  const { single, batch, steps, steady, spike, designer } = r
   const rows: string[][] = [['Figure', 'Ordo', 'Bare', 'Ordo/bare', 'Target', 'Verdict']]
   const row = (name: string, ours: number, bare: number, target = '', ok?: boolean, d?: number) =>
     rows.push([name, num(ours, d), num(bare, d), ratio(ours, bare), target, ok === undefined ? '' : verdict(ok)])
@@ -94,6 +98,8 @@ function report(r: Results): string {
   row(`Spike @${SPIKE_RATE}/s for ${PHASE_SECONDS} s, errors`, spike.ours.errors, spike.bare.errors, '0', spike.ours.errors === 0, 0)
   row('  sent→finished p99 ms', spike.ours.p99Ms, spike.bare.p99Ms)
   row('  backlog drain, ms', spike.ours.drainMs ?? NaN, 0)
+  if (designer.skipped) rows.push(['Designer (browser)', '—', '—', '—', '', 'SKIPPED (no Chromium)'])
+  else for (const d of designerRows(designer)) row(d.name, d.ours, d.bare, d.target, d.target ? d.ok : undefined, d.digits)
   const widths = rows[0].map((_, i) => Math.max(...rows.map((x) => x[i].length)))
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i >= 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' │ ')
   const table = [line(rows[0]), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...rows.slice(1).map(line)].join('\n')
@@ -120,6 +126,7 @@ function report(r: Results): string {
     `  Offered: steady ${num(steady.ours.offeredPerSec, 0)}/s (${num(steady.ours.sent, 0)} orders), spike ${num(spike.ours.offeredPerSec, 0)}/s (${num(spike.ours.sent, 0)} orders).`,
     `  Answered→finished p99: steady ${num(steady.ours.acceptToFinishP99Ms)} ms, spike ${num(spike.ours.acceptToFinishP99Ms)} ms. Failed runs: ${steady.ours.runsFailed ?? 0} / ${spike.ours.runsFailed ?? 0}.`,
     `  Spike drain = last accepted order → last run finished.`,
+    ...designerNotes(designer),
   ]
   for (const [label, top] of Object.entries(r.profile)) notes.push(`- CPU profile, ${label}, top self time (native SQLite time shows under its JS caller):`, ...top.map((t) => `    ${t}`))
   return table + '\n' + notes.join('\n')
