@@ -207,7 +207,7 @@ describe.skipIf(!hasChromium)(`designer in Chromium${hasChromium ? '' : ` (SKIPP
   it('d. configures each node; the vip rule is built in the rule builder and tried on the sample order', async () => {
     // Trigger: on "created".
     let panel = await rename(ids.trigger, 'Order created')
-    await panel.locator('.config-form #root_events').selectOption(['created'])
+    await panel.locator(`.config-form [id="config-${ids.trigger}_events"]`).selectOption(['created'])
     await expect.poll(() => nodeCard(ids.trigger).getAttribute('data-problems')).toBe('0')
     await shot(page, 'config-trigger')
 
@@ -219,7 +219,7 @@ describe.skipIf(!hasChromium)(`designer in Chromium${hasChromium ? '' : ` (SKIPP
     panel = await rename(ids.tagSpecial, 'Tag special-fulfillment')
     await addArrayItem(panel, 'add', 'special-fulfillment')
     panel = await rename(ids.assign, 'Assign VIP service')
-    await panel.locator('.config-form input#root_team').fill('vip-service')
+    await panel.locator(`.config-form input[id="config-${ids.assign}_team"]`).fill('vip-service')
     await expect.poll(() => nodeCard(ids.assign).getAttribute('data-problems')).toBe('0')
     await shot(page, 'config-assign')
 
@@ -258,12 +258,12 @@ describe.skipIf(!hasChromium)(`designer in Chromium${hasChromium ? '' : ` (SKIPP
     expectNoProblems()
   }, STEP_TIMEOUT)
 
-  /** Adds one string to an rjsf array field (`root_<field>`). */
+  /** Adds one string to an rjsf array field (ids `config-<nodeId>_<field>_<i>`). */
   async function addArrayItem(panel: Locator, field: string, value: string) {
     const form = panel.locator('.config-form')
-    const inputs = form.locator(`input[id^="root_${field}_"]`)
+    const inputs = form.locator(`input[id^="config-"][id*="_${field}_"]`)
     const n = await inputs.count()
-    await form.locator(`#root_${field}__add`).click()
+    await form.locator(`[id^="config-"][id$="_${field}__add"]`).click()
     await expect.poll(() => inputs.count()).toBe(n + 1)
     await inputs.nth(n).fill(value)
   }

@@ -2,8 +2,8 @@
  * The canvas: React Flow over the nearest editor store. Drops from the palette add nodes; edges can
  * only leave from a port the node has; keyboard shortcuts drive undo/redo, copy/paste and delete.
  */
-import { useCallback, useEffect, useMemo, type DragEvent } from 'react'
-import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type IsValidConnection } from '@xyflow/react'
+import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react'
+import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type EdgeChange, type IsValidConnection, type NodeChange } from '@xyflow/react'
 import type { OrdoEdge, OrdoNode } from '../graph/canvas-types.ts'
 import { useEditor, useEditorStore } from './store.ts'
 import { nodeTypes } from './NodeCard.tsx'
@@ -35,6 +35,19 @@ export function Canvas({ readOnly: readOnlyProp = false, onSelect, testId = 'can
     const id = requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1.2 }))
     return () => cancelAnimationFrame(id)
   }, [fitKey, flow])
+
+  // Always handled, read-only too: React Flow reports node sizes and selection through them (the
+  // minimap needs the sizes); a read-only canvas cannot drag, connect or delete in the first place.
+  const onNodesChange = useCallback((c: NodeChange<OrdoNode>[]) => store.getState().onNodesChange(c), [store])
+  const onEdgesChange = useCallback((c: EdgeChange<OrdoEdge>[]) => store.getState().onEdgesChange(c), [store])
+  // Stable, and only reporting real changes: React Flow calls it again whenever the handler changes.
+  const lastSelected = useRef<string | null | undefined>(undefined)
+  const onSelectionChange = useCallback(({ nodes: selected }: { nodes: OrdoNode[] }) => {
+    const id = selected.length === 1 ? selected[0].id : null
+    if (id === lastSelected.current) return
+    lastSelected.current = id
+    onSelect?.(id)
+  }, [onSelect])
 
   const isValidConnection: IsValidConnection<OrdoEdge> = useCallback((c) => store.getState().canConnect(c), [store])
   const onConnect = useCallback((c: Connection) => { store.getState().connect(c) }, [store])
@@ -86,12 +99,12 @@ export function Canvas({ readOnly: readOnlyProp = false, onSelect, testId = 'can
         nodes={nodes}
         edges={styledEdges}
         nodeTypes={nodeTypes}
-        onNodesChange={readOnly ? undefined : (c) => store.getState().onNodesChange(c)}
-        onEdgesChange={readOnly ? undefined : (c) => store.getState().onEdgesChange(c)}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
         onConnect={readOnly ? undefined : onConnect}
         onDelete={readOnly ? undefined : ({ nodes: n, edges: e }) => store.getState().removeElements(n.map((x) => x.id), e.map((x) => x.id))}
         isValidConnection={isValidConnection}
-        onSelectionChange={({ nodes: selected }) => onSelect?.(selected.length === 1 ? selected[0].id : null)}
+        onSelectionChange={onSelectionChange}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
         elementsSelectable
@@ -99,7 +112,6 @@ export function Canvas({ readOnly: readOnlyProp = false, onSelect, testId = 'can
         defaultEdgeOptions={{ type: 'smoothstep' }}
         minZoom={0.1}
         maxZoom={2}
-        fitView
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={16} />

@@ -14,6 +14,7 @@ import { RuleEditor } from '../rules/RuleEditor.tsx'
 import { useEditor, useEditorStore } from './store.ts'
 import { extraErrorsFor, RULE_FIELD, uiSchemaFor } from './config-ui.ts'
 import { formValidator, localizeUiSchema, RETRY_FIELDS } from './config-i18n.ts'
+import { describeProblem, describeReason } from './describe-problem.ts'
 
 const RETRY_SCHEMA = { ...workflowSchema.definitions.retryPolicy, definitions: workflowSchema.definitions } as unknown as RJSFSchema
 
@@ -83,7 +84,7 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
   const retryUi = useMemo(() => localizeUiSchema(RETRY_SCHEMA, RETRY_FIELDS[locale], NO_SUBMIT), [locale])
   const validator = formValidator(locale)
   const configPointer = `/nodes/${index}/config`
-  const extraErrors = useMemo(() => extraErrorsFor(mine, configPointer), [mine, configPointer])
+  const extraErrors = useMemo(() => extraErrorsFor(mine.map((p) => ({ ...p, reason: describeReason(p.reason, locale) })), configPointer), [mine, configPointer, locale])
   if (!data) return null
   const node = { id: nodeId, data }
   const text = manifest ? manifestText(manifest, locale) : null
@@ -96,7 +97,7 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
       <p className="hint">{text?.description ?? t('editor.unknownType')}</p>
       {otherProblems.length > 0 && (
         <ul className="problems" data-testid="node-problems">
-          {otherProblems.map((p, i) => <li key={i}><code>{p.pointer}</code> {p.reason}</li>)}
+          {otherProblems.map((p, i) => <li key={i}>{describeProblem(p, manifest, locale)}</li>)}
         </ul>
       )}
       <label className="field">
@@ -118,6 +119,7 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
           <h3>{t('editor.config')}</h3>
           <Form
             key={`${nodeId}:${manifest.type}:${locale}`}
+            idPrefix={`config-${nodeId}`}
             schema={manifest.configSchema as RJSFSchema}
             uiSchema={uiSchema}
             formData={node.data.config ?? {}}
@@ -144,6 +146,7 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
           <p className="hint">{t('editor.retryHint')}</p>
           <Form
             key={`retry:${nodeId}:${locale}`}
+            idPrefix={`retry-${nodeId}`}
             schema={RETRY_SCHEMA}
             formData={node.data.retry ?? {}}
             validator={validator}

@@ -1,6 +1,7 @@
 /** The flow's own fields (id, name, description, variables) and every validation problem, by node. */
 import { JsonEditor } from '../monaco/JsonEditor.tsx'
-import { useT } from '../i18n/index.ts'
+import { useLocale, useT } from '../i18n/index.ts'
+import { describeProblem } from './describe-problem.ts'
 import { useEditor, useEditorStore } from './store.ts'
 
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/
@@ -13,6 +14,9 @@ export function FlowSettings({ isNew, readOnly, onSelectNode }: { isNew: boolean
   const meta = useEditor((s) => s.meta)
   const problems = useEditor((s) => s.problems)
   const nodeCount = useEditor((s) => s.nodes.length)
+  const locale = useLocale((s) => s.locale)
+  const manifests = useEditor((s) => s.manifests)
+  const typeOf = useEditor((s) => s.nodes)
 
   return (
     <div className="flow-settings" data-testid="flow-settings">
@@ -49,7 +53,7 @@ export function FlowSettings({ isNew, readOnly, onSelectNode }: { isNew: boolean
           {problems.map((p, i) => (
             <li key={i}>
               {p.nodeId ? <button className="link" onClick={() => onSelectNode(p.nodeId!)}>{p.nodeId}</button> : <code>{p.pointer || '/'}</code>}
-              {' '}{p.reason}
+              {' '}{describeProblem(p, manifests.find((m) => m.type === typeOf.find((n) => n.id === p.nodeId)?.data.nodeType), locale)}
             </li>
           ))}
         </ul>

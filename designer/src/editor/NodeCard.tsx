@@ -10,6 +10,7 @@ import { configSummary } from '../graph/summary.ts'
 import type { OrdoNode } from '../graph/canvas-types.ts'
 import { useEditor } from './store.ts'
 import { CATEGORY_GLYPH } from './categories.ts'
+import { describeProblem } from './describe-problem.ts'
 
 const NO_PROBLEMS: never[] = []
 
@@ -42,14 +43,14 @@ function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
       <div className="node-head">
         <span className="glyph" aria-hidden>{CATEGORY_GLYPH[manifest?.category ?? ''] ?? '?'}</span>
         <span className="node-title">{data.name || text?.title || data.nodeType}</span>
-        {mine.length > 0 && <span className="node-flag bad" title={mine.map((p) => p.reason).join('\n')}>!</span>}
-        {run && <span className={`badge ${run.status}`}>{t(`status.${run.status}` as 'status.running')}</span>}
+        {mine.length > 0 && <span className="node-flag bad" title={mine.map((p) => describeProblem(p, manifest, locale)).join('\n')}>!</span>}
       </div>
       <div className="node-type">{text?.title ?? t('editor.unknownType')} · <code>{data.nodeType}</code></div>
       {summary && <div className="node-summary" title={summary}>{summary}</div>}
-      {mine.length > 0 && <div className="node-problem">{mine[0].reason}{mine.length > 1 ? ` (+${mine.length - 1})` : ''}</div>}
+      {mine.length > 0 && <div className="node-problem">{describeProblem(mine[0], manifest, locale)}{mine.length > 1 ? ` (+${mine.length - 1})` : ''}</div>}
       {run && (
         <div className="node-run">
+          <span className={`badge ${run.status}`}>{t(`status.${run.status}` as 'status.running')}</span>
           {run.durationMs !== null && <span>{formatMs(run.durationMs)}</span>}
           {run.attempts > 1 && <span>{t('editor.attempts', { n: run.attempts })}</span>}
           {run.port && <span>→ {text?.port(run.port) ?? run.port}</span>}

@@ -14,6 +14,7 @@ import './rules.css'
 import orderSchema from '../../../schemas/order.schema.json' with { type: 'json' }
 import { api, ApiError } from '../api/client.ts'
 import { useLocale, useT, type Translate } from '../i18n/index.ts'
+import { MESSAGES, type MessageKey } from '../i18n/messages.ts'
 import { JsonEditor } from '../monaco/JsonEditor.tsx'
 import { addJsonSchema, type Monaco } from '../monaco/monaco.ts'
 import { deepEqual, fieldsForQuery, queryFields, queryToRule, ruleToQuery } from './jsonlogic.ts'
@@ -195,7 +196,8 @@ function TryRule({ rule, path, scope }: { rule: unknown; path: string; scope: 'r
   }
 
   // An answer about another rule or sample is not shown.
-  const shown = outcome && Object.is(outcome.rule, rule) && Object.is(outcome.sample, sample) ? outcome : null
+  // Compared by value: the form hands back an equal rule as a new object when other state changes.
+  const shown = outcome && deepEqual(outcome.rule, rule) && deepEqual(outcome.sample, sample) ? outcome : null
 
   return (
     <div className="rule-try">
@@ -230,8 +232,28 @@ function operatorOption(name: RuleOperatorName, t: Translate) {
 }
 
 /** Fields with localized operator labels (each field lists its operators by name). */
+/** Value labels the message table has for an enum field (platforms, statuses…), by the field's path. */
+const VALUE_LABELS: Record<string, string> = {
+  'order.platform': 'pages.platform', 'order.status': 'pages.orderStatus', 'event.fromStatus': 'pages.orderStatus',
+  'event.toStatus': 'pages.orderStatus', 'order.payment.status': 'pages.payment', 'order.exception.type': 'pages.exception',
+  'order.healthScore.band': 'pages.band',
+}
+
+/** A message if the table has it, else undefined (field paths and values are open-ended). */
+function maybe(t: Translate, key: string): string | undefined {
+  return key in MESSAGES.en ? t(key as MessageKey) : undefined
+}
+
+/** Fields with their operators, names and values in the operator's language; the path stays visible. */
 function localizeFields(fields: RuleField[], t: Translate): Field[] {
-  return fields.map((f) => ({ ...f, operators: f.operators.map((name) => operatorOption(name, t)) }))
+  return fields.map((f) => {
+    const name = maybe(t, `rules.field.${f.name}`)
+    const prefix = VALUE_LABELS[f.name]
+    const values = prefix && f.values
+      ? f.values.map((v) => { const o = v as { name: string; label: string }; return { ...o, label: maybe(t, `${prefix}.${o.name}`) ?? o.label } })
+      : f.values
+    return { ...f, label: name ? `${name} · ${f.name}` : f.label, ...(values ? { values } : {}), operators: f.operators.map((op) => operatorOption(op, t)) }
+  })
 }
 
 /** The value a condition starts with, shaped for its operator (lists are arrays, ranges pairs). */
