@@ -53,7 +53,7 @@ function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
           <span className={`badge ${run.status}`}>{t(`status.${run.status}` as 'status.running')}</span>
           {run.durationMs !== null && <span>{formatMs(run.durationMs)}</span>}
           {run.attempts > 1 && <span>{t('editor.attempts', { n: run.attempts })}</span>}
-          {run.port && <span>→ {text?.port(run.port) ?? run.port}</span>}
+          {run.port && <span>→ {text?.port(run.port, manifest?.outputs.find((p) => p.name === run.port)?.title) ?? run.port}</span>}
         </div>
       )}
       {heat !== undefined && <HeatLabel id={id} />}

@@ -15,6 +15,8 @@ import { addJsonSchema } from '../monaco/monaco.ts'
 import orderInputSchema from '../../../schemas/order-input.schema.json' with { type: 'json' }
 import orderSchema from '../../../schemas/order.schema.json' with { type: 'json' }
 import { runStatesFromSteps } from '../graph/run-overlay.ts'
+import { diffDefinitions } from '../graph/diff.ts'
+import type { VersionInfo } from '../api/types.ts'
 import { sampleOrderInput } from '../rules/sample-order.ts'
 import { useEditor, useEditorStore } from './store.ts'
 
@@ -31,6 +33,8 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
   const [sample, setSample] = useState<unknown>(sampleOrderInput)
   const [dry, setDry] = useState<DryRunResult | null>(null)
   const [error, setError] = useState<string | null>(null)
+  // The run's version differs from the draft on the canvas in more than positions.
+  const [versionDiffers, setVersionDiffers] = useState(false)
   const selectedNode = useEditor((s) => s.nodes.find((n) => n.selected)?.id ?? null)
   // Answers that arrive after a newer request, or after the panel closed, are dropped.
   const live = useRef(true)
@@ -52,6 +56,9 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
       .then((r) => {
         if (!live.current || seq !== runSeq.current) return
         setRun(r)
+        api<VersionInfo>('GET', `/api/workflows/${encodeURIComponent(r.workflowId)}/versions/${r.version}`)
+          .then((v) => { if (live.current && seq === runSeq.current) setVersionDiffers(!diffDefinitions(v.definition!, store.getState().definition()).sameBehaviour) })
+          .catch(() => { if (live.current && seq === runSeq.current) setVersionDiffers(true) })
         setDry(null)
         store.getState().setRunStates(runStatesFromSteps(r.steps, r.tokens))
       })
@@ -105,7 +112,7 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
   }
 
   const nodeState = selectedNode ? runStates[selectedNode] : undefined
-  const draftVersionNote = run && run.version !== null ? t('editor.run.versionNote', { version: run.version }) : null
+  const draftVersionNote = run && versionDiffers ? t('editor.run.versionNote', { version: run.version }) : null
 
   return (
     <div className="run-panel" data-testid="run-panel">
