@@ -1,6 +1,6 @@
 /** /orders: orders newest change first, filtered by status, platform, tag, exception and staleness; filters live in the URL. */
 import { useEffect, useState, type FormEvent } from 'react'
-import { Link, useSearchParams } from 'wouter'
+import { Link, useLocation, useSearchParams } from 'wouter'
 import { api, query } from '../api/client.ts'
 import type { Order, Page } from '../api/types.ts'
 import { useT } from '../i18n/index.ts'
@@ -32,6 +32,7 @@ function readFilters(params: URLSearchParams): Partial<Record<FilterKey, string>
 }
 
 export function OrdersPage() {
+  const [, navigate] = useLocation()
   const t = useT()
   const locale = useLocaleTag()
   const [params, setParams] = useSearchParams()
@@ -123,7 +124,7 @@ export function OrdersPage() {
       {!paged.loading && paged.items.length === 0 && !paged.error && <p className="empty">{anyFilter ? t('pages.orders.noMatch') : t('pages.orders.empty')}</p>}
       {paged.items.length > 0 && (
         <>
-          <VirtualTable rows={paged.items} columns={columns} rowKey={(o) => o.id} rowTestId={(o) => `order-row-${o.id}`} label={t('pages.orders.title')} />
+          <VirtualTable rows={paged.items} columns={columns} rowKey={(o) => o.id} rowTestId={(o) => `order-row-${o.id}`} onOpen={(o) => navigate(`/orders/${encodeURIComponent(o.id)}`)} label={t('pages.orders.title')} />
           <div className="list-foot">
             <span className="hint">{t('pages.list.shown', { count: paged.items.length })}</span>
             <LoadMore paged={paged} />

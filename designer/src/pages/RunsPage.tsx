@@ -1,5 +1,5 @@
 /** /runs: runs newest first, filtered by workflow and status (in the URL), cursor-paged, live. */
-import { Link, useSearchParams } from 'wouter'
+import { Link, useLocation, useSearchParams } from 'wouter'
 import { api, query } from '../api/client.ts'
 import type { Page, RunStatus, RunSummary } from '../api/types.ts'
 import { useT } from '../i18n/index.ts'
@@ -10,6 +10,7 @@ import { TriggerText } from './TriggerText.tsx'
 import { VirtualTable, type Column } from './VirtualTable.tsx'
 
 export function RunsPage() {
+  const [, navigate] = useLocation()
   const t = useT()
   const [params, setParams] = useSearchParams()
   const workflowId = params.get('workflowId') ?? ''
@@ -77,7 +78,7 @@ export function RunsPage() {
       {!paged.loading && paged.items.length === 0 && !paged.error && <p className="empty">{t('pages.runs.empty')}</p>}
       {paged.items.length > 0 && (
         <>
-          <VirtualTable rows={paged.items} columns={columns} rowKey={(r) => r.id} rowTestId={(r) => `run-row-${r.id}`} label={t('pages.runs.title')} />
+          <VirtualTable rows={paged.items} columns={columns} rowKey={(r) => r.id} rowTestId={(r) => `run-row-${r.id}`} onOpen={(r) => navigate(`/runs/${encodeURIComponent(r.id)}`)} label={t('pages.runs.title')} />
           <div className="list-foot">
             <span className="hint">{t('pages.list.shown', { count: paged.items.length })}</span>
             <LoadMore paged={paged} />

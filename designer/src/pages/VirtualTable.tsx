@@ -2,7 +2,7 @@
  * A table whose body renders only the rows in view (@tanstack/react-virtual), for lists of
  * thousands: fixed-height rows, spacer rows above and below, a sticky header, fixed columns.
  */
-import { useRef, type ReactNode } from 'react'
+import { useRef, type MouseEvent, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 
 export interface Column<T> {
@@ -16,13 +16,15 @@ export interface Column<T> {
 
 export const ROW_HEIGHT = 40
 
-export function VirtualTable<T>({ rows, columns, rowKey, rowTestId, label, maxHeight = 'calc(100vh - 260px)' }: {
+export function VirtualTable<T>({ rows, columns, rowKey, rowTestId, label, maxHeight = 'calc(100vh - 260px)', onOpen }: {
   rows: T[]
   columns: Array<Column<T>>
   rowKey(row: T): string
   rowTestId?(row: T): string
   label?: string
   maxHeight?: string
+  /** Opening a row by clicking anywhere on it (links and buttons in it keep their own click). */
+  onOpen?(row: T): void
 }) {
   const scroller = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
@@ -51,7 +53,9 @@ export function VirtualTable<T>({ rows, columns, rowKey, rowTestId, label, maxHe
           {visible.map((v) => {
             const row = rows[v.index]
             return (
-              <tr key={v.key} style={{ height: ROW_HEIGHT }} aria-rowindex={v.index + 2} data-testid={rowTestId?.(row)}>
+              <tr key={v.key} style={{ height: ROW_HEIGHT }} aria-rowindex={v.index + 2} data-testid={rowTestId?.(row)}
+                className={onOpen ? 'openable' : undefined}
+                onClick={onOpen ? (e: MouseEvent) => { if (!(e.target as HTMLElement).closest('a,button,input,select')) onOpen(row) } : undefined}>
                 {columns.map((c) => <td key={c.key} className={c.className}>{c.cell(row)}</td>)}
               </tr>
             )
