@@ -1,5 +1,5 @@
 /** The designer's shell: sign-in gate, top navigation, language switch and the page routes. */
-import { useEffect, useState } from 'react'
+import { lazy, Suspense, useEffect, useState } from 'react'
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
 import { api, ApiError } from '../api/client.ts'
 import { connectEvents, useLiveStatus } from '../api/events.ts'
@@ -8,7 +8,6 @@ import { LOCALES, useLocale, useT } from '../i18n/index.ts'
 import { useSession } from './session.ts'
 import { confirmLeave } from './unsaved.ts'
 import { LoginPage } from './LoginPage.tsx'
-import { EditorPage } from '../editor/EditorPage.tsx'
 import { WorkflowsPage } from '../pages/WorkflowsPage.tsx'
 import { TemplatesPage } from '../pages/TemplatesPage.tsx'
 import { OrdersPage } from '../pages/OrdersPage.tsx'
@@ -16,6 +15,9 @@ import { OrderDetailPage } from '../pages/OrderDetailPage.tsx'
 import { RunsPage } from '../pages/RunsPage.tsx'
 import { RunDetailPage } from '../pages/RunDetailPage.tsx'
 import { IncidentsPage } from '../pages/IncidentsPage.tsx'
+
+// The editor (React Flow, forms, the rule builder) loads when first opened: sign-in and the lists stay light.
+const EditorPage = lazy(() => import('../editor/EditorPage.tsx').then((m) => ({ default: m.EditorPage })))
 
 export function App() {
   const token = useSession((s) => s.token)
@@ -44,7 +46,7 @@ export function App() {
           <Route path="/"><Redirect to="/workflows" /></Route>
           <Route path="/login"><Redirect to="/workflows" /></Route>
           <Route path="/workflows" component={WorkflowsPage} />
-          <Route path="/workflows/:id">{(p) => <EditorPage workflowId={p.id} />}</Route>
+          <Route path="/workflows/:id">{(p) => <Suspense fallback={<Loading />}><EditorPage workflowId={p.id} /></Suspense>}</Route>
           <Route path="/templates" component={TemplatesPage} />
           <Route path="/orders" component={OrdersPage} />
           <Route path="/orders/:id">{(p) => <OrderDetailPage orderId={decodeURIComponent(p.id)} />}</Route>
@@ -56,6 +58,11 @@ export function App() {
       </main>
     </div>
   )
+}
+
+function Loading() {
+  const t = useT()
+  return <p className="empty">{t('common.loading')}</p>
 }
 
 function NotFound() {
