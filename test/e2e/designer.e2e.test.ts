@@ -353,7 +353,27 @@ describe.skipIf(!hasChromium)(`designer in Chromium${hasChromium ? '' : ` (SKIPP
     expectNoProblems()
   }, STEP_TIMEOUT)
 
-  it('h. an operator is not offered publish, and the API refuses it', async () => {
+  it('h. refuses a save over a colleague\'s newer draft, and saves it over theirs once the designer chooses so', async () => {
+    await byTestId('tab-node').click()
+    // A colleague saves the draft meanwhile (through the API, as the admin).
+    const current = (await ordo.api('GET', `/api/workflows/${FLOW_ID}`)).body
+    const theirs = await ordo.api('PUT', `/api/workflows/${FLOW_ID}`, { ...current.draft, name: 'Renamed by a colleague' })
+    expect(theirs.status).toBe(200)
+    // This tab, still on the older revision, renames a node and saves.
+    await nodeCard(ids.tagVip).click()
+    await byTestId('node-name').fill('Tag vip (mine)')
+    rec.expect(new RegExp(`/api/workflows/${FLOW_ID}$`), 409)
+    await byTestId('save').click()
+    await byTestId('conflict-notice').waitFor()
+    await shot(page, 'save-conflict')
+    await byTestId('conflict-mine').click()
+    await expect.poll(async () => (await ordo.api('GET', `/api/workflows/${FLOW_ID}`)).body.draft.nodes.find((n: { id: string }) => n.id === ids.tagVip).name).toBe('Tag vip (mine)')
+    expect(await byTestId('conflict-notice').count()).toBe(0)
+    await expect.poll(() => byTestId('save-state').textContent()).toMatch(/rev/i)
+    expectNoProblems()
+  }, STEP_TIMEOUT)
+
+  it('i. an operator is not offered publish, and the API refuses it', async () => {
     await page.locator('header.topbar button.link').click()
     await byTestId('login-token').fill(ordo.operatorToken)
     await byTestId('login-submit').click()

@@ -58,6 +58,8 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
   const [selected, setSelected] = useState<string | null>(null)
   const [loadedKey, setLoadedKey] = useState(0)
   const [stash, setStash] = useState<{ at: number; definition: unknown } | null>(null)
+  // Someone else saved since this draft was loaded: the user picks theirs or mine.
+  const [conflict, setConflict] = useState(false)
   const dirty = useEditor((s) => s.revision !== s.savedRevision)
   const problemCount = useEditor((s) => s.problems.length)
   const selectedHasProblems = useEditor((s) => Boolean(selected && s.problemsByNode[selected]))
@@ -154,7 +156,8 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
       return true
     } catch (e) {
       const err = e as ApiError
-      if (err.status === 409) setMessage({ kind: 'bad', text: isNew ? t('editor.idTaken', { id: def.id }) : t('editor.conflict') })
+      if (err.status === 409 && !isNew) { setConflict(true); setMessage(null) }
+      else if (err.status === 409) setMessage({ kind: 'bad', text: t('editor.idTaken', { id: def.id }) })
       else setMessage({ kind: 'bad', text: formatError(err) })
       if (err.details?.length) store.getState().setProblems(err.details)
       return false
@@ -163,6 +166,35 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
       setBusy(false)
     }
   }, [info, isNew, navigate, store, t, workflowId, stashId])
+
+  /** After a conflict: load the draft as it is on the server now (this tab's copy stays in the stash). */
+  async function loadTheirs() {
+    const mine = store.getState().definition()
+    stashDraft(stashId, mine)
+    const w = await api<WorkflowWithDraft>('GET', `/api/workflows/${encodeURIComponent(workflowId)}`)
+    const { draft, ...rest } = w
+    store.getState().load(draft)
+    setInfo(rest)
+    setConflict(false)
+    setStash({ at: Date.now(), definition: mine })
+    setLoadedKey((k) => k + 1)
+  }
+
+  /** After a conflict: save this tab's flow over the newer draft, knowingly. */
+  async function overwrite() {
+    const w = await api<WorkflowWithDraft>('GET', `/api/workflows/${encodeURIComponent(workflowId)}`)
+    const { draft: _draft, ...rest } = w
+    setInfo(rest)
+    setConflict(false)
+    // save() reads the revision from info on its next render.
+    setOverwriteRequested(true)
+  }
+  const [overwriteRequested, setOverwriteRequested] = useState(false)
+  useEffect(() => {
+    if (!overwriteRequested) return
+    setOverwriteRequested(false)
+    void save()
+  }, [overwriteRequested, save])
 
   const publish = useCallback(async () => {
     if (busyRef.current) return
@@ -265,6 +297,13 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
         <div className={`notice ${message.kind}`} role={message.kind === 'bad' ? 'alert' : 'status'} data-testid="editor-message">
           {message.text}
           <button className="link" onClick={() => setMessage(null)}>{t('common.close')}</button>
+        </div>
+      )}
+      {conflict && (
+        <div className="notice bad" role="alert" data-testid="conflict-notice">
+          {t('editor.conflict')}
+          <button onClick={() => void loadTheirs()} data-testid="conflict-theirs">{t('editor.conflictTheirs')}</button>
+          <button onClick={() => void overwrite()} data-testid="conflict-mine">{t('editor.conflictMine')}</button>
         </div>
       )}
       {stash && (
