@@ -20,7 +20,7 @@ import { RunPanel } from './RunPanel.tsx'
 import { VersionsPanel } from './VersionsPanel.tsx'
 import { useManifests } from './manifests.ts'
 import { createEditorStore, EditorStoreContext, useEditor, type EditorStore } from './store.ts'
-import { downloadJson } from './download.ts'
+import { downloadJson } from '../app/download.ts'
 import './editor.css'
 
 type Tab = 'node' | 'flow' | 'json' | 'versions' | 'run'

@@ -5,8 +5,8 @@ import { api, query } from '../api/client.ts'
 import type { Order, Page } from '../api/types.ts'
 import { useT } from '../i18n/index.ts'
 import { formatMoney } from './money.ts'
-import { ErrorBox, EXCEPTION_TYPES, Loading, LoadMore, ORDER_STATUSES, OrderBadge, PLATFORMS, Time, useLiveRefresh, useLocaleTag, usePaged } from './shared.tsx'
-import { VirtualTable, type Column } from './VirtualTable.tsx'
+import { EXCEPTION_TYPES, ORDER_STATUSES, OrderBadge, PLATFORMS, Time, useLiveRefresh, useLocaleTag, usePaged } from './shared.tsx'
+import { PagedTable, type Column } from './VirtualTable.tsx'
 
 /** "Not updated for" choices (ISO 8601 durations the API takes as staleFor). */
 export const STALE_CHOICES = ['PT1H', 'PT6H', 'P1D', 'P3D'] as const
@@ -119,18 +119,10 @@ export function OrdersPage() {
         <button onClick={paged.refresh} data-testid="refresh">{t('common.refresh')}</button>
       </div>
 
-      {paged.error != null && <ErrorBox error={paged.error} />}
-      {paged.loading && <Loading />}
-      {!paged.loading && paged.items.length === 0 && !paged.error && <p className="empty">{anyFilter ? t('pages.orders.noMatch') : t('pages.orders.empty')}</p>}
-      {paged.items.length > 0 && (
-        <>
-          <VirtualTable rows={paged.items} columns={columns} rowKey={(o) => o.id} rowTestId={(o) => `order-row-${o.id}`} onOpen={(o) => navigate(`/orders/${encodeURIComponent(o.id)}`)} label={t('pages.orders.title')} />
-          <div className="list-foot">
-            <span className="hint">{t('pages.list.shown', { count: paged.items.length })}</span>
-            <LoadMore paged={paged} />
-          </div>
-        </>
-      )}
+      <PagedTable
+        paged={paged} empty={anyFilter ? t('pages.orders.noMatch') : t('pages.orders.empty')} columns={columns} label={t('pages.orders.title')}
+        rowKey={(o) => o.id} rowTestId={(o) => `order-row-${o.id}`} onOpen={(o) => navigate(`/orders/${encodeURIComponent(o.id)}`)}
+      />
     </div>
   )
 }

@@ -5,9 +5,9 @@ import type { Page, RunStatus, RunSummary } from '../api/types.ts'
 import { useT } from '../i18n/index.ts'
 import type { WorkflowList } from './api-types.ts'
 import { elapsedMs, formatDuration } from './format.ts'
-import { ErrorBox, Loading, LoadMore, RunBadge, RUN_STATUSES, Time, useLiveRefresh, useLoad, usePaged } from './shared.tsx'
+import { ErrorBox, RunBadge, RUN_STATUSES, Time, useLiveRefresh, useLoad, usePaged } from './shared.tsx'
 import { TriggerText } from './TriggerText.tsx'
-import { VirtualTable, type Column } from './VirtualTable.tsx'
+import { PagedTable, type Column } from './VirtualTable.tsx'
 
 export function RunsPage() {
   const [, navigate] = useLocation()
@@ -73,18 +73,10 @@ export function RunsPage() {
         <button onClick={paged.refresh} data-testid="refresh">{t('common.refresh')}</button>
       </div>
       {workflows.error != null && <ErrorBox error={workflows.error} />}
-      {paged.error != null && <ErrorBox error={paged.error} />}
-      {paged.loading && <Loading />}
-      {!paged.loading && paged.items.length === 0 && !paged.error && <p className="empty">{t('pages.runs.empty')}</p>}
-      {paged.items.length > 0 && (
-        <>
-          <VirtualTable rows={paged.items} columns={columns} rowKey={(r) => r.id} rowTestId={(r) => `run-row-${r.id}`} onOpen={(r) => navigate(`/runs/${encodeURIComponent(r.id)}`)} label={t('pages.runs.title')} />
-          <div className="list-foot">
-            <span className="hint">{t('pages.list.shown', { count: paged.items.length })}</span>
-            <LoadMore paged={paged} />
-          </div>
-        </>
-      )}
+      <PagedTable
+        paged={paged} empty={t('pages.runs.empty')} columns={columns} label={t('pages.runs.title')}
+        rowKey={(r) => r.id} rowTestId={(r) => `run-row-${r.id}`} onOpen={(r) => navigate(`/runs/${encodeURIComponent(r.id)}`)}
+      />
     </div>
   )
 }

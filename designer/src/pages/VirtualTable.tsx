@@ -4,6 +4,8 @@
  */
 import { useRef, type MouseEvent, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
+import { useT } from '../i18n/index.ts'
+import { ErrorBox, Loading, LoadMore, type PagedState } from './shared.tsx'
 
 export interface Column<T> {
   key: string
@@ -64,5 +66,35 @@ export function VirtualTable<T>({ rows, columns, rowKey, rowTestId, label, maxHe
         </tbody>
       </table>
     </div>
+  )
+}
+
+/** A paged list: errors, loading, the empty text, the virtualised rows, and "load more" at the foot. */
+export function PagedTable<T extends { id: string }>({ paged, empty, ...table }: {
+  paged: PagedState<T>
+  /** Shown when there are no rows (no match, or nothing yet). */
+  empty: string
+  columns: Array<Column<T>>
+  rowKey(row: T): string
+  rowTestId?(row: T): string
+  label?: string
+  onOpen?(row: T): void
+}) {
+  const t = useT()
+  return (
+    <>
+      {paged.error != null && <ErrorBox error={paged.error} />}
+      {paged.loading && <Loading />}
+      {!paged.loading && paged.items.length === 0 && !paged.error && <p className="empty">{empty}</p>}
+      {paged.items.length > 0 && (
+        <>
+          <VirtualTable rows={paged.items} {...table} />
+          <div className="list-foot">
+            <span className="hint">{t('pages.list.shown', { count: paged.items.length })}</span>
+            <LoadMore paged={paged} />
+          </div>
+        </>
+      )}
+    </>
   )
 }

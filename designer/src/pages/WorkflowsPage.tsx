@@ -8,19 +8,7 @@ import { useT } from '../i18n/index.ts'
 import type { ImportResult, WorkflowList } from './api-types.ts'
 import { importedIds } from './format.ts'
 import { ErrorBox, Loading, Time, useLiveRefresh, useLoad } from './shared.tsx'
-
-/** Saves `data` as a file the browser downloads. */
-function download(name: string, data: unknown): void {
-  const blob = new Blob([JSON.stringify(data, null, 2) + '\n'], { type: 'application/json' })
-  const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 1000)
-}
+import { downloadJson } from '../app/download.ts'
 
 export function WorkflowsPage() {
   const t = useT()
@@ -78,7 +66,7 @@ export function WorkflowsPage() {
     setExportError(null)
     try {
       const doc = await api<unknown>('GET', `/api/workflows/${encodeURIComponent(w.id)}/export${query({ source: 'draft' })}`)
-      download(`${w.id}.workflow.json`, doc)
+      downloadJson(`${w.id}.workflow.json`, doc)
     } catch (e) {
       setExportError(e)
     }
