@@ -5,7 +5,7 @@ import { api, query } from '../api/client.ts'
 import type { Order, Page } from '../api/types.ts'
 import { useT } from '../i18n/index.ts'
 import { formatMoney } from './money.ts'
-import { EXCEPTION_TYPES, ORDER_STATUSES, OrderBadge, PLATFORMS, Time, useLiveRefresh, useLocaleTag, usePaged } from './shared.tsx'
+import { EXCEPTION_TYPES, ORDER_STATUSES, OrderBadge, PLATFORMS, Time, useLiveRefresh, useLocaleTag, usePaged, urlFilterSetter } from './shared.tsx'
 import { PagedTable, type Column } from './VirtualTable.tsx'
 
 /** "Not updated for" choices (ISO 8601 durations the API takes as staleFor). */
@@ -45,14 +45,7 @@ export function OrdersPage() {
   const [tagDraft, setTagDraft] = useState(filters.tag ?? '')
   useEffect(() => { setTagDraft(filters.tag ?? '') }, [filters.tag])
 
-  function setFilter(name: FilterKey, value: string) {
-    setParams((prev) => {
-      const next = new URLSearchParams(prev)
-      if (value) next.set(name, value)
-      else next.delete(name)
-      return next
-    }, { replace: true })
-  }
+  const setFilter = urlFilterSetter<FilterKey>(setParams)
   function applyTag(e?: FormEvent) {
     e?.preventDefault()
     if (tagDraft.trim() !== (filters.tag ?? '')) setFilter('tag', tagDraft.trim())

@@ -5,7 +5,7 @@ import type { Page, RunStatus, RunSummary } from '../api/types.ts'
 import { useT } from '../i18n/index.ts'
 import type { WorkflowList } from './api-types.ts'
 import { elapsedMs, formatDuration } from './format.ts'
-import { ErrorBox, RunBadge, RUN_STATUSES, Time, useLiveRefresh, useLoad, usePaged } from './shared.tsx'
+import { ErrorBox, RunBadge, RUN_STATUSES, Time, useLiveRefresh, useLoad, usePaged, urlFilterSetter } from './shared.tsx'
 import { TriggerText } from './TriggerText.tsx'
 import { PagedTable, type Column } from './VirtualTable.tsx'
 
@@ -22,14 +22,7 @@ export function RunsPage() {
   useLiveRefresh((e) => e.type === 'run' && (!workflowId || e.data.workflowId === workflowId), paged.refresh)
   const workflows = useLoad(() => api<WorkflowList>('GET', '/api/workflows'), [])
 
-  function setFilter(name: 'workflowId' | 'status', value: string) {
-    setParams((prev) => {
-      const next = new URLSearchParams(prev)
-      if (value) next.set(name, value)
-      else next.delete(name)
-      return next
-    }, { replace: true })
-  }
+  const setFilter = urlFilterSetter<'workflowId' | 'status'>(setParams)
 
   const columns: Array<Column<RunSummary>> = [
     { key: 'status', header: t('pages.col.status'), width: '110px', cell: (r) => <RunBadge status={r.status} /> },

@@ -241,3 +241,16 @@ export function Field({ label, children, testid }: { label: ReactNode; children:
     </div>
   )
 }
+
+/**
+ * Sets one filter in the URL's query string (an empty value removes it), replacing the history entry
+ * so the back button leaves the list instead of stepping through filter changes.
+ */
+export function urlFilterSetter<K extends string>(setParams: (update: (prev: URLSearchParams) => URLSearchParams, options: { replace: boolean }) => void) {
+  return (name: K, value: string) => setParams((prev) => {
+    const next = new URLSearchParams(prev)
+    if (value) next.set(name, value)
+    else next.delete(name)
+    return next
+  }, { replace: true })
+}
