@@ -131,6 +131,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
               <th>{t('pages.col.started')}</th>
               <th>{t('pages.col.duration')}</th>
               <th>{t('pages.col.run')}</th>
+              <th />
             </tr>
           </thead>
           <tbody>
@@ -142,6 +143,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
                 <td><Time iso={r.startedAt} /></td>
                 <td>{formatDuration(elapsedMs(r.startedAt, r.finishedAt))}</td>
                 <td><Link href={`/runs/${encodeURIComponent(r.id)}`}><code>{r.id}</code></Link></td>
+                <td><Link href={`/workflows/${encodeURIComponent(r.workflowId)}?run=${encodeURIComponent(r.id)}`} data-testid={`order-run-canvas-${r.id}`}>{t('pages.run.showOnCanvas')}</Link></td>
               </tr>
             ))}
           </tbody>
