@@ -4,7 +4,7 @@
  * Errors show inline: the schema's own as you type, the API's validation beside the field it names.
  */
 import { useMemo } from 'react'
-import { sortKeys } from '../graph/convert.ts'
+import { sameJson } from '../graph/convert.ts'
 import Form from '@rjsf/core'
 import { englishStringTranslator, TranslatableString, type FieldProps, type RJSFSchema } from '@rjsf/utils'
 import { format, type Locale } from '../i18n/messages.ts'
@@ -65,9 +65,9 @@ const RUN_CONTEXT = { isTrigger: false }
 const NO_SUBMIT = { 'ui:submitButtonOptions': { norender: true } }
 const NO_PROBLEMS: never[] = []
 
-/** Equal as JSON, ignoring key order and keys whose value is undefined. */
+/** Equal as JSON; an absent config or retry policy equals an empty one. */
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a ?? {})) === JSON.stringify(sortKeys(b ?? {}))
+  return sameJson(a ?? {}, b ?? {})
 }
 
 export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: boolean }) {

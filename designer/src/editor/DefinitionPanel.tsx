@@ -9,7 +9,7 @@ import { useT } from '../i18n/index.ts'
 import { useEditor, useEditorStore } from './store.ts'
 import { definitionSchema } from './definition-schema.ts'
 import type { WorkflowDefinition } from '../api/types.ts'
-import { sortKeys } from '../graph/convert.ts'
+import { sameJson } from '../graph/convert.ts'
 
 function looksLikeDefinition(v: unknown): v is WorkflowDefinition {
   const d = v as WorkflowDefinition
@@ -53,7 +53,7 @@ export function DefinitionPanel({ readOnly, idFixed }: { readOnly: boolean; idFi
           const current = store.getState().definition()
           if (idFixed && v.id !== current.id) { setRefused(true); return }
           setRefused(false)
-          if (JSON.stringify(sortKeys(v)) !== JSON.stringify(sortKeys(current))) store.getState().replaceDefinition(v)
+          if (!sameJson(v, current)) store.getState().replaceDefinition(v)
         }}
       />
     </div>

@@ -3,8 +3,8 @@ import { JsonEditor } from '../monaco/JsonEditor.tsx'
 import { useLocale, useT } from '../i18n/index.ts'
 import { describeProblem } from './describe-problem.ts'
 import { useEditor, useEditorStore } from './store.ts'
+import { WORKFLOW_ID_PATTERN } from '../pages/format.ts'
 
-const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/
 // /workflows/new opens a new flow, so a workflow cannot be called "new".
 const RESERVED_IDS = ['new']
 
@@ -23,7 +23,7 @@ export function FlowSettings({ isNew, readOnly, onSelectNode }: { isNew: boolean
       <label className="field">
         <span>{t('editor.flowId')}</span>
         <input value={meta.id} readOnly={!isNew || readOnly} disabled={!isNew} onChange={(e) => store.getState().setMeta({ id: e.target.value.trim() })} data-testid="flow-id" />
-        {isNew && (!SLUG.test(meta.id) || RESERVED_IDS.includes(meta.id)) && <span className="field-error">{t('editor.flowIdRule')}</span>}
+        {isNew && (!WORKFLOW_ID_PATTERN.test(meta.id) || RESERVED_IDS.includes(meta.id)) && <span className="field-error">{t('editor.flowIdRule')}</span>}
       </label>
       <label className="field">
         <span>{t('editor.flowName')}</span>

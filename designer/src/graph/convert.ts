@@ -67,3 +67,19 @@ export function sortKeys(value: unknown): unknown {
   }
   return value
 }
+
+/** Equal as JSON values: whatever the key order, a key holding undefined counts as absent (as JSON.stringify has it). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  if (Array.isArray(a)) {
+    const bb = b as unknown[]
+    return a.length === bb.length && a.every((x, i) => sameJson(x, bb[i]))
+  }
+  const ao = a as Record<string, unknown>
+  const bo = b as Record<string, unknown>
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined)
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined)
+  return ak.length === bk.length && ak.every((k) => bo[k] !== undefined && sameJson(ao[k], bo[k]))
+}

@@ -1,6 +1,6 @@
 /** What changed between two versions of a definition, node by node and edge by edge. */
 import type { WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
-import { sortKeys } from './convert.ts'
+import { sameJson } from './convert.ts'
 
 export type ChangeKind = 'added' | 'removed' | 'changed' | 'unchanged'
 
@@ -12,7 +12,6 @@ export interface DefinitionDiff {
   sameBehaviour: boolean
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b))
 
 /** Compares `before` with `after`. Moving a node is a change to `position` but not to behaviour. */
 export function diffDefinitions(before: WorkflowDefinition, after: WorkflowDefinition): DefinitionDiff {
@@ -22,7 +21,7 @@ export function diffDefinitions(before: WorkflowDefinition, after: WorkflowDefin
   for (const n of after.nodes) {
     const o = old.get(n.id)
     if (!o) { nodes.push({ nodeId: n.id, kind: 'added', fields: [] }); continue }
-    const fields = (['type', 'name', 'config', 'retry', 'position'] as const).filter((f) => !same(o[f], n[f]))
+    const fields = (['type', 'name', 'config', 'retry', 'position'] as const).filter((f) => !sameJson(o[f], n[f]))
     nodes.push({ nodeId: n.id, kind: fields.length ? 'changed' : 'unchanged', fields })
   }
   for (const o of before.nodes) if (!now.has(o.id)) nodes.push({ nodeId: o.id, kind: 'removed', fields: [] })
@@ -32,7 +31,7 @@ export function diffDefinitions(before: WorkflowDefinition, after: WorkflowDefin
   const edges: DefinitionDiff['edges'] = []
   for (const e of after.edges) {
     const o = oldEdges.get(e.id)
-    edges.push({ edgeId: e.id, kind: !o ? 'added' : same(o, e) ? 'unchanged' : 'changed' })
+    edges.push({ edgeId: e.id, kind: !o ? 'added' : sameJson(o, e) ? 'unchanged' : 'changed' })
   }
   for (const o of before.edges) if (!newEdges.has(o.id)) edges.push({ edgeId: o.id, kind: 'removed' })
 

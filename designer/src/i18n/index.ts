@@ -1,6 +1,7 @@
 /** The language the designer speaks: zh-CN or English, switchable, remembered per browser. */
+import { useCallback } from 'react'
 import { create } from 'zustand'
-import { format, LOCALES, type Locale, type MessageKey } from './messages.ts'
+import { format, LOCALES, MESSAGES, type Locale, type MessageKey } from './messages.ts'
 
 export type { Locale, MessageKey }
 export { LOCALES }
@@ -32,7 +33,13 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
 /** The translate function for the current language; components re-render when it changes. */
 export function useT(): Translate {
   const locale = useLocale((s) => s.locale)
-  return (key, params) => format(locale, key, params)
+  // Stable per language, so memos and effects can depend on it.
+  return useCallback<Translate>((key, params) => format(locale, key, params), [locale])
+}
+
+/** The message for a key built at run time (a field path, an enum value) if the table has it, else undefined. */
+export function translateIfKnown(t: Translate, key: string, params?: Record<string, string | number>): string | undefined {
+  return key in MESSAGES.en ? t(key as MessageKey, params) : undefined
 }
 
 /** A manifest's title/description/port label in the current language, falling back to English. */

@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'react'
 import { loadMonaco, type Monaco } from './monaco.ts'
-import { sortKeys } from '../graph/convert.ts'
+import { sameJson } from '../graph/convert.ts'
 import type * as MonacoApi from 'monaco-editor/editor/editor.api'
 
 export interface JsonEditorProps {
@@ -50,7 +50,7 @@ export function JsonEditor({ path, value, onChange, readOnly, height = 240, onMo
       created.onDidBlurEditorText(() => {
         // Text that does not parse yet is the user's unfinished work: it stays.
         let same = true
-        try { same = JSON.stringify(sortKeys(JSON.parse(lastText.current))) === JSON.stringify(sortKeys(valueRef.current ?? null)) } catch { same = true }
+        try { same = sameJson(JSON.parse(lastText.current), valueRef.current ?? null) } catch { same = true }
         if (!same && created) {
           lastText.current = JSON.stringify(valueRef.current ?? null, null, 2)
           created.getModel()?.setValue(lastText.current)
@@ -85,7 +85,7 @@ export function JsonEditor({ path, value, onChange, readOnly, height = 240, onMo
     if (!ed || ed.hasTextFocus()) return
     const text = JSON.stringify(value ?? null, null, 2)
     let same = false
-    try { same = JSON.stringify(sortKeys(JSON.parse(lastText.current))) === JSON.stringify(sortKeys(value ?? null)) } catch { same = false }
+    try { same = sameJson(JSON.parse(lastText.current), value ?? null) } catch { same = false }
     if (!same) {
       lastText.current = text
       ed.getModel()?.setValue(text)

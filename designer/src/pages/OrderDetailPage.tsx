@@ -2,9 +2,9 @@
 import { Link } from 'wouter'
 import { api, ApiError } from '../api/client.ts'
 import type { Order } from '../api/types.ts'
-import { useT } from '../i18n/index.ts'
+import { translateIfKnown, useT } from '../i18n/index.ts'
 import type { OrderDetailResponse, OrderHistoryEvent } from './api-types.ts'
-import { elapsedMs, formatDuration } from './format.ts'
+import { formatDuration, runElapsedMs } from './format.ts'
 import { formatMoney } from './money.ts'
 import { ErrorBox, Field, JsonFold, Loading, OrderBadge, RunBadge, Time, useLiveRefresh, useLoad, useLocaleTag } from './shared.tsx'
 
@@ -141,7 +141,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
                 <td><Link href={`/workflows/${encodeURIComponent(r.workflowId)}`}>{r.workflowId}</Link></td>
                 <td>v{r.version}</td>
                 <td><Time iso={r.startedAt} /></td>
-                <td>{formatDuration(elapsedMs(r.startedAt, r.finishedAt))}</td>
+                <td>{formatDuration(runElapsedMs(r))}</td>
                 <td><Link href={`/runs/${encodeURIComponent(r.id)}`}><code>{r.id}</code></Link></td>
                 <td><Link href={`/workflows/${encodeURIComponent(r.workflowId)}?run=${encodeURIComponent(r.id)}`} data-testid={`order-run-canvas-${r.id}`}>{t('pages.run.showOnCanvas')}</Link></td>
               </tr>
@@ -156,8 +156,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
 function HistoryItem({ event: e }: { event: OrderHistoryEvent }) {
   const t = useT()
   const runId = runOfSource(e.source)
-  const kinds = ['created', 'updated', 'status_changed', 'patched', 'stale_ignored'] as const
-  const kind = (kinds as readonly string[]).includes(e.kind) ? t(`pages.historyKind.${e.kind as (typeof kinds)[number]}`) : e.kind
+  const kind = translateIfKnown(t, `pages.historyKind.${e.kind}`) ?? e.kind
   const changed = e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus
   return (
     <li className={`timeline-item kind-${e.kind}`}>

@@ -4,7 +4,7 @@ import { Link } from 'wouter'
 import { api, ApiError } from '../api/client.ts'
 import type { RunDetail, RunSummary } from '../api/types.ts'
 import { useT } from '../i18n/index.ts'
-import { elapsedMs, formatDuration } from './format.ts'
+import { formatDuration, runElapsedMs } from './format.ts'
 import { CancelControl, RetryControl } from './RunActions.tsx'
 import { ErrorBox, Field, JsonFold, Loading, RunBadge, Time, useLiveRefresh, useLoad } from './shared.tsx'
 import { TriggerText } from './TriggerText.tsx'
@@ -52,7 +52,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
         <Field label={t('pages.col.trigger')}><TriggerText trigger={run.trigger} /></Field>
         <Field label={t('pages.col.started')}><Time iso={run.startedAt} /></Field>
         <Field label={t('pages.run.finished')}><Time iso={run.finishedAt} /></Field>
-        <Field label={t('pages.col.duration')}>{formatDuration(elapsedMs(run.startedAt, run.finishedAt ?? (run.status === 'failed' ? run.updatedAt : null)))}</Field>
+        <Field label={t('pages.col.duration')}>{formatDuration(runElapsedMs(run))}</Field>
         <Field label={t('pages.run.variables')}>{Object.keys(run.variables ?? {}).length ? <JsonFold label={t('pages.run.variablesCount', { count: Object.keys(run.variables).length })} value={run.variables} /> : '—'}</Field>
       </section>
 

@@ -4,7 +4,7 @@ import { api, query } from '../api/client.ts'
 import type { Page, RunStatus, RunSummary } from '../api/types.ts'
 import { useT } from '../i18n/index.ts'
 import type { WorkflowList } from './api-types.ts'
-import { elapsedMs, formatDuration } from './format.ts'
+import { formatDuration, runElapsedMs } from './format.ts'
 import { ErrorBox, RunBadge, RUN_STATUSES, Time, useLiveRefresh, useLoad, usePaged, urlFilterSetter } from './shared.tsx'
 import { TriggerText } from './TriggerText.tsx'
 import { PagedTable, type Column } from './VirtualTable.tsx'
@@ -37,7 +37,7 @@ export function RunsPage() {
     },
     { key: 'trigger', header: t('pages.col.trigger'), width: '14%', cell: (r) => <span className="ellipsis"><TriggerText trigger={r.trigger} /></span> },
     { key: 'started', header: t('pages.col.started'), width: '170px', cell: (r) => <Time iso={r.startedAt} /> },
-    { key: 'duration', header: t('pages.col.duration'), width: '100px', className: 'num', cell: (r) => formatDuration(elapsedMs(r.startedAt, r.finishedAt ?? (r.status === 'running' || r.status === 'waiting' ? null : r.updatedAt))) },
+    { key: 'duration', header: t('pages.col.duration'), width: '100px', className: 'num', cell: (r) => formatDuration(runElapsedMs(r)) },
   ]
 
   const knownWorkflows = workflows.data?.items ?? []

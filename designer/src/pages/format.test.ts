@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { elapsedMs, formatDuration, formatTime, importedIds, nextFreeId, parseJsonObject, throttle, WORKFLOW_ID_PATTERN } from './format.ts'
+import { elapsedMs, formatDuration, formatTime, importedIds, nextFreeId, parseJsonObject, runElapsedMs, throttle, WORKFLOW_ID_PATTERN } from './format.ts'
 
 describe('formatDuration', () => {
   it('picks a unit by size', () => {
@@ -106,5 +106,17 @@ describe('throttle', () => {
     t.cancel()
     vi.advanceTimersByTime(2000)
     expect(fn).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('runElapsedMs', () => {
+  const run = { startedAt: '2026-11-20T02:00:00.000Z', updatedAt: '2026-11-20T02:00:05.000Z', finishedAt: null as string | null }
+  const now = Date.parse('2026-11-20T03:00:00.000Z')
+  it('ends a failed run, which stays open for a retry, when it failed', () => {
+    expect(runElapsedMs({ ...run, status: 'failed' }, now)).toBe(5000)
+  })
+  it('counts a run still going up to now, and a finished one to its end', () => {
+    expect(runElapsedMs({ ...run, status: 'waiting' }, now)).toBe(3_600_000)
+    expect(runElapsedMs({ ...run, status: 'completed', finishedAt: '2026-11-20T02:00:01.000Z' }, now)).toBe(1000)
   })
 })

@@ -1,4 +1,5 @@
 /** Pure helpers of the operator pages: times, durations, workflow ids, JSON input, throttling. */
+import workflowSchema from '../../../schemas/workflow.schema.json' with { type: 'json' }
 
 /** An ISO timestamp in the browser's time zone, formatted for `locale`; '—' when absent or unreadable. */
 export function formatTime(iso: string | null | undefined, locale: string): string {
@@ -19,6 +20,14 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`
 }
 
+/**
+ * How long a run took: to its end, or for a failed run (which stays open for a retry, so it has no
+ * finishedAt) to when it failed; a run still going counts up to now.
+ */
+export function runElapsedMs(run: { startedAt: string; finishedAt: string | null; updatedAt: string; status: string }, now = Date.now()): number | null {
+  return elapsedMs(run.startedAt, run.finishedAt ?? (run.status === 'failed' ? run.updatedAt : null), now)
+}
+
 /** ms between two ISO timestamps; to `now` when the end is missing (a run still going). */
 export function elapsedMs(startIso: string | null | undefined, endIso: string | null | undefined, now = Date.now()): number | null {
   if (!startIso) return null
@@ -28,8 +37,8 @@ export function elapsedMs(startIso: string | null | undefined, endIso: string | 
   return Math.max(0, end - start)
 }
 
-/** The workflow id pattern of workflow.schema.json. */
-export const WORKFLOW_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/
+/** The workflow id pattern, read from workflow.schema.json. */
+export const WORKFLOW_ID_PATTERN = new RegExp(workflowSchema.definitions.slug.pattern)
 
 /** `base` when free, else `base-2`, `base-3`, … (each kept within 64 characters). */
 export function nextFreeId(base: string, taken: Iterable<string>): string {

@@ -13,11 +13,11 @@ import 'react-querybuilder/dist/query-builder.css'
 import './rules.css'
 import orderSchema from '../../../schemas/order.schema.json' with { type: 'json' }
 import { api, ApiError } from '../api/client.ts'
-import { useLocale, useT, type Translate } from '../i18n/index.ts'
-import { MESSAGES, type MessageKey } from '../i18n/messages.ts'
+import { translateIfKnown, useLocale, useT, type Translate } from '../i18n/index.ts'
 import { JsonEditor } from '../monaco/JsonEditor.tsx'
 import { addJsonSchema, type Monaco } from '../monaco/monaco.ts'
-import { deepEqual, fieldsForQuery, queryFields, queryToRule, ruleToQuery } from './jsonlogic.ts'
+import { fieldsForQuery, queryFields, queryToRule, ruleToQuery } from './jsonlogic.ts'
+import { sameJson } from '../graph/convert.ts'
 import { jsonLogicSchema } from './jsonlogic-schema.ts'
 import { orderRuleFields, triggerRuleFields, RULE_OPERATORS, type RuleField, type RuleOperatorName } from './order-fields.ts'
 import { SAMPLE_ORDER } from './sample-order.ts'
@@ -65,7 +65,7 @@ export function RuleEditor({ value, onChange, variables, readOnly, path, scope =
   const [synced, setSynced] = useState<Synced>(() => ({ value, query: queryFor(value, fields) }))
   let current = synced
   if (!Object.is(value, synced.value)) {
-    const keep = synced.query !== null && value !== undefined && deepEqual(queryToRule(synced.query, fieldsForQuery(fields, synced.query)), value)
+    const keep = synced.query !== null && value !== undefined && sameJson(queryToRule(synced.query, fieldsForQuery(fields, synced.query)), value)
     current = { value, query: keep ? synced.query : queryFor(value, fields) }
     setSynced(current)
   }
@@ -91,7 +91,7 @@ export function RuleEditor({ value, onChange, variables, readOnly, path, scope =
   function onQueryChange(next: RuleGroupType) {
     const rule = queryToRule(next, fieldsForQuery(fields, next))
     setSynced({ value: rule, query: next })
-    if (!deepEqual(rule, value)) onChange(rule)
+    if (!sameJson(rule, value)) onChange(rule)
   }
 
   const tabs: Array<{ id: Tab; label: string; disabled?: boolean; title?: string }> = [
@@ -197,7 +197,7 @@ function TryRule({ rule, path, scope }: { rule: unknown; path: string; scope: 'r
 
   // An answer about another rule or sample is not shown.
   // Compared by value: the form hands back an equal rule as a new object when other state changes.
-  const shown = outcome && deepEqual(outcome.rule, rule) && deepEqual(outcome.sample, sample) ? outcome : null
+  const shown = outcome && sameJson(outcome.rule, rule) && sameJson(outcome.sample, sample) ? outcome : null
 
   return (
     <div className="rule-try">
@@ -239,18 +239,13 @@ const VALUE_LABELS: Record<string, string> = {
   'order.healthScore.band': 'pages.band',
 }
 
-/** A message if the table has it, else undefined (field paths and values are open-ended). */
-function maybe(t: Translate, key: string): string | undefined {
-  return key in MESSAGES.en ? t(key as MessageKey) : undefined
-}
-
 /** Fields with their operators, names and values in the operator's language; the path stays visible. */
 function localizeFields(fields: RuleField[], t: Translate): Field[] {
   return fields.map((f) => {
-    const name = maybe(t, `rules.field.${f.name}`)
+    const name = translateIfKnown(t, `rules.field.${f.name}`)
     const prefix = VALUE_LABELS[f.name]
     const values = prefix && f.values
-      ? f.values.map((v) => { const o = v as { name: string; label: string }; return { ...o, label: maybe(t, `${prefix}.${o.name}`) ?? o.label } })
+      ? f.values.map((v) => { const o = v as { name: string; label: string }; return { ...o, label: translateIfKnown(t, `${prefix}.${o.name}`) ?? o.label } })
       : f.values
     return { ...f, label: name ? `${name} · ${f.name}` : f.label, ...(values ? { values } : {}), operators: f.operators.map((op) => operatorOption(op, t)) }
   })

@@ -12,6 +12,7 @@
  * So `{"and": [x]}` / `{"or": [x]}` written by hand are not shown in the builder (they would come
  * back as `x`); neither is `{"!": {"and": [x]}}`.
  */
+import { sameJson } from '../graph/convert.ts'
 import { formatQuery } from 'react-querybuilder/formatQuery'
 import { parseJsonLogic } from 'react-querybuilder/parseJsonLogic'
 import type { RuleGroupType, RuleType } from 'react-querybuilder'
@@ -54,7 +55,7 @@ export function ruleToQuery(rule: unknown, fields?: readonly RuleField[]): RuleG
   } catch {
     return null
   }
-  return deepEqual(back, rule) ? query : null
+  return sameJson(back, rule) ? query : null
 }
 
 /** `fields` plus a free field for each path the query reads that `fields` does not know (e.g. `input.amount`). */
@@ -159,18 +160,3 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-/** Structural equality of JSON values (key order ignored; `1` and `"1"` differ). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false
-  if (Array.isArray(a) !== Array.isArray(b)) return false
-  if (Array.isArray(a)) {
-    const bb = b as unknown[]
-    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]))
-  }
-  const ao = a as Record<string, unknown>
-  const bo = b as Record<string, unknown>
-  const ak = Object.keys(ao)
-  const bk = Object.keys(bo)
-  return ak.length === bk.length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && deepEqual(ao[k], bo[k]))
-}
