@@ -4,11 +4,11 @@
  */
 import { useSession } from '../app/session.ts'
 
-export interface ErrorDetail { pointer: string; reason: string; nodeId?: string }
+import type { ProblemDetail } from './types.ts'
 
 /** An API error answer, kept whole so forms can show each detail beside its field. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly details: ErrorDetail[] = []) {
+  constructor(readonly status: number, message: string, readonly details: ProblemDetail[] = []) {
     super(message)
   }
 }
@@ -33,7 +33,7 @@ export async function api<T>(method: Method, url: string, body?: unknown, header
     try { parsed = JSON.parse(text) } catch { parsed = { message: text } }
   }
   if (!response.ok) {
-    const e = (parsed ?? {}) as { message?: string; details?: ErrorDetail[] }
+    const e = (parsed ?? {}) as { message?: string; details?: ProblemDetail[] }
     if (response.status === 401) useSession.getState().logout()
     throw new ApiError(response.status, e.message ?? response.statusText, e.details ?? [])
   }

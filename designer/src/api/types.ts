@@ -14,8 +14,10 @@ export interface WorkflowSummary { id: string; name: string; description: string
 export interface WorkflowWithDraft { id: string; name: string; draft: WorkflowDefinition; draftRevision: number; latestVersion: number | null; createdAt: string; updatedAt: string }
 export interface VersionInfo { workflowId: string; version: number; publishedAt: string; publishedBy: string; definition?: WorkflowDefinition }
 
-export interface ValidationError { nodeId?: string | null; pointer: string; reason: string }
-export interface DefinitionCheck { valid: boolean; errors: ValidationError[] }
+export type { DefinitionCheck, DefinitionError } from '../../../engine/core/check-definition.ts'
+import type { DefinitionError } from '../../../engine/core/check-definition.ts'
+/** A problem as the API reports it (a 400 detail or a validation error): where, why, and the node when there is one. */
+export type ProblemDetail = Omit<DefinitionError, 'nodeId'> & { nodeId?: string | null }
 
 export type { RunStatus, StepRecord } from '../../../schemas/generated/run.ts'
 import type { RunRecord, RunStatus, StepRecord } from '../../../schemas/generated/run.ts'

@@ -4,9 +4,9 @@
  * reasons the engine gives (the rest are shown as they come).
  */
 import type { NodeManifest } from '../../../schemas/generated/node-manifest.ts'
+import type { ProblemDetail } from '../api/types.ts'
 import { format, type Locale, type MessageKey } from '../i18n/messages.ts'
 
-export interface Problem { nodeId?: string | null; pointer: string; reason: string }
 
 const REASONS: Array<[RegExp, MessageKey, string[]]> = [
   [/^is required$/, 'editor.reason.required', []],
@@ -46,7 +46,7 @@ function fieldLabel(manifest: NodeManifest | undefined, path: string[], locale: 
 }
 
 /** "Field: reason" for a problem inside a node's config, else just the reason; both translated. */
-export function describeProblem(problem: Problem, manifest: NodeManifest | undefined, locale: Locale): string {
+export function describeProblem(problem: ProblemDetail, manifest: NodeManifest | undefined, locale: Locale): string {
   const reason = describeReason(problem.reason, locale)
   const m = /^\/nodes\/\d+\/config\/(.+)$/.exec(problem.pointer)
   if (!m) return reason

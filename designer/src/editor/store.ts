@@ -8,6 +8,8 @@ import { useStore } from 'zustand'
 import { createContext, useContext } from 'react'
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react'
 import type { NodeManifest } from '../../../schemas/generated/node-manifest.ts'
+import type { HeatmapNode, ProblemDetail } from '../api/types.ts'
+import type { NodeRunState } from '../graph/run-overlay.ts'
 import type { WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
 import { outputPorts } from '../../../engine/core/node-ports.ts'
 import type { DefinitionMeta, OrdoEdge, OrdoNode, OrdoNodeData } from '../graph/canvas-types.ts'
@@ -20,22 +22,8 @@ export const HISTORY_LIMIT = 100
 
 interface Snapshot { meta: DefinitionMeta; nodes: OrdoNode[]; edges: OrdoEdge[] }
 
-/** A validation problem as the API reports it. */
-export interface NodeProblem { nodeId?: string | null; pointer: string; reason: string }
 
-/** Time spent at one node across recent runs. */
-export interface HeatStats { nodeId: string; count: number; failures: number; totalMs: number; avgMs: number; p95Ms: number; maxMs: number }
 
-/** What a run (or a dry run) did at one node, drawn on its card. */
-export interface NodeRunState {
-  status: string
-  durationMs: number | null
-  attempts: number
-  port?: string | null
-  input?: unknown
-  output?: unknown
-  error?: string | null
-}
 
 export interface EditorState extends Snapshot {
   manifests: NodeManifest[]
@@ -48,15 +36,15 @@ export interface EditorState extends Snapshot {
   /** Bumped by every change to the flow, so views know the definition changed. */
   revision: number
   savedRevision: number
-  problems: NodeProblem[]
+  problems: ProblemDetail[]
   /** The problems by node id, so each card selects only its own. */
-  problemsByNode: Record<string, NodeProblem[]>
+  problemsByNode: Record<string, ProblemDetail[]>
   /** true while a dialog covers the canvas: shortcuts and deletes must not reach the hidden flow. */
   locked: boolean
   runStates: Record<string, NodeRunState>
   /** 0..1 per node: its share of the slowest node's total time across recent runs. */
   heat: Record<string, number>
-  heatStats: Record<string, HeatStats>
+  heatStats: Record<string, HeatmapNode>
   diffMarks: Record<string, ChangeKind>
 
   setManifests(manifests: NodeManifest[]): void
@@ -85,9 +73,9 @@ export interface EditorState extends Snapshot {
   redo(): void
   autoLayout(): void
 
-  setProblems(problems: NodeProblem[]): void
+  setProblems(problems: ProblemDetail[]): void
   setRunStates(states: Record<string, NodeRunState>): void
-  setHeat(stats: HeatStats[] | null): void
+  setHeat(stats: HeatmapNode[] | null): void
   setDiffMarks(marks: Record<string, ChangeKind>): void
 }
 
@@ -343,7 +331,7 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
       },
 
       setProblems(problems) {
-        const byNode: Record<string, NodeProblem[]> = {}
+        const byNode: Record<string, ProblemDetail[]> = {}
         for (const p of problems) if (p.nodeId) (byNode[p.nodeId] ??= []).push(p)
         set({ problems, problemsByNode: byNode })
       },

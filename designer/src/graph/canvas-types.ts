@@ -1,14 +1,9 @@
 /** The canvas shapes: React Flow nodes and edges whose `data` is plain JSON (no callbacks). */
 import type { Edge as FlowEdge, Node as FlowNode } from '@xyflow/react'
-import type { RetryPolicy } from '../../../schemas/generated/workflow.ts'
+import type { Node, WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
 
 /** What a canvas node carries: the definition node minus id and position, plus display state. */
-export type OrdoNodeData = {
-  nodeType: string
-  name?: string
-  config?: Record<string, unknown>
-  retry?: RetryPolicy
-}
+export type OrdoNodeData = Omit<Node, 'id' | 'type' | 'position'> & { nodeType: Node['type'] }
 
 export type OrdoNode = FlowNode<OrdoNodeData, 'ordo'>
 
@@ -20,10 +15,4 @@ export type OrdoEdgeData = {
 export type OrdoEdge = FlowEdge<OrdoEdgeData>
 
 /** The definition's own fields that are not nodes or edges. */
-export interface DefinitionMeta {
-  id: string
-  name: string
-  description?: string
-  version?: number
-  variables?: Record<string, unknown>
-}
+export type DefinitionMeta = Omit<WorkflowDefinition, 'nodes' | 'edges'>

@@ -14,7 +14,7 @@ export function definitionToCanvas(def: WorkflowDefinition, manifestOf: Manifest
   const { nodes, edges, ...meta } = def
   const byId = new Map(nodes.map((n) => [n.id, n]))
   return {
-    meta: meta as DefinitionMeta,
+    meta,
     nodes: nodes.map(nodeToCanvas),
     edges: edges.map((e) => {
       const source = byId.get(e.source)

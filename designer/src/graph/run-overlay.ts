@@ -1,5 +1,15 @@
 /** What a run did at each node, from its steps and tokens: the overlay drawn on the canvas. */
-import type { NodeRunState } from '../editor/store.ts'
+/** What a run (or a dry run) did at one node, drawn on its card. */
+export interface NodeRunState {
+  status: string
+  durationMs: number | null
+  attempts: number
+  port?: string | null
+  input?: unknown
+  output?: unknown
+  error?: string | null
+}
+
 
 interface StepLike { nodeId: string; attempt: number; status: string; port?: string | null; input?: unknown; output?: unknown; error?: string | null; durationMs: number | null; startedAt?: string }
 interface TokenLike { nodeId: string; status: string }
