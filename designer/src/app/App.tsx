@@ -4,9 +4,10 @@ import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
 import { api, ApiError } from '../api/client.ts'
 import { connectEvents, useLiveStatus } from '../api/events.ts'
 import type { Session } from '../api/types.ts'
-import { LOCALES, useLocale, useT } from '../i18n/index.ts'
+import { useT } from '../i18n/index.ts'
 import { useSession } from './session.ts'
 import { confirmLeave } from './unsaved.ts'
+import { LanguageSelect } from './LanguageSelect.tsx'
 import { LoginPage } from './LoginPage.tsx'
 import { WorkflowsPage } from '../pages/WorkflowsPage.tsx'
 import { TemplatesPage } from '../pages/TemplatesPage.tsx'
@@ -74,8 +75,6 @@ function TopBar() {
   const t = useT()
   const [location] = useLocation()
   const who = useSession((s) => s.who)
-  const locale = useLocale((s) => s.locale)
-  const setLocale = useLocale((s) => s.setLocale)
   const connected = useLiveStatus((s) => s.connected)
   const items = [
     ['/workflows', t('nav.workflows')], ['/templates', t('nav.templates')], ['/orders', t('nav.orders')],
@@ -94,9 +93,7 @@ function TopBar() {
       <span className={`live ${connected ? 'on' : 'off'}`} title={connected ? t('common.live') : t('common.offline')}>● {connected ? t('common.live') : t('common.offline')}</span>
       <label className="lang">
         <span className="sr-only">{t('nav.language')}</span>
-        <select aria-label={t('nav.language')} value={locale} onChange={(e) => setLocale(e.target.value as typeof locale)} data-testid="language">
-          {LOCALES.map((l) => <option key={l} value={l}>{l === 'zh-CN' ? '中文' : 'English'}</option>)}
-        </select>
+        <LanguageSelect testid="language" />
       </label>
       {who && <span className="who" data-testid="who">{who.name} · {t(`role.${who.role}`)}</span>}
       <button className="link" onClick={() => { if (confirmLeave(t('editor.leaveUnsaved'))) useSession.getState().logout() }}>{t('nav.logout')}</button>

@@ -2,13 +2,12 @@
 import { useState, type FormEvent } from 'react'
 import { ApiError } from '../api/client.ts'
 import type { Session } from '../api/types.ts'
-import { LOCALES, useLocale, useT } from '../i18n/index.ts'
+import { useT } from '../i18n/index.ts'
+import { LanguageSelect } from './LanguageSelect.tsx'
 import { useSession } from './session.ts'
 
 export function LoginPage() {
   const t = useT()
-  const locale = useLocale((s) => s.locale)
-  const setLocale = useLocale((s) => s.setLocale)
   const [token, setToken] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -42,9 +41,7 @@ export function LoginPage() {
         <div className="row">
           <button type="submit" className="primary" disabled={busy || !token.trim()} data-testid="login-submit">{t('login.submit')}</button>
           <span className="spacer" />
-          <select aria-label={t('nav.language')} value={locale} onChange={(e) => setLocale(e.target.value as typeof locale)}>
-            {LOCALES.map((l) => <option key={l} value={l}>{l === 'zh-CN' ? '中文' : 'English'}</option>)}
-          </select>
+          <LanguageSelect />
         </div>
       </form>
     </div>

@@ -10,8 +10,8 @@ import { ErrorBox, Loading, LoadMore, RunBadge, Time, useLiveRefresh, usePaged }
 export function IncidentsPage() {
   const t = useT()
   const paged = usePaged<RunSummary>((limit, cursor) => api<Page<RunSummary>>('GET', `/api/runs${query({ status: 'failed', limit, cursor })}`), 'failed', 50)
-  // Any run event may add an incident (a run failed) or remove one (retried, cancelled elsewhere).
-  useLiveRefresh((e) => e.type === 'run', paged.refresh)
+  // A run that failed adds an incident; a listed one that moves on (retried, cancelled elsewhere) removes one.
+  useLiveRefresh((e) => e.type === 'run' && (e.data.status === 'failed' || paged.items.some((r) => r.id === e.data.runId)), paged.refresh)
   const [notice, setNotice] = useState<{ runId: string; status: RunSummary['status'] } | null>(null)
 
   function retried(updated: RunSummary) {

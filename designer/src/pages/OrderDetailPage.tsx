@@ -1,12 +1,11 @@
 /** /orders/:id: one order — header, items, status history, and the runs it started. Live. */
 import { Link } from 'wouter'
-import { api, ApiError } from '../api/client.ts'
-import type { Order } from '../api/types.ts'
-import { translateIfKnown, useT } from '../i18n/index.ts'
-import type { OrderDetailResponse, OrderHistoryEvent } from './api-types.ts'
+import { api } from '../api/client.ts'
+import type { Order, OrderDetailResponse, OrderHistoryEvent } from '../api/types.ts'
+import { translateIfKnown, useLocale, useT } from '../i18n/index.ts'
 import { formatDuration, runElapsedMs } from './format.ts'
 import { formatMoney } from './money.ts'
-import { ErrorBox, Field, JsonFold, Loading, OrderBadge, RunBadge, Time, useLiveRefresh, useLoad, useLocaleTag } from './shared.tsx'
+import { DetailFallback, ErrorBox, Field, JsonFold, OrderBadge, RunBadge, Time, useLiveRefresh, useLoad } from './shared.tsx'
 
 function addressText(a: Order['shippingAddress']): string {
   return [a.country, a.province, a.city, a.district, a.street, a.detail, a.postalCode].filter(Boolean).join(' ')
@@ -20,21 +19,12 @@ function runOfSource(source: string): string | null {
 
 export function OrderDetailPage({ orderId }: { orderId: string }) {
   const t = useT()
-  const locale = useLocaleTag()
+  const locale = useLocale((s) => s.locale)
   const detail = useLoad(() => api<OrderDetailResponse>('GET', `/api/orders/${encodeURIComponent(orderId)}`), [orderId])
   useLiveRefresh((e) => (e.type === 'order' && e.data.orderId === orderId) || (e.type === 'run' && e.data.orderId === orderId), detail.reload)
 
   const d = detail.data
-  if (!d) {
-    return (
-      <div className="page-body pages">
-        <p><Link href="/orders">← {t('pages.orders.title')}</Link></p>
-        {detail.error != null
-          ? (detail.error instanceof ApiError && detail.error.status === 404 ? <p className="empty">{t('pages.order.notFound', { id: orderId })}</p> : <ErrorBox error={detail.error} />)
-          : <Loading />}
-      </div>
-    )
-  }
+  if (!d) return <DetailFallback backHref="/orders" backLabel={t('pages.orders.title')} error={detail.error} notFound={t('pages.order.notFound', { id: orderId })} />
   const o = d.order
   return (
     <div className="page-body pages" data-testid="order-detail">
@@ -116,7 +106,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
       <h2 className="section-title">{t('pages.order.history')}</h2>
       {d.history.length === 0 ? <p className="empty">{t('common.none')}</p> : (
         <ol className="timeline" data-testid="order-history">
-          {[...d.history].reverse().map((e, i) => <HistoryItem key={e.id ?? `${e.at}-${i}`} event={e} />)}
+          {[...d.history].reverse().map((e) => <HistoryItem key={e.id} event={e} />)}
         </ol>
       )}
 
@@ -170,7 +160,7 @@ function HistoryItem({ event: e }: { event: OrderHistoryEvent }) {
         </div>
         <div className="hint">
           {t('pages.order.source')}: {runId ? <Link href={`/runs/${encodeURIComponent(runId)}`}><code>{e.source}</code></Link> : <code>{e.source}</code>}
-          {e.revision !== undefined && <> · {t('pages.order.revision')} {e.revision}</>}
+          {' · '}{t('pages.order.revision')} {e.revision}
         </div>
         {e.detail && Object.keys(e.detail).length > 0 && <JsonFold label={t('pages.order.detail')} value={e.detail} />}
       </div>

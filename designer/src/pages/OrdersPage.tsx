@@ -3,38 +3,40 @@ import { useEffect, useState, type FormEvent } from 'react'
 import { Link, useLocation, useSearchParams } from 'wouter'
 import { api, query } from '../api/client.ts'
 import type { Order, Page } from '../api/types.ts'
-import { useT } from '../i18n/index.ts'
+import { useLocale, useT } from '../i18n/index.ts'
 import { formatMoney } from './money.ts'
-import { EXCEPTION_TYPES, ORDER_STATUSES, OrderBadge, PLATFORMS, Time, useLiveRefresh, useLocaleTag, usePaged, urlFilterSetter } from './shared.tsx'
+import { EXCEPTION_TYPES, FilterSelect, ORDER_STATUSES, OrderBadge, PLATFORMS, Time, useLiveRefresh, usePaged, urlFilterSetter } from './shared.tsx'
 import { PagedTable, type Column } from './VirtualTable.tsx'
 
 /** "Not updated for" choices (ISO 8601 durations the API takes as staleFor). */
-export const STALE_CHOICES = ['PT1H', 'PT6H', 'P1D', 'P3D'] as const
-type Stale = (typeof STALE_CHOICES)[number]
+const STALE_CHOICES = ['PT1H', 'PT6H', 'P1D', 'P3D'] as const
 
-const FILTER_KEYS = ['status', 'platform', 'tag', 'exception', 'staleFor'] as const
-type FilterKey = (typeof FILTER_KEYS)[number]
+/** Each URL filter and the values the API takes for it: a list of choices, or a free text cut to 64 characters. */
+const FILTERS = {
+  status: ORDER_STATUSES,
+  platform: PLATFORMS,
+  tag: 'text',
+  exception: EXCEPTION_TYPES,
+  staleFor: STALE_CHOICES,
+} as const satisfies Record<string, readonly string[] | 'text'>
+type FilterKey = keyof typeof FILTERS
 
 /** The list's URL filters, dropping values the API would refuse (a hand-edited URL should not 400 the page). */
 function readFilters(params: URLSearchParams): Partial<Record<FilterKey, string>> {
   const out: Partial<Record<FilterKey, string>> = {}
-  const status = params.get('status')
-  if (status && (ORDER_STATUSES as string[]).includes(status)) out.status = status
-  const platform = params.get('platform')
-  if (platform && (PLATFORMS as string[]).includes(platform)) out.platform = platform
-  const tag = params.get('tag')?.trim()
-  if (tag) out.tag = tag.slice(0, 64)
-  const exception = params.get('exception')
-  if (exception && (EXCEPTION_TYPES as string[]).includes(exception)) out.exception = exception
-  const stale = params.get('staleFor')
-  if (stale && (STALE_CHOICES as readonly string[]).includes(stale)) out.staleFor = stale
+  for (const [key, allowed] of Object.entries(FILTERS) as Array<[FilterKey, readonly string[] | 'text']>) {
+    const value = params.get(key)?.trim()
+    if (!value) continue
+    if (allowed === 'text') out[key] = value.slice(0, 64)
+    else if (allowed.includes(value)) out[key] = value
+  }
   return out
 }
 
 export function OrdersPage() {
   const [, navigate] = useLocation()
   const t = useT()
-  const locale = useLocaleTag()
+  const locale = useLocale((s) => s.locale)
   const [params, setParams] = useSearchParams()
   const filters = readFilters(params)
   const key = query(filters)
@@ -72,20 +74,10 @@ export function OrdersPage() {
     <div className="page-body pages">
       <div className="page-head"><h1>{t('pages.orders.title')}</h1></div>
       <div className="filters" role="search">
-        <label>
-          <span>{t('pages.col.status')}</span>
-          <select value={filters.status ?? ''} onChange={(e) => setFilter('status', e.target.value)} data-testid="filter-status">
-            <option value="">{t('common.all')}</option>
-            {ORDER_STATUSES.map((s) => <option key={s} value={s}>{t(`pages.orderStatus.${s}`)}</option>)}
-          </select>
-        </label>
-        <label>
-          <span>{t('pages.col.platform')}</span>
-          <select value={filters.platform ?? ''} onChange={(e) => setFilter('platform', e.target.value)} data-testid="filter-platform">
-            <option value="">{t('common.all')}</option>
-            {PLATFORMS.map((p) => <option key={p} value={p}>{t(`pages.platform.${p}`)}</option>)}
-          </select>
-        </label>
+        <FilterSelect label={t('pages.col.status')} value={filters.status ?? ''} options={ORDER_STATUSES} optionLabel={(s) => t(`pages.orderStatus.${s}`)}
+          testid="filter-status" onChange={(v) => setFilter('status', v)} />
+        <FilterSelect label={t('pages.col.platform')} value={filters.platform ?? ''} options={PLATFORMS} optionLabel={(p) => t(`pages.platform.${p}`)}
+          testid="filter-platform" onChange={(v) => setFilter('platform', v)} />
         <form onSubmit={applyTag} className="inline-form">
           <label>
             <span>{t('pages.col.tag')}</span>
@@ -93,20 +85,10 @@ export function OrdersPage() {
               placeholder={t('pages.orders.tagPlaceholder')} data-testid="filter-tag" />
           </label>
         </form>
-        <label>
-          <span>{t('pages.col.exception')}</span>
-          <select value={filters.exception ?? ''} onChange={(e) => setFilter('exception', e.target.value)} data-testid="filter-exception">
-            <option value="">{t('common.all')}</option>
-            {EXCEPTION_TYPES.map((x) => <option key={x} value={x}>{t(`pages.exception.${x}`)}</option>)}
-          </select>
-        </label>
-        <label>
-          <span>{t('pages.orders.staleFor')}</span>
-          <select value={filters.staleFor ?? ''} onChange={(e) => setFilter('staleFor', e.target.value)} data-testid="filter-stale">
-            <option value="">{t('pages.orders.staleAny')}</option>
-            {STALE_CHOICES.map((d) => <option key={d} value={d}>{t(`pages.stale.${d as Stale}`)}</option>)}
-          </select>
-        </label>
+        <FilterSelect label={t('pages.col.exception')} value={filters.exception ?? ''} options={EXCEPTION_TYPES} optionLabel={(x) => t(`pages.exception.${x}`)}
+          testid="filter-exception" onChange={(v) => setFilter('exception', v)} />
+        <FilterSelect label={t('pages.orders.staleFor')} value={filters.staleFor ?? ''} options={STALE_CHOICES} optionLabel={(d) => t(`pages.stale.${d}`)}
+          testid="filter-stale" onChange={(v) => setFilter('staleFor', v)} allLabel={t('pages.orders.staleAny')} />
         {anyFilter && <button className="link" onClick={() => setParams(new URLSearchParams(), { replace: true })} data-testid="clear-filters">{t('pages.filters.clear')}</button>}
         <span className="spacer" />
         <button onClick={paged.refresh} data-testid="refresh">{t('common.refresh')}</button>

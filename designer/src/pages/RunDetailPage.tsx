@@ -1,12 +1,13 @@
 /** /runs/:id: one run — header, incident, actions, and every step with its input and output. Live. */
 import { Fragment, useState } from 'react'
 import { Link } from 'wouter'
-import { api, ApiError } from '../api/client.ts'
+import { api } from '../api/client.ts'
+import { useLiveStatus } from '../api/events.ts'
 import type { RunDetail, RunSummary } from '../api/types.ts'
 import { useT } from '../i18n/index.ts'
 import { formatDuration, runElapsedMs } from './format.ts'
 import { CancelControl, RetryControl } from './RunActions.tsx'
-import { ErrorBox, Field, JsonFold, Loading, RunBadge, Time, useLiveRefresh, useLoad } from './shared.tsx'
+import { DetailFallback, ErrorBox, Field, JsonFold, RunBadge, Time, useLiveRefresh, useLoad } from './shared.tsx'
 import { TriggerText } from './TriggerText.tsx'
 
 export function RunDetailPage({ runId }: { runId: string }) {
@@ -16,20 +17,12 @@ export function RunDetailPage({ runId }: { runId: string }) {
   const [open, setOpen] = useState<Set<string>>(() => new Set())
 
   const run = detail.data
-  if (!run) {
-    return (
-      <div className="page-body pages">
-        <p><Link href="/runs">← {t('pages.runs.title')}</Link></p>
-        {detail.error != null
-          ? (detail.error instanceof ApiError && detail.error.status === 404 ? <p className="empty">{t('pages.run.notFound', { id: runId })}</p> : <ErrorBox error={detail.error} />)
-          : <Loading />}
-      </div>
-    )
-  }
-  // An action answers with the run without steps: show it at once, then load the steps again.
+  if (!run) return <DetailFallback backHref="/runs" backLabel={t('pages.runs.title')} error={detail.error} notFound={t('pages.run.notFound', { id: runId })} />
+  // An action answers with the run without steps: show it at once. Its steps come with the reload
+  // the run's live event brings; without the live stream, load them here.
   const afterAction = (updated: RunSummary) => {
     detail.setData((prev) => (prev ? { ...prev, ...updated, steps: prev.steps } : prev))
-    detail.reload()
+    if (!useLiveStatus.getState().connected) detail.reload()
   }
   const toggle = (id: string) => setOpen((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n })
   // The API lists steps in the order they ran (start time, then record order).

@@ -1,11 +1,10 @@
 /** /runs: runs newest first, filtered by workflow and status (in the URL), cursor-paged, live. */
 import { Link, useLocation, useSearchParams } from 'wouter'
 import { api, query } from '../api/client.ts'
-import type { Page, RunStatus, RunSummary } from '../api/types.ts'
+import type { Page, RunStatus, RunSummary, WorkflowList } from '../api/types.ts'
 import { useT } from '../i18n/index.ts'
-import type { WorkflowList } from './api-types.ts'
 import { formatDuration, runElapsedMs } from './format.ts'
-import { ErrorBox, RunBadge, RUN_STATUSES, Time, useLiveRefresh, useLoad, usePaged, urlFilterSetter } from './shared.tsx'
+import { ErrorBox, FilterSelect, RunBadge, RUN_STATUSES, Time, useLiveRefresh, useLoad, usePaged, urlFilterSetter } from './shared.tsx'
 import { TriggerText } from './TriggerText.tsx'
 import { PagedTable, type Column } from './VirtualTable.tsx'
 
@@ -19,7 +18,9 @@ export function RunsPage() {
   const filters = { workflowId: workflowId || undefined, status: status || undefined }
   const key = query(filters)
   const paged = usePaged<RunSummary>((limit, cursor) => api<Page<RunSummary>>('GET', `/api/runs${query({ ...filters, limit, cursor })}`), key, 100)
-  useLiveRefresh((e) => e.type === 'run' && (!workflowId || e.data.workflowId === workflowId), paged.refresh)
+  // With a status filter, a run concerns the list when it now has that status or is listed (it may have left it).
+  useLiveRefresh((e) => e.type === 'run' && (!workflowId || e.data.workflowId === workflowId)
+    && (!status || e.data.status === status || paged.items.some((r) => r.id === e.data.runId)), paged.refresh)
   const workflows = useLoad(() => api<WorkflowList>('GET', '/api/workflows'), [])
 
   const setFilter = urlFilterSetter<'workflowId' | 'status'>(setParams)
@@ -41,26 +42,17 @@ export function RunsPage() {
   ]
 
   const knownWorkflows = workflows.data?.items ?? []
+  const workflowNames = new Map(knownWorkflows.map((w) => [w.id, w.name && w.name !== w.id ? `${w.name} (${w.id})` : w.id]))
+  // A workflow id from the URL that is not (or not yet) in the list still shows as chosen.
+  const workflowOptions = workflowId && !workflowNames.has(workflowId) ? [workflowId, ...workflowNames.keys()] : [...workflowNames.keys()]
   return (
     <div className="page-body pages">
       <div className="page-head"><h1>{t('pages.runs.title')}</h1></div>
       <div className="filters" role="search">
-        <label>
-          <span>{t('pages.col.workflow')}</span>
-          <select value={workflowId} onChange={(e) => setFilter('workflowId', e.target.value)} data-testid="filter-workflow">
-            <option value="">{t('common.all')}</option>
-            {/* A workflow id from the URL that is not (or not yet) in the list still shows as chosen. */}
-            {workflowId && !knownWorkflows.some((w) => w.id === workflowId) && <option value={workflowId}>{workflowId}</option>}
-            {knownWorkflows.map((w) => <option key={w.id} value={w.id}>{w.name && w.name !== w.id ? `${w.name} (${w.id})` : w.id}</option>)}
-          </select>
-        </label>
-        <label>
-          <span>{t('pages.col.status')}</span>
-          <select value={status} onChange={(e) => setFilter('status', e.target.value)} data-testid="filter-status">
-            <option value="">{t('common.all')}</option>
-            {RUN_STATUSES.map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
-          </select>
-        </label>
+        <FilterSelect label={t('pages.col.workflow')} value={workflowId} options={workflowOptions} optionLabel={(id) => workflowNames.get(id) ?? id}
+          testid="filter-workflow" onChange={(v) => setFilter('workflowId', v)} />
+        <FilterSelect label={t('pages.col.status')} value={status} options={RUN_STATUSES} optionLabel={(s) => t(`status.${s}`)}
+          testid="filter-status" onChange={(v) => setFilter('status', v)} />
         {(workflowId || status) && <button className="link" onClick={() => setParams(new URLSearchParams(), { replace: true })} data-testid="clear-filters">{t('pages.filters.clear')}</button>}
         <span className="spacer" />
         <button onClick={paged.refresh} data-testid="refresh">{t('common.refresh')}</button>

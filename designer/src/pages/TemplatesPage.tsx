@@ -1,13 +1,12 @@
 /** /templates: workflow templates as cards; "Use this template" copies one into a new draft. */
 import { useState, type FormEvent } from 'react'
 import { useLocation } from 'wouter'
-import { api, query } from '../api/client.ts'
-import type { Template } from '../api/types.ts'
+import { api } from '../api/client.ts'
+import type { Template, TemplateList, WorkflowList } from '../api/types.ts'
 import { useCan } from '../app/session.ts'
 import { useT } from '../i18n/index.ts'
-import type { ImportResult, TemplateList, WorkflowList } from './api-types.ts'
 import { nextFreeId, WORKFLOW_ID_PATTERN } from './format.ts'
-import { ErrorBox, Loading, useLiveRefresh, useLoad } from './shared.tsx'
+import { ErrorBox, importWorkflow, Loading, useLiveRefresh, useLoad } from './shared.tsx'
 
 export function TemplatesPage() {
   const t = useT()
@@ -49,13 +48,12 @@ function UseTemplateForm({ template, taken, ready, onCancel }: { template: Templ
   const t = useT()
   const [, navigate] = useLocation()
   const base = WORKFLOW_ID_PATTERN.test(template.id) ? template.id : 'workflow'
-  const [id, setId] = useState(() => nextFreeId(base, taken))
-  const [touched, setTouched] = useState(false)
+  // What the user typed; until then the id follows the list of taken ids as it arrives.
+  const [typed, setTyped] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
 
-  // Until the user types, follow the list of taken ids as it arrives.
-  const shownId = touched ? id : nextFreeId(base, taken)
+  const shownId = typed ?? nextFreeId(base, taken)
   const problem = !WORKFLOW_ID_PATTERN.test(shownId) ? t('pages.templates.idInvalid')
     : taken.has(shownId) ? t('pages.templates.idTaken', { id: shownId }) : null
 
@@ -65,7 +63,7 @@ function UseTemplateForm({ template, taken, ready, onCancel }: { template: Templ
     setBusy(true)
     setError(null)
     try {
-      const result = await api<ImportResult>('POST', `/api/workflows/import${query({ publish: false })}`, { ...template.definition, id: shownId })
+      const result = await importWorkflow({ ...template.definition, id: shownId })
       navigate(`/workflows/${encodeURIComponent(result.imported[0]?.id ?? shownId)}`)
     } catch (err) {
       setError(err)
@@ -77,7 +75,7 @@ function UseTemplateForm({ template, taken, ready, onCancel }: { template: Templ
     <form className="use-template" onSubmit={submit}>
       <label>
         <span>{t('pages.templates.newId')}</span>
-        <input value={shownId} autoFocus spellCheck={false} onChange={(e) => { setTouched(true); setId(e.target.value.trim()) }}
+        <input value={shownId} autoFocus spellCheck={false} onChange={(e) => setTyped(e.target.value.trim())}
           aria-invalid={problem ? true : undefined} data-testid={`template-id-${template.id}`} />
       </label>
       <div className="hint">{t('pages.templates.idHint')}</div>

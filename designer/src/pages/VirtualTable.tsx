@@ -16,7 +16,7 @@ export interface Column<T> {
   cell(row: T): ReactNode
 }
 
-export const ROW_HEIGHT = 40
+const ROW_HEIGHT = 40
 
 export function VirtualTable<T>({ rows, columns, rowKey, rowTestId, label, maxHeight = 'calc(100vh - 260px)', onOpen }: {
   rows: T[]

@@ -2,12 +2,11 @@
 import { useState, type ChangeEvent } from 'react'
 import { Link, useLocation } from 'wouter'
 import { api, ApiError, query } from '../api/client.ts'
-import type { WorkflowSummary } from '../api/types.ts'
+import type { WorkflowList, WorkflowSummary } from '../api/types.ts'
 import { useCan } from '../app/session.ts'
 import { useT } from '../i18n/index.ts'
-import type { ImportResult, WorkflowList } from './api-types.ts'
 import { importedIds } from './format.ts'
-import { ErrorBox, Loading, Time, useLiveRefresh, useLoad } from './shared.tsx'
+import { ErrorBox, importWorkflow, Loading, Time, useLiveRefresh, useLoad } from './shared.tsx'
 import { downloadJson } from '../app/download.ts'
 
 export function WorkflowsPage() {
@@ -26,7 +25,7 @@ export function WorkflowsPage() {
     setImporting(true)
     setImportError(null)
     try {
-      const result = await api<ImportResult>('POST', `/api/workflows/import${query({ publish: false })}`, body)
+      const result = await importWorkflow(body)
       const first = result.imported[0]?.id
       if (first) navigate(`/workflows/${encodeURIComponent(first)}`)
       else list.reload()

@@ -4,6 +4,7 @@ import { elapsedMs, formatDuration, formatTime, importedIds, nextFreeId, parseJs
 describe('formatDuration', () => {
   it('picks a unit by size', () => {
     expect(formatDuration(0)).toBe('0 ms')
+    expect(formatDuration(0.12)).toBe('<1 ms')
     expect(formatDuration(850)).toBe('850 ms')
     expect(formatDuration(1250)).toBe('1.2 s')
     expect(formatDuration(185_000)).toBe('3 min 5 s')
@@ -66,7 +67,6 @@ describe('parseJsonObject', () => {
     expect(parseJsonObject('{a:')).toMatchObject({ ok: false, notObject: false })
     expect(parseJsonObject('null').ok).toBe(false)
     expect(parseJsonObject('3').ok).toBe(false)
-    expect(parseJsonObject('{a:').ok).toBe(false)
   })
 })
 

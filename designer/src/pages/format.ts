@@ -12,6 +12,8 @@ export function formatTime(iso: string | null | undefined, locale: string): stri
 /** A duration in ms as a short text: "850 ms", "1.2 s", "3 min 5 s", "2 h 4 min", "3 d 1 h". */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '—'
+  // Steps take fractions of a millisecond: "0 ms" would read as "did not run".
+  if (ms > 0 && ms < 1) return '<1 ms'
   if (ms < 1000) return `${Math.round(ms)} ms`
   if (ms < 60_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)} s`
   const s = Math.floor(ms / 1000)

@@ -1,8 +1,9 @@
-/** Pieces shared by the operator pages: loading hooks, cursor paging, live refresh, badges, errors. */
+/** Pieces shared by the operator pages: loading hooks, cursor paging, live refresh, badges, errors, filters. */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
-import { ApiError } from '../api/client.ts'
+import { Link } from 'wouter'
+import { api, ApiError, query } from '../api/client.ts'
 import { useLiveEvents, type LiveEvent } from '../api/events.ts'
-import type { Page, RunStatus } from '../api/types.ts'
+import type { ImportResult, Page, RunStatus } from '../api/types.ts'
 import type { Status as OrderStatus } from '../../../schemas/generated/order.ts'
 import orderSchema from '../../../schemas/order.schema.json'
 import runSchema from '../../../schemas/run.schema.json'
@@ -19,7 +20,7 @@ export const RUN_STATUSES = runSchema.definitions.runStatus.enum as RunStatus[]
 /** The most rows one list request may ask for (the API's limit maximum). */
 const MAX_LIMIT = 500
 
-export interface LoadState<T> {
+interface LoadState<T> {
   data: T | undefined
   error: unknown
   loading: boolean
@@ -51,8 +52,7 @@ export function useLoad<T>(loader: () => Promise<T>, deps: readonly unknown[]): 
   }, deps)
   useEffect(() => () => { generation.current++ }, [])
 
-  const setData = useCallback((update: (prev: T | undefined) => T | undefined) => setDataState(update), [])
-  return { data, error, loading, reload: load, setData }
+  return { data, error, loading, reload: load, setData: setDataState }
 }
 
 export interface PagedState<T> {
@@ -71,7 +71,7 @@ export interface PagedState<T> {
 
 /**
  * A cursor-paged list (`{ items, nextCursor }`): the first page when `key` changes, more with
- * `loadMore()`. `url(limit, cursor)` builds the request; rows need an `id`.
+ * `loadMore()`. `fetchPage(limit, cursor)` fetches one page (`cursor` null for the first); rows need an `id`.
  */
 export function usePaged<T extends { id: string }>(fetchPage: (limit: number, cursor: string | null) => Promise<Page<T>>, key: string, pageSize = 50): PagedState<T> {
   const [state, setState] = useState<{ items: T[]; nextCursor: string | null }>({ items: [], nextCursor: null })
@@ -127,8 +127,9 @@ export function usePaged<T extends { id: string }>(fetchPage: (limit: number, cu
     busy.current = true
     fetchRef.current(limit, null).then(
       (p) => {
-        busy.current = false
+        // An answer of an older generation leaves `busy` alone: it belongs to the newer load.
         if (mine !== generation.current) return
+        busy.current = false
         setState((s) => {
           if (s.items.length <= limit) return { items: p.items, nextCursor: p.nextCursor }
           // More rows shown than one request returns: renew the head, keep the tail and its cursor.
@@ -137,7 +138,7 @@ export function usePaged<T extends { id: string }>(fetchPage: (limit: number, cu
         })
         setError(null)
       },
-      (e: unknown) => { busy.current = false; if (mine === generation.current) setError(e) },
+      (e: unknown) => { if (mine === generation.current) { busy.current = false; setError(e) } },
     )
   }, [pageSize])
 
@@ -157,14 +158,9 @@ export function useLiveRefresh(matches: (e: LiveEvent) => boolean, refresh: () =
   useLiveEvents((e) => { if (matches(e)) throttled() })
 }
 
-/** The current locale tag for Intl. */
-export function useLocaleTag(): string {
-  return useLocale((s) => s.locale)
-}
-
 /** A timestamp in local time. */
 export function Time({ iso }: { iso: string | null | undefined }) {
-  const locale = useLocaleTag()
+  const locale = useLocale((s) => s.locale)
   return <time dateTime={iso ?? undefined} title={iso ?? undefined}>{formatTime(iso, locale)}</time>
 }
 
@@ -253,4 +249,44 @@ export function urlFilterSetter<K extends string>(setParams: (update: (prev: URL
     else next.delete(name)
     return next
   }, { replace: true })
+}
+
+/** A filter dropdown: "all" (an empty value) then `options`, each shown as `optionLabel(option)`. */
+export function FilterSelect<V extends string>({ label, value, options, optionLabel, testid, onChange, allLabel }: {
+  label: ReactNode
+  value: string
+  options: readonly V[]
+  optionLabel(option: V): string
+  testid: string
+  onChange(value: string): void
+  /** The empty choice's label; "All" unless given. */
+  allLabel?: string
+}) {
+  const t = useT()
+  return (
+    <label>
+      <span>{label}</span>
+      <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testid}>
+        <option value="">{allLabel ?? t('common.all')}</option>
+        {options.map((o) => <option key={o} value={o}>{optionLabel(o)}</option>)}
+      </select>
+    </label>
+  )
+}
+
+/** A detail page before its data is there: "Loading…", not found (404) or the error, under a link back to the list. */
+export function DetailFallback({ backHref, backLabel, error, notFound }: { backHref: string; backLabel: string; error: unknown; notFound: string }) {
+  return (
+    <div className="page-body pages">
+      <p><Link href={backHref}>← {backLabel}</Link></p>
+      {error != null
+        ? (error instanceof ApiError && error.status === 404 ? <p className="empty">{notFound}</p> : <ErrorBox error={error} />)
+        : <Loading />}
+    </div>
+  )
+}
+
+/** Imports a workflow document (one definition or a bundle) as drafts, unpublished. */
+export function importWorkflow(body: unknown): Promise<ImportResult> {
+  return api<ImportResult>('POST', `/api/workflows/import${query({ publish: false })}`, body)
 }

@@ -45,6 +45,12 @@ describe('RuleEditor (server-rendered markup)', () => {
     expect(html).not.toContain('queryBuilder')
   })
 
+  it('explains minor units only when a condition reads an amount', async () => {
+    expect(await render(douyinRule)).toContain('data-testid="rule-amount-hint"')
+    expect(await render({ '==': [{ var: 'order.platform' }, 'douyin'] })).not.toContain('data-testid="rule-amount-hint"')
+    expect(await render(undefined)).not.toContain('data-testid="rule-amount-hint"')
+  })
+
   it('starts an unwritten rule as an empty builder', async () => {
     const html = await render(undefined)
     expect(html).toContain('queryBuilder')

@@ -4,22 +4,22 @@
  *   builder cannot show exactly (see jsonlogic.ts) is edited in JSON only, with a notice.
  * - JSON: Monaco with a JsonLogic schema (unknown operators are flagged).
  * - Try it: evaluates the rule on the server against a sample order.
- * The builder keeps its own query (ids, empty groups, one-condition groups) while `value` is what it
- * last wrote; any other value (the JSON tab, undo) replaces it.
+ * The builder keeps its own query (ids, empty groups, one-condition groups) while `value` equals (as
+ * JSON) what it last wrote or received; any other value (the JSON tab, undo) replaces it.
  */
 import { useMemo, useState } from 'react'
 import { prepareRuleGroup, QueryBuilder, type Field, type RuleGroupType, type RuleType, type Translations } from 'react-querybuilder'
 import 'react-querybuilder/dist/query-builder.css'
 import './rules.css'
-import orderSchema from '../../../schemas/order.schema.json' with { type: 'json' }
 import { api, ApiError } from '../api/client.ts'
-import { translateIfKnown, useLocale, useT, type Translate } from '../i18n/index.ts'
+import { translateIfKnown, useT, type Translate } from '../i18n/index.ts'
 import { JsonEditor } from '../monaco/JsonEditor.tsx'
 import { addJsonSchema, type Monaco } from '../monaco/monaco.ts'
 import { fieldsForQuery, queryFields, queryToRule, ruleToQuery } from './jsonlogic.ts'
 import { sameJson } from '../graph/convert.ts'
 import { jsonLogicSchema } from './jsonlogic-schema.ts'
 import { orderRuleFields, triggerRuleFields, RULE_OPERATORS, type RuleField, type RuleOperatorName } from './order-fields.ts'
+import { registerOrderSchemas, SAMPLE_MODEL_PREFIX } from './order-schemas.ts'
 import { SAMPLE_ORDER } from './sample-order.ts'
 
 export interface RuleEditorProps {
@@ -38,14 +38,12 @@ export interface RuleEditorProps {
 type Tab = 'builder' | 'json' | 'try'
 
 /** The models the JsonLogic schema applies to. */
-export const RULE_MODEL_MATCH = ['ordo://rules/*', 'ordo://rules/**']
-const SAMPLE_MODEL_PREFIX = 'ordo://rule-samples/'
+const RULE_MODEL_MATCH = ['ordo://rules/*', 'ordo://rules/**']
 
-/** Registers the JsonLogic schema for rule models and the order schema for "Try it" samples. */
-export function registerRuleSchemas(monaco: Monaco): void {
+/** Registers the JsonLogic schema for rule models and the order schemas (for "Try it" samples). */
+function registerRuleSchemas(monaco: Monaco): void {
   addJsonSchema(monaco, 'ordo://schemas/jsonlogic.json', RULE_MODEL_MATCH, jsonLogicSchema())
-  const { $id: _id, ...order } = orderSchema as Record<string, unknown>
-  addJsonSchema(monaco, 'ordo://schemas/order.json', [`${SAMPLE_MODEL_PREFIX}*`, `${SAMPLE_MODEL_PREFIX}**`], order)
+  registerOrderSchemas(monaco)
 }
 
 function queryFor(value: unknown, fields: readonly RuleField[]): RuleGroupType | null {
@@ -57,14 +55,13 @@ interface Synced { value: unknown; query: RuleGroupType | null }
 
 export function RuleEditor({ value, onChange, variables, readOnly, path, scope = 'run' }: RuleEditorProps) {
   const t = useT()
-  const locale = useLocale((s) => s.locale)
   const fields = useMemo(() => (scope === 'trigger' ? triggerRuleFields() : orderRuleFields(variables)), [variables, scope])
 
-  // The builder's query and the value it stands for; a value from outside replaces the query
-  // unless it is what the query already writes.
+  // The builder's query and the value it last wrote or received; a value from outside that differs
+  // from it replaces the query, unless it is what the query already writes.
   const [synced, setSynced] = useState<Synced>(() => ({ value, query: queryFor(value, fields) }))
   let current = synced
-  if (!Object.is(value, synced.value)) {
+  if (!Object.is(value, synced.value) && !sameJson(value, synced.value)) {
     const keep = synced.query !== null && value !== undefined && sameJson(queryToRule(synced.query, fieldsForQuery(fields, synced.query)), value)
     current = { value, query: keep ? synced.query : queryFor(value, fields) }
     setSynced(current)
@@ -74,19 +71,22 @@ export function RuleEditor({ value, onChange, variables, readOnly, path, scope =
   const [tab, setTab] = useState<Tab>(() => (query ? 'builder' : 'json'))
   const shownTab: Tab = tab === 'builder' && !query ? 'json' : tab
 
-  const extraKey = query ? queryFields(query).join('\n') : ''
+  const usedFields = query ? queryFields(query) : []
+  const extraKey = usedFields.join('\n')
   const builderFields = useMemo(
     () => localizeFields(fieldsForQuery(fields, query), t),
     // Only the set of fields the query reads matters, not each edit.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [fields, extraKey, locale],
+    [fields, extraKey, t],
   )
-  const translations = useMemo(() => builderTranslations(t), [locale]) // eslint-disable-line react-hooks/exhaustive-deps
+  const translations = useMemo(() => builderTranslations(t), [t])
   const combinators = useMemo(() => [
     { name: 'and', value: 'and', label: t('rules.builder.and') },
     { name: 'or', value: 'or', label: t('rules.builder.or') },
-  ], [locale]) // eslint-disable-line react-hooks/exhaustive-deps
-  const operators = useMemo(() => RULE_OPERATORS.map((name) => operatorOption(name, t)), [locale]) // eslint-disable-line react-hooks/exhaustive-deps
+  ], [t])
+  const operators = useMemo(() => RULE_OPERATORS.map((name) => operatorOption(name, t)), [t])
+  // The minor-units hint only when a condition reads an amount.
+  const readsAmount = usedFields.some((name) => fields.some((f) => f.name === name && f.amount))
 
   function onQueryChange(next: RuleGroupType) {
     const rule = queryToRule(next, fieldsForQuery(fields, next))
@@ -146,7 +146,7 @@ export function RuleEditor({ value, onChange, variables, readOnly, path, scope =
               disabled={readOnly}
             />
             {query.rules.length === 0 && !query.not && <p className="hint">{t('rules.noConditions')}</p>}
-            <p className="hint">{t('rules.amountHint')}</p>
+            {readsAmount && <p className="hint" data-testid="rule-amount-hint">{t('rules.amountHint')}</p>}
           </div>
         )}
         {shownTab === 'json' && (
@@ -231,7 +231,6 @@ function operatorOption(name: RuleOperatorName, t: Translate) {
   return { name, value: name, label: t(`rules.op.${name}` as const) }
 }
 
-/** Fields with localized operator labels (each field lists its operators by name). */
 /** Value labels the message table has for an enum field (platforms, statuses…), by the field's path. */
 const VALUE_LABELS: Record<string, string> = {
   'order.platform': 'pages.platform', 'order.status': 'pages.orderStatus', 'event.fromStatus': 'pages.orderStatus',

@@ -78,7 +78,9 @@ describe('ruleToQuery / queryToRule round trip', () => {
     expect(queryToRule({ combinator: 'and', rules: [] })).toBe(true)
     expect(queryToRule({ combinator: 'or', not: true, rules: [] })).toBe(false)
     expect(ruleToQuery(false)).toEqual({ combinator: 'and', not: true, rules: [] })
-    expect(checkRule(true)).toBeNull()
+    // What the builder writes for an empty group is a rule the engine accepts.
+    expect(checkRule(queryToRule({ combinator: 'and', rules: [] }))).toBeNull()
+    expect(checkRule(queryToRule({ combinator: 'or', not: true, rules: [] }))).toBeNull()
   })
 
   it('unwraps one-condition groups the builder produces at any depth', () => {

@@ -15,8 +15,11 @@ export type RuleOperatorName = (typeof RULE_OPERATORS)[number]
 /** What a builder field reads: decides its operators and value editor. */
 export type RuleFieldKind = 'string' | 'enum' | 'number' | 'boolean' | 'timestamp' | 'list' | 'any'
 
-/** A builder field with its operators given by name (RuleEditor puts localized labels on them). */
-export type RuleField = Field & { name: string; label: string; operators: RuleOperatorName[]; kind: RuleFieldKind }
+/**
+ * A builder field with its operators given by name (RuleEditor puts localized labels on them);
+ * `amount` marks a money amount in integer minor units.
+ */
+export type RuleField = Field & { name: string; label: string; operators: RuleOperatorName[]; kind: RuleFieldKind; amount?: boolean }
 
 const OPERATORS_BY_KIND: Record<RuleFieldKind, RuleOperatorName[]> = {
   string: ['=', '!=', 'contains', 'doesNotContain', 'in', 'notIn', 'null', 'notNull'],
@@ -89,7 +92,7 @@ function scalarField(path: string, node: SchemaNode): RuleField | null {
     return {
       ...base, kind: 'number', operators: OPERATORS_BY_KIND.number, inputType: 'number',
       description: amount ? `${node.description ?? 'Amount'} — integer minor units: 100000 = 1,000.00 CNY` : node.description,
-      ...(amount ? { placeholder: '100000 = 1,000.00' } : {}),
+      ...(amount ? { amount: true, placeholder: '100000 = 1,000.00' } : {}),
     }
   }
   if (type === 'boolean') {
