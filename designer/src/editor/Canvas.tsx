@@ -2,16 +2,13 @@
  * The canvas: React Flow over the nearest editor store. Drops from the palette add nodes; edges can
  * only leave from a port the node has; keyboard shortcuts drive undo/redo, copy/paste and delete.
  */
-import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react'
+import { useCallback, useEffect, useMemo, type DragEvent } from 'react'
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type EdgeChange, type IsValidConnection, type NodeChange } from '@xyflow/react'
 import type { OrdoEdge, OrdoNode } from '../graph/canvas-types.ts'
 import { useEditor, useEditorStore } from './store.ts'
 import { nodeTypes } from './NodeCard.tsx'
 import { NODE_TYPE_MIME } from './Palette.tsx'
-
-const MINIMAP_COLORS: Record<string, string> = {
-  trigger: '#f59e0b', rule: '#2563eb', order: '#16a34a', human: '#db2777', time: '#7c3aed', flow: '#64748b', connector: '#0891b2',
-}
+import { CATEGORY_COLOR } from './categories.ts'
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null
@@ -19,7 +16,7 @@ function isTyping(target: EventTarget | null): boolean {
   return el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) || Boolean(el.closest('.monaco-editor'))
 }
 
-export function Canvas({ readOnly: readOnlyProp = false, onSelect, testId = 'canvas', fitKey }: { readOnly?: boolean; onSelect?(nodeId: string | null): void; testId?: string; fitKey?: unknown }) {
+export function Canvas({ readOnly: readOnlyProp = false, testId = 'canvas', fitKey }: { readOnly?: boolean; testId?: string; fitKey?: unknown }) {
   const store = useEditorStore()
   // A dialog over the canvas (the version diff) locks it, so keys meant for the dialog do not edit the flow.
   const locked = useEditor((s) => s.locked)
@@ -40,14 +37,6 @@ export function Canvas({ readOnly: readOnlyProp = false, onSelect, testId = 'can
   // minimap needs the sizes); a read-only canvas cannot drag, connect or delete in the first place.
   const onNodesChange = useCallback((c: NodeChange<OrdoNode>[]) => store.getState().onNodesChange(c), [store])
   const onEdgesChange = useCallback((c: EdgeChange<OrdoEdge>[]) => store.getState().onEdgesChange(c), [store])
-  // Stable, and only reporting real changes: React Flow calls it again whenever the handler changes.
-  const lastSelected = useRef<string | null | undefined>(undefined)
-  const onSelectionChange = useCallback(({ nodes: selected }: { nodes: OrdoNode[] }) => {
-    const id = selected.length === 1 ? selected[0].id : null
-    if (id === lastSelected.current) return
-    lastSelected.current = id
-    onSelect?.(id)
-  }, [onSelect])
 
   const isValidConnection: IsValidConnection<OrdoEdge> = useCallback((c) => store.getState().canConnect(c), [store])
   const onConnect = useCallback((c: Connection) => { store.getState().connect(c) }, [store])
@@ -64,9 +53,8 @@ export function Canvas({ readOnly: readOnlyProp = false, onSelect, testId = 'can
     const type = event.dataTransfer.getData(NODE_TYPE_MIME) || event.dataTransfer.getData('text/plain')
     if (!type || !store.getState().manifests.some((m) => m.type === type)) return
     const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY })
-    const id = store.getState().addNode(type, { x: position.x - 110, y: position.y - 30 })
-    onSelect?.(id)
-  }, [flow, onSelect, readOnly, store])
+    store.getState().addNode(type, { x: position.x - 110, y: position.y - 30 })
+  }, [flow, readOnly, store])
 
   // Shortcuts: only when the user is not typing in a field or in Monaco.
   useEffect(() => {
@@ -79,12 +67,12 @@ export function Canvas({ readOnly: readOnlyProp = false, onSelect, testId = 'can
       if (mod && key === 'z' && !event.shiftKey) { event.preventDefault(); s.undo() }
       else if (mod && ((key === 'z' && event.shiftKey) || key === 'y')) { event.preventDefault(); s.redo() }
       else if (mod && key === 'c') { s.copy() }
-      else if (mod && key === 'v') { event.preventDefault(); const ids = s.paste(); if (ids.length === 1) onSelect?.(ids[0]) }
-      else if (mod && key === 'a') { event.preventDefault(); store.setState({ nodes: s.nodes.map((n) => ({ ...n, selected: true })) }) }
+      else if (mod && key === 'v') { event.preventDefault(); s.paste() }
+      else if (mod && key === 'a') { event.preventDefault(); s.selectAll() }
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [onSelect, readOnly, store])
+  }, [readOnly, store])
 
   // Edges a run took are drawn animated and green.
   const styledEdges = useMemo(() => (Object.keys(runStates).length === 0 ? edges : edges.map((e) => {
@@ -104,7 +92,6 @@ export function Canvas({ readOnly: readOnlyProp = false, onSelect, testId = 'can
         onConnect={readOnly ? undefined : onConnect}
         onDelete={readOnly ? undefined : ({ nodes: n, edges: e }) => store.getState().removeElements(n.map((x) => x.id), e.map((x) => x.id))}
         isValidConnection={isValidConnection}
-        onSelectionChange={onSelectionChange}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
         elementsSelectable
@@ -116,7 +103,7 @@ export function Canvas({ readOnly: readOnlyProp = false, onSelect, testId = 'can
       >
         <Background gap={16} />
         <Controls showInteractive={!readOnly} />
-        <MiniMap pannable zoomable nodeColor={(n) => MINIMAP_COLORS[manifests.find((m) => m.type === (n as OrdoNode).data.nodeType)?.category ?? ''] ?? '#94a3b8'} />
+        <MiniMap pannable zoomable nodeColor={(n) => CATEGORY_COLOR[manifests.find((m) => m.type === (n as OrdoNode).data.nodeType)?.category ?? ''] ?? '#94a3b8'} />
       </ReactFlow>
     </div>
   )

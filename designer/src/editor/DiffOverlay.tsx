@@ -7,7 +7,7 @@ import { createPortal } from 'react-dom'
 import { ReactFlowProvider } from '@xyflow/react'
 import type { WorkflowDefinition } from '../api/types.ts'
 import { useT } from '../i18n/index.ts'
-import { diffDefinitions, type ChangeKind } from '../graph/diff.ts'
+import { behaviourChanged, diffDefinitions, type ChangeKind } from '../graph/diff.ts'
 import { Canvas } from './Canvas.tsx'
 import { createEditorStore, EditorStoreContext, useEditorStore } from './store.ts'
 
@@ -18,7 +18,7 @@ export function DiffOverlay({ left, right, onClose }: { left: DiffSide; right: D
   const manifests = useEditorStore().getState().manifests
   const diff = useMemo(() => diffDefinitions(left.definition, right.definition), [left, right])
   const stores = useMemo(() => {
-    const marks = (keep: (k: ChangeKind) => boolean) => Object.fromEntries(diff.nodes.filter((n) => keep(n.kind) && !(n.kind === 'changed' && n.fields.every((f) => f === 'position'))).map((n) => [n.nodeId, n.kind]))
+    const marks = (keep: (k: ChangeKind) => boolean) => Object.fromEntries(diff.nodes.filter((n) => keep(n.kind) && behaviourChanged(n)).map((n) => [n.nodeId, n.kind]))
     const l = createEditorStore(manifests)
     l.getState().load(left.definition)
     l.getState().setDiffMarks(marks((k) => k === 'removed' || k === 'changed'))

@@ -10,7 +10,10 @@ import { api, ApiError } from '../api/client.ts'
 import type { DefinitionCheck, WorkflowDefinition, WorkflowWithDraft } from '../api/types.ts'
 import { useCan } from '../app/session.ts'
 import { clearStash, readStash, registerUnsaved, stashDraft } from '../app/unsaved.ts'
-import { useT } from '../i18n/index.ts'
+import { useLocale, useT } from '../i18n/index.ts'
+import { sameJson } from '../graph/convert.ts'
+import { formatTime } from '../pages/format.ts'
+import { describeApiError } from './describe-problem.ts'
 import { Canvas } from './Canvas.tsx'
 import { ConfigPanel } from './ConfigPanel.tsx'
 import { DefinitionPanel } from './DefinitionPanel.tsx'
@@ -19,19 +22,29 @@ import { Palette } from './Palette.tsx'
 import { RunPanel } from './RunPanel.tsx'
 import { VersionsPanel } from './VersionsPanel.tsx'
 import { useManifests } from './manifests.ts'
-import { createEditorStore, EditorStoreContext, useEditor, type EditorStore } from './store.ts'
+import { createEditorStore, EditorStoreContext, singleSelectedId, useEditor, type EditorStore } from './store.ts'
 import { downloadJson } from '../app/download.ts'
 import './editor.css'
 
 type Tab = 'node' | 'flow' | 'json' | 'versions' | 'run'
 
-/** Starting point of a new workflow: just a trigger, so the canvas is never empty of a start. */
+/** Starting point of a new workflow: an empty canvas (the Flow tab says to drag a trigger in). */
 function newDefinition(): WorkflowDefinition {
-  return { id: 'new-flow', name: 'New flow', nodes: [], edges: [] } as unknown as WorkflowDefinition
+  return { id: 'new-flow', name: 'New flow', nodes: [], edges: [] }
 }
 
+type WorkflowInfo = Omit<WorkflowWithDraft, 'draft'>
+type Notice = { kind: 'ok' | 'bad'; text: string }
+
+/**
+ * A new flow's first save moves the editor from /workflows/new to /workflows/<id>: the editor there
+ * takes over this store (undo history, selection), the saved row, the message and the tab, instead
+ * of starting again from the server.
+ */
+const handoff = new Map<string, { store: EditorStore; info: WorkflowInfo; message: Notice; tab: Tab }>()
+
 export function EditorPage({ workflowId }: { workflowId: string }) {
-  const store = useMemo(() => createEditorStore(), [workflowId])
+  const store = useMemo(() => handoff.get(workflowId)?.store ?? createEditorStore(), [workflowId])
   return (
     <EditorStoreContext.Provider value={store}>
       <ReactFlowProvider>
@@ -47,15 +60,16 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
   const search = useSearch()
   const runParam = new URLSearchParams(search).get('run')
   const isNew = workflowId === 'new'
+  const locale = useLocale((s) => s.locale)
   const canEdit = useCan('editWorkflow')
   const canPublish = useCan('publishWorkflow')
   const { manifests, error: manifestError } = useManifests()
-  const [info, setInfo] = useState<Omit<WorkflowWithDraft, 'draft'> | null>(null)
+  const [info, setInfo] = useState<WorkflowInfo | null>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
-  const [message, setMessage] = useState<{ kind: 'ok' | 'bad'; text: string } | null>(null)
+  const [message, setMessage] = useState<Notice | null>(null)
   const [busy, setBusy] = useState(false)
   const [tab, setTab] = useState<Tab>(runParam ? 'run' : 'flow')
-  const [selected, setSelected] = useState<string | null>(null)
+  const selected = useEditor(singleSelectedId)
   const [loadedKey, setLoadedKey] = useState(0)
   const [stash, setStash] = useState<{ at: number; definition: unknown } | null>(null)
   // Someone else saved since this draft was loaded: the user picks theirs or mine.
@@ -68,17 +82,25 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
   const meta = useEditor((s) => s.meta)
   const flow = useReactFlow()
   const busyRef = useRef(false)
-  const stashId = isNew ? 'new' : workflowId
 
   // Load the manifests, then the draft (or a fresh flow).
   useEffect(() => {
     if (!manifests) return
     store.getState().setManifests(manifests)
+    const handed = handoff.get(workflowId)
+    if (handed) {
+      handoff.delete(workflowId)
+      setInfo(handed.info)
+      setMessage(handed.message)
+      setTab(handed.tab)
+      setLoadedKey((k) => k + 1)
+      return
+    }
     if (isNew) {
       store.getState().load(newDefinition())
       setInfo(null)
       setLoadedKey((k) => k + 1)
-      const found = readStash('new')
+      const found = readStash(workflowId)
       if (found) setStash(found)
       return
     }
@@ -91,7 +113,7 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
         setInfo(rest)
         setLoadedKey((k) => k + 1)
         const found = readStash(workflowId)
-        if (found && JSON.stringify(found.definition) !== JSON.stringify(draft)) setStash(found)
+        if (found && !sameJson(found.definition, draft)) setStash(found)
         else clearStash(workflowId)
       })
       .catch((e) => live && setLoadError((e as Error).message))
@@ -123,18 +145,29 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
         void validate()
         const now = store.getState()
         // Keep a copy of unsaved work in the tab: a reload or an expired sign-in does not lose it.
-        if (now.revision !== now.savedRevision) stashDraft(stashId, now.definition())
+        if (now.revision !== now.savedRevision) stashDraft(workflowId, now.definition())
       }, 400)
     })
     return () => { clearTimeout(timer); unsubscribe() }
-  }, [manifests, loadedKey, validate, store, stashId])
+  }, [manifests, loadedKey, validate, store, workflowId])
+
+  // Selecting a node shows its settings, unless the user is looking at versions, runs or JSON.
+  useEffect(() => {
+    if (selected) setTab((current) => (current === 'flow' || current === 'node' ? 'node' : current))
+  }, [selected])
+
+  const manifestOfNode = useCallback((nodeId: string) => {
+    const s = store.getState()
+    return s.manifests.find((m) => m.type === s.nodes.find((n) => n.id === nodeId)?.data.nodeType)
+  }, [store])
 
   useEffect(() => {
     registerUnsaved(() => store.getState().revision !== store.getState().savedRevision)
     return () => registerUnsaved(null)
   }, [store])
 
-  const save = useCallback(async (): Promise<boolean> => {
+  /** Saves the draft; `ifMatch` is the revision this tab's copy is based on (a newer one on the server is a 409). */
+  const save = useCallback(async (ifMatch = info?.draftRevision): Promise<boolean> => {
     if (busyRef.current) return false
     // What is sent is what is saved: edits made while the request is out stay unsaved.
     const def = store.getState().definition()
@@ -143,34 +176,39 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
     setBusy(true)
     setMessage(null)
     try {
-      const row = isNew || !info
+      const row = isNew || ifMatch === undefined
         ? await api<WorkflowWithDraft>('POST', '/api/workflows', def)
-        : await api<WorkflowWithDraft>('PUT', `/api/workflows/${encodeURIComponent(workflowId)}`, def, { 'if-match': `"${info.draftRevision}"` })
+        : await api<WorkflowWithDraft>('PUT', `/api/workflows/${encodeURIComponent(workflowId)}`, def, { 'if-match': `"${ifMatch}"` })
       const { draft: _draft, ...rest } = row
-      setInfo(rest)
+      const saved: Notice = { kind: 'ok', text: t('editor.saved', { revision: row.draftRevision }) }
       store.getState().markSaved(sentRevision)
-      clearStash(stashId)
+      clearStash(workflowId)
       setStash(null)
-      setMessage({ kind: 'ok', text: t('editor.saved', { revision: row.draftRevision }) })
-      if (isNew) navigate(`/workflows/${encodeURIComponent(row.id)}`, { replace: true })
+      if (isNew) {
+        handoff.set(row.id, { store, info: rest, message: saved, tab })
+        navigate(`/workflows/${encodeURIComponent(row.id)}`, { replace: true })
+        return true
+      }
+      setInfo(rest)
+      setMessage(saved)
       return true
     } catch (e) {
       const err = e as ApiError
       if (err.status === 409 && !isNew) { setConflict(true); setMessage(null) }
       else if (err.status === 409) setMessage({ kind: 'bad', text: t('editor.idTaken', { id: def.id }) })
-      else setMessage({ kind: 'bad', text: formatError(err) })
+      else setMessage({ kind: 'bad', text: describeApiError(err, locale, manifestOfNode) })
       if (err.details?.length) store.getState().setProblems(err.details)
       return false
     } finally {
       busyRef.current = false
       setBusy(false)
     }
-  }, [info, isNew, navigate, store, t, workflowId, stashId])
+  }, [info, isNew, navigate, store, t, workflowId, tab, locale, manifestOfNode])
 
   /** After a conflict: load the draft as it is on the server now (this tab's copy stays in the stash). */
   async function loadTheirs() {
     const mine = store.getState().definition()
-    stashDraft(stashId, mine)
+    stashDraft(workflowId, mine)
     const w = await api<WorkflowWithDraft>('GET', `/api/workflows/${encodeURIComponent(workflowId)}`)
     const { draft, ...rest } = w
     store.getState().load(draft)
@@ -183,28 +221,14 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
   /** After a conflict: save this tab's flow over the newer draft, knowingly. */
   async function overwrite() {
     const w = await api<WorkflowWithDraft>('GET', `/api/workflows/${encodeURIComponent(workflowId)}`)
-    const { draft: _draft, ...rest } = w
-    setInfo(rest)
     setConflict(false)
-    // save() reads the revision from info on its next render.
-    setOverwriteRequested(true)
+    await save(w.draftRevision)
   }
-  const [overwriteRequested, setOverwriteRequested] = useState(false)
-  useEffect(() => {
-    if (!overwriteRequested) return
-    setOverwriteRequested(false)
-    void save()
-  }, [overwriteRequested, save])
 
   const publish = useCallback(async () => {
     if (busyRef.current) return
     const s = store.getState()
     if ((s.revision !== s.savedRevision || isNew) && !(await save())) return
-    const check = await validate()
-    if (check && !check.valid) {
-      setMessage({ kind: 'bad', text: t('editor.publishInvalid', { n: check.errors.length }) })
-      return
-    }
     busyRef.current = true
     setBusy(true)
     try {
@@ -213,14 +237,17 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
       setInfo((i) => (i ? { ...i, latestVersion: v.version } : i))
       setMessage({ kind: 'ok', text: t('editor.published', { version: v.version }) })
     } catch (e) {
+      // The server checks the draft again: its problems go on the canvas.
       const err = e as ApiError
-      if (err.details?.length) store.getState().setProblems(err.details)
-      setMessage({ kind: 'bad', text: formatError(err) })
+      if (err.status === 400 && err.details?.length) {
+        store.getState().setProblems(err.details)
+        setMessage({ kind: 'bad', text: t('editor.publishInvalid', { n: err.details.length }) })
+      } else setMessage({ kind: 'bad', text: describeApiError(err, locale, manifestOfNode) })
     } finally {
       busyRef.current = false
       setBusy(false)
     }
-  }, [isNew, save, store, t, validate])
+  }, [isNew, save, store, t, locale, manifestOfNode])
 
   // Ctrl+S saves the draft.
   useEffect(() => {
@@ -243,16 +270,10 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
     return () => window.removeEventListener('beforeunload', onBeforeUnload)
   }, [dirty])
 
-  const onSelect = useCallback((id: string | null) => {
-    setSelected(id)
-    if (id) setTab((current) => (current === 'flow' || current === 'node' ? 'node' : current))
-  }, [])
-
   function addInView(type: string) {
     const rect = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect()
     const center = rect ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 }
-    const id = store.getState().addNode(type, { x: center.x - 110, y: center.y - 40 })
-    onSelect(id)
+    store.getState().addNode(type, { x: center.x - 110, y: center.y - 40 })
   }
 
   function exportFile() {
@@ -308,14 +329,14 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
       )}
       {stash && (
         <div className="notice bad" role="alert" data-testid="restore-notice">
-          {t('editor.restoreFound', { time: new Date(stash.at).toLocaleString() })}
+          {t('editor.restoreFound', { time: formatTime(new Date(stash.at).toISOString(), locale) })}
           <button onClick={() => { store.getState().replaceDefinition(stash.definition as WorkflowDefinition); setStash(null) }} data-testid="restore-unsaved">{t('editor.restore')}</button>
-          <button className="link" onClick={() => { clearStash(stashId); setStash(null) }}>{t('editor.discard')}</button>
+          <button className="link" onClick={() => { clearStash(workflowId); setStash(null) }}>{t('editor.discard')}</button>
         </div>
       )}
       <div className="editor-body">
         {canEdit && <Palette manifests={manifests} onAdd={addInView} />}
-        <Canvas onSelect={onSelect} readOnly={!canEdit} fitKey={loadedKey} />
+        <Canvas readOnly={!canEdit} fitKey={loadedKey} />
         <aside className="side">
           <div className="tabs" role="tablist">
             {tabs.map(([key, label]) => (
@@ -326,7 +347,7 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
           </div>
           <div className="side-body">
             {tab === 'node' && (selected ? <ConfigPanel nodeId={selected} readOnly={!canEdit} /> : <p className="hint">{t('editor.selectNode')}</p>)}
-            {tab === 'flow' && <FlowSettings isNew={isNew} readOnly={!canEdit} onSelectNode={(id) => { store.getState().selectOnly(id); onSelect(id); flow.fitView({ nodes: [{ id }], duration: 300, maxZoom: 1.2 }) }} />}
+            {tab === 'flow' && <FlowSettings isNew={isNew} readOnly={!canEdit} onSelectNode={(id) => { store.getState().selectOnly(id); flow.fitView({ nodes: [{ id }], duration: 300, maxZoom: 1.2 }) }} />}
             {tab === 'json' && <DefinitionPanel readOnly={!canEdit} idFixed={!isNew} />}
             {tab === 'versions' && <VersionsPanel workflowId={isNew ? null : workflowId} latestVersion={info?.latestVersion ?? null} />}
             {tab === 'run' && <RunPanel workflowId={isNew ? null : meta.id} runId={runParam} />}
@@ -335,9 +356,4 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
       </div>
     </div>
   )
-}
-
-function formatError(err: ApiError): string {
-  const details = err.details?.slice(0, 3).map((d) => `${d.nodeId ? `${d.nodeId}: ` : ''}${d.pointer} ${d.reason}`).join('; ')
-  return details ? `${err.message} (${details})` : err.message
 }

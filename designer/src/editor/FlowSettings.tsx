@@ -2,9 +2,11 @@
 import { JsonEditor } from '../monaco/JsonEditor.tsx'
 import { useLocale, useT } from '../i18n/index.ts'
 import { describeProblem } from './describe-problem.ts'
+import { useShallow } from 'zustand/react/shallow'
 import { useEditor, useEditorStore } from './store.ts'
 import { WORKFLOW_ID_PATTERN } from '../pages/format.ts'
 
+const NO_VARIABLES = {}
 // /workflows/new opens a new flow, so a workflow cannot be called "new".
 const RESERVED_IDS = ['new']
 
@@ -15,8 +17,8 @@ export function FlowSettings({ isNew, readOnly, onSelectNode }: { isNew: boolean
   const problems = useEditor((s) => s.problems)
   const nodeCount = useEditor((s) => s.nodes.length)
   const locale = useLocale((s) => s.locale)
-  const manifests = useEditor((s) => s.manifests)
-  const typeOf = useEditor((s) => s.nodes)
+  // Each problem's node manifest, looked up once per change of the problems (not per drag frame).
+  const problemManifests = useEditor(useShallow((s) => s.problems.map((p) => s.manifests.find((m) => m.type === s.nodes.find((n) => n.id === p.nodeId)?.data.nodeType))))
 
   return (
     <div className="flow-settings" data-testid="flow-settings">
@@ -38,7 +40,7 @@ export function FlowSettings({ isNew, readOnly, onSelectNode }: { isNew: boolean
         <p className="hint">{t('editor.variablesHint')}</p>
         <JsonEditor
           path="ordo://flow/variables.json"
-          value={meta.variables ?? {}}
+          value={meta.variables ?? NO_VARIABLES}
           readOnly={readOnly}
           height={120}
           onChange={(v) => {
@@ -53,7 +55,7 @@ export function FlowSettings({ isNew, readOnly, onSelectNode }: { isNew: boolean
           {problems.map((p, i) => (
             <li key={i}>
               {p.nodeId ? <button className="link" onClick={() => onSelectNode(p.nodeId!)}>{p.nodeId}</button> : <code>{p.pointer || '/'}</code>}
-              {' '}{describeProblem(p, manifests.find((m) => m.type === typeOf.find((n) => n.id === p.nodeId)?.data.nodeType), locale)}
+              {' '}{describeProblem(p, problemManifests[i], locale)}
             </li>
           ))}
         </ul>

@@ -9,14 +9,11 @@ import { manifestText, useLocale, useT } from '../i18n/index.ts'
 import { configSummary } from '../graph/summary.ts'
 import type { OrdoNode } from '../graph/canvas-types.ts'
 import { useEditor } from './store.ts'
-import { CATEGORY_GLYPH } from './categories.ts'
+import { CATEGORY_GLYPH, categoryStyle } from './categories.ts'
+import { formatDuration } from '../pages/format.ts'
 import { describeProblem } from './describe-problem.ts'
 
 const NO_PROBLEMS: never[] = []
-
-function formatMs(ms: number): string {
-  return ms < 1 ? '<1 ms' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`
-}
 
 function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
   const t = useT()
@@ -24,21 +21,25 @@ function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
   const manifest = useEditor((s) => s.manifests.find((m) => m.type === data.nodeType))
   const mine = useEditor((s) => s.problemsByNode[id] ?? NO_PROBLEMS)
   const run = useEditor((s) => s.runStates[id])
-  const heat = useEditor((s) => s.heat[id])
+  // Its share of the slowest node's time across recent runs, 0..1 (undefined with the heatmap off).
+  const heat = useEditor((s) => (s.heatStats[id] ? s.heatStats[id].totalMs / (s.heatMax || 1) : undefined))
   const diff = useEditor((s) => s.diffMarks[id])
   const text = manifest ? manifestText(manifest, locale) : null
   const ports = useMemo(() => (manifest ? outputPorts(manifest, data.config) : []), [manifest, data.config])
   const errPorts = useMemo(() => (manifest ? errorPorts(manifest) : []), [manifest])
   const summary = useMemo(() => configSummary(manifest, data.config), [manifest, data.config])
-  const classes = ['ordo-node', `cat-${manifest?.category ?? 'unknown'}`]
+  const classes = ['ordo-node']
   if (selected) classes.push('selected')
   if (mine.length) classes.push('invalid')
   if (run) classes.push(`run-${run.status}`)
   if (diff && diff !== 'unchanged') classes.push(`diff-${diff}`)
-  const heatStyle = heat !== undefined ? { boxShadow: `0 0 0 ${2 + Math.round(heat * 6)}px rgba(220, 38, 38, ${0.15 + heat * 0.6})` } : undefined
+  const style = useMemo(() => ({
+    ...categoryStyle(manifest?.category),
+    ...(heat !== undefined ? { boxShadow: `0 0 0 ${2 + Math.round(heat * 6)}px rgba(220, 38, 38, ${0.15 + heat * 0.6})` } : {}),
+  }), [manifest?.category, heat])
 
   return (
-    <div className={classes.join(' ')} style={heatStyle} data-testid={`node-${id}`} data-run-status={run?.status} data-problems={mine.length}>
+    <div className={classes.join(' ')} style={style} data-testid={`node-${id}`} data-run-status={run?.status} data-problems={mine.length}>
       {manifest && manifest.inputs > 0 && <Handle type="target" position={Position.Top} className="port-in" />}
       <div className="node-head">
         <span className="glyph" aria-hidden>{CATEGORY_GLYPH[manifest?.category ?? ''] ?? '?'}</span>
@@ -51,7 +52,7 @@ function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
       {run && (
         <div className="node-run">
           <span className={`badge ${run.status}`}>{t(`status.${run.status}` as 'status.running')}</span>
-          {run.durationMs !== null && <span>{formatMs(run.durationMs)}</span>}
+          {run.durationMs !== null && <span>{formatDuration(run.durationMs)}</span>}
           {run.attempts > 1 && <span>{t('editor.attempts', { n: run.attempts })}</span>}
           {run.port && <span>→ {text?.port(run.port, manifest?.outputs.find((p) => p.name === run.port)?.title) ?? run.port}</span>}
         </div>
@@ -77,7 +78,7 @@ function HeatLabel({ id }: { id: string }) {
   const t = useT()
   const stats = useEditor((s) => s.heatStats[id])
   if (!stats) return null
-  return <div className="node-heat">{t('editor.heat.label', { avg: formatMs(stats.avgMs), p95: formatMs(stats.p95Ms), n: stats.count })}</div>
+  return <div className="node-heat">{t('editor.heat.label', { avg: formatDuration(stats.avgMs), p95: formatDuration(stats.p95Ms), n: stats.count })}</div>
 }
 
 export const NodeCard = memo(NodeCardImpl)

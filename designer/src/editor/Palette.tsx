@@ -5,7 +5,7 @@
 import { useMemo, useState, type DragEvent } from 'react'
 import type { NodeManifest } from '../../../schemas/generated/node-manifest.ts'
 import { manifestText, useLocale, useT } from '../i18n/index.ts'
-import { CATEGORY_GLYPH, CATEGORY_ORDER } from './categories.ts'
+import { CATEGORY_GLYPH, CATEGORY_ORDER, categoryStyle } from './categories.ts'
 
 /** The drag payload's MIME type: the node type id. */
 export const NODE_TYPE_MIME = 'application/x-ordo-node-type'
@@ -45,7 +45,8 @@ export function Palette({ manifests, onAdd, disabled }: { manifests: NodeManifes
             return (
               <div
                 key={m.type}
-                className={`palette-item cat-${m.category}`}
+                className="palette-item"
+                style={categoryStyle(m.category)}
                 draggable={!disabled}
                 tabIndex={0}
                 role="button"

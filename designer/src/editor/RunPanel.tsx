@@ -3,25 +3,26 @@
  * attempts, input and output; the heatmap of time spent per node; and a dry run of the draft
  * against a sample order, which changes nothing.
  */
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Link } from 'wouter'
 import { api, ApiError, query } from '../api/client.ts'
-import type { DryRunResult, Heatmap, Page, RunDetail, RunSummary } from '../api/types.ts'
+import type { DryRunResult, Heatmap, Page, RunDetail, RunSummary, VersionInfo, WorkflowDefinition } from '../api/types.ts'
 import { useLiveEvents } from '../api/events.ts'
 import { useCan } from '../app/session.ts'
-import { useT } from '../i18n/index.ts'
+import { useLocale, useT } from '../i18n/index.ts'
 import { JsonEditor } from '../monaco/JsonEditor.tsx'
-import { addJsonSchema } from '../monaco/monaco.ts'
-import orderInputSchema from '../../../schemas/order-input.schema.json' with { type: 'json' }
-import orderSchema from '../../../schemas/order.schema.json' with { type: 'json' }
+import { registerOrderSchemas } from '../rules/order-schemas.ts'
 import { runStatesFromSteps } from '../graph/run-overlay.ts'
 import { diffDefinitions } from '../graph/diff.ts'
-import type { VersionInfo } from '../api/types.ts'
 import { sampleOrderInput } from '../rules/sample-order.ts'
-import { useEditor, useEditorStore } from './store.ts'
+import { formatDuration, throttle } from '../pages/format.ts'
+import { RunBadge, Time } from '../pages/shared.tsx'
+import { describeApiError } from './describe-problem.ts'
+import { singleSelectedId, useEditor, useEditorStore } from './store.ts'
 
 export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: string | null; runId: string | null }) {
   const t = useT()
+  const locale = useLocale((s) => s.locale)
   const store = useEditorStore()
   const canDryRun = useCan('dryRun')
   const [runs, setRuns] = useState<RunSummary[]>([])
@@ -33,65 +34,96 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
   const [sample, setSample] = useState<unknown>(sampleOrderInput)
   const [dry, setDry] = useState<DryRunResult | null>(null)
   const [error, setError] = useState<string | null>(null)
-  // The run's version differs from the draft on the canvas in more than positions.
-  const [versionDiffers, setVersionDiffers] = useState(false)
-  const selectedNode = useEditor((s) => s.nodes.find((n) => n.selected)?.id ?? null)
+  // The definition of the watched run's version (published versions never change: fetched once each).
+  const [runVersion, setRunVersion] = useState<WorkflowDefinition | null>(null)
+  const versions = useRef(new Map<string, Promise<WorkflowDefinition>>())
+  const selectedNode = useEditor(singleSelectedId)
+  const runStates = useEditor((s) => s.runStates)
+  const revision = useEditor((s) => s.revision)
   // Answers that arrive after a newer request, or after the panel closed, are dropped.
   const live = useRef(true)
   const runSeq = useRef(0)
   const heatSeq = useRef(0)
-  const lastHeat = useRef(0)
   useEffect(() => { live.current = true; return () => { live.current = false } }, [])
-  const runStates = useEditor((s) => s.runStates)
+
+  const fail = useCallback((e: unknown) => {
+    if (!live.current) return
+    const err = e as ApiError
+    setError(describeApiError(err, locale, (id) => {
+      const s = store.getState()
+      return s.manifests.find((m) => m.type === s.nodes.find((n) => n.id === id)?.data.nodeType)
+    }))
+  }, [locale, store])
 
   const loadRuns = useCallback(() => {
     if (!workflowId) return
-    api<Page<RunSummary>>('GET', `/api/runs${query({ workflowId, limit: 20 })}`).then((p) => setRuns(p.items), (e) => setError((e as Error).message))
-  }, [workflowId])
+    api<Page<RunSummary>>('GET', `/api/runs${query({ workflowId, limit: 20 })}`).then((p) => { if (live.current) setRuns(p.items) }, fail)
+  }, [workflowId, fail])
   useEffect(loadRuns, [loadRuns])
+
+  const versionDefinition = useCallback((wf: string, version: number) => {
+    const key = `${wf}@${version}`
+    let known = versions.current.get(key)
+    if (!known) {
+      known = api<VersionInfo>('GET', `/api/workflows/${encodeURIComponent(wf)}/versions/${version}`).then((v) => v.definition!)
+      known.catch(() => versions.current.delete(key))
+      versions.current.set(key, known)
+    }
+    return known
+  }, [])
 
   const loadRun = useCallback((id: string) => {
     const seq = ++runSeq.current
     api<RunDetail>('GET', `/api/runs/${encodeURIComponent(id)}`)
-      .then((r) => {
+      .then(async (r) => {
         if (!live.current || seq !== runSeq.current) return
         setRun(r)
-        api<VersionInfo>('GET', `/api/workflows/${encodeURIComponent(r.workflowId)}/versions/${r.version}`)
-          .then((v) => { if (live.current && seq === runSeq.current) setVersionDiffers(!diffDefinitions(v.definition!, store.getState().definition()).sameBehaviour) })
-          .catch(() => { if (live.current && seq === runSeq.current) setVersionDiffers(true) })
         setDry(null)
         store.getState().setRunStates(runStatesFromSteps(r.steps, r.tokens))
+        const definition = await versionDefinition(r.workflowId, r.version)
+        if (live.current && seq === runSeq.current) setRunVersion(definition)
       })
-      .catch((e) => { if (live.current) setError((e as Error).message) })
-  }, [store])
+      .catch(fail)
+  }, [store, versionDefinition, fail])
   useEffect(() => { if (runId) loadRun(runId) }, [runId, loadRun])
+
+  // Whether the run's version behaves differently from the draft now on the canvas.
+  const versionDiffers = useMemo(
+    () => (run && runVersion ? !diffDefinitions(runVersion, store.getState().definition()).sameBehaviour : false),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [run, runVersion, revision, store],
+  )
 
   const loadHeat = useCallback(() => {
     if (!workflowId) return
     const seq = ++heatSeq.current
-    lastHeat.current = Date.now()
     api<Heatmap>('GET', `/api/workflows/${encodeURIComponent(workflowId)}/heatmap${query({ limit: 200 })}`)
       .then((h) => {
         if (!live.current || seq !== heatSeq.current) return
         setHeatRuns(h.runs)
         store.getState().setHeat(h.nodes)
-      }, (e) => { if (live.current) setError((e as Error).message) })
-  }, [store, workflowId])
+      }, fail)
+  }, [store, workflowId, fail])
   useEffect(() => {
     if (heatOn) loadHeat()
     else store.getState().setHeat(null)
   }, [heatOn, loadHeat, store])
+
+  // A busy flow sends many run events: the list refreshes at most every second, the heatmap (which
+  // reads many runs) every 5 s; each keeps a trailing refresh so the last event is not missed.
+  const refreshRuns = useMemo(() => throttle(loadRuns, 1000), [loadRuns])
+  const refreshHeat = useMemo(() => throttle(loadHeat, 5000), [loadHeat])
+  useEffect(() => () => { refreshRuns.cancel(); refreshHeat.cancel() }, [refreshRuns, refreshHeat])
 
   // Clear what this panel drew when it closes.
   useEffect(() => () => { runSeq.current++; heatSeq.current++; store.getState().setRunStates({}); store.getState().setHeat(null) }, [store])
 
   useLiveEvents((e) => {
     if (e.type !== 'run' || e.data.workflowId !== workflowId) return
-    loadRuns()
+    refreshRuns()
     if (follow) setRunId(e.data.runId)
     if (e.data.runId === runId) loadRun(e.data.runId)
-    // The heatmap reads many runs: refresh it at most every 5 s however busy the flow is.
-    if (heatOn && Date.now() - lastHeat.current > 5000) loadHeat()
+    if (heatOn) refreshHeat()
   })
 
   async function dryRun() {
@@ -106,8 +138,8 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
       store.getState().setRunStates(runStatesFromSteps(result.steps))
     } catch (e) {
       const err = e as ApiError
-      if (err.details?.length && err.details.some((d) => d.nodeId)) store.getState().setProblems(err.details)
-      setError(err.details?.length ? err.details.map((d) => `${d.nodeId ? `${d.nodeId}: ` : ''}${d.pointer} ${d.reason}`).join('; ') : err.message)
+      if (err.details?.some((d) => d.nodeId)) store.getState().setProblems(err.details)
+      fail(err)
     }
   }
 
@@ -128,7 +160,7 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
             {runs.map((r) => (
               <li key={r.id} className={r.id === runId ? 'active' : ''}>
                 <button className="link" onClick={() => { setFollow(false); setRunId(r.id) }} data-testid={`run-${r.id}`}>
-                  <span className={`badge ${r.status}`}>{t(`status.${r.status}`)}</span> v{r.version} · {new Date(r.startedAt).toLocaleTimeString()}
+                  <RunBadge status={r.status} /> v{r.version} · <Time iso={r.startedAt} />
                   {r.orderId ? ` · ${r.orderId}` : ''}
                 </button>
               </li>
@@ -140,7 +172,7 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
       {run && (
         <section className="card tight" data-testid="watched-run">
           <div className="row">
-            <span className={`badge ${run.status}`} data-testid="watched-run-status">{t(`status.${run.status}`)}</span>
+            <span data-testid="watched-run-status"><RunBadge status={run.status} /></span>
             <Link href={`/runs/${run.id}`}>{run.id}</Link>
             <span className="spacer" />
             <button className="link" onClick={() => { setRun(null); setRunId(null); store.getState().setRunStates({}) }}>{t('editor.run.clear')}</button>
@@ -156,8 +188,8 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
           <h3>{t('editor.run.node')}</h3>
           {!selectedNode ? <p className="hint">{t('editor.run.pickNode')}</p> : !nodeState ? <p className="hint">{t('editor.run.notReached', { node: selectedNode })}</p> : (
             <div data-testid="node-run-detail">
-              <div className="row"><strong>{selectedNode}</strong><span className={`badge ${nodeState.status}`}>{t(`status.${nodeState.status}` as 'status.running')}</span>
-                {nodeState.durationMs !== null && <span className="muted">{nodeState.durationMs < 1 ? '<1' : Math.round(nodeState.durationMs)} ms</span>}
+              <div className="row"><strong>{selectedNode}</strong><RunBadge status={nodeState.status as 'running'} />
+                {nodeState.durationMs !== null && <span className="muted">{formatDuration(nodeState.durationMs)}</span>}
                 {nodeState.attempts > 1 && <span className="muted">{t('editor.attempts', { n: nodeState.attempts })}</span>}
                 {nodeState.port && <span className="muted">→ {nodeState.port}</span>}
               </div>
@@ -182,12 +214,12 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
           <p className="hint">{t('editor.dry.hint')}</p>
           <JsonEditor
             path="ordo://dry-run/order.json" value={sample} onChange={setSample} height={200} testId="dry-run-order"
-            onMonaco={(monaco) => addJsonSchema(monaco, orderInputSchema.$id, ['ordo://dry-run/*'], orderInputSchema, [{ uri: orderSchema.$id, schema: orderSchema }])}
+            onMonaco={registerOrderSchemas}
           />
           <button className="primary" onClick={() => void dryRun()} data-testid="dry-run">{t('editor.dry.run')}</button>
           {dry && (
             <div className="card tight" data-testid="dry-run-result">
-              <div className="row"><span className={`badge ${dry.status}`}>{t(`status.${dry.status}`)}</span> {t('editor.dry.steps', { n: dry.steps.length })}</div>
+              <div className="row"><RunBadge status={dry.status} /> {t('editor.dry.steps', { n: dry.steps.length })}</div>
               {dry.changes.length === 0 ? <p className="hint">{t('editor.dry.noChanges')}</p> : (
                 <>
                   <h4>{t('editor.dry.changes')}</h4>

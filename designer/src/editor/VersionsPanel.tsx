@@ -5,6 +5,7 @@ import type { VersionInfo } from '../api/types.ts'
 import { useLiveEvents } from '../api/events.ts'
 import { useT } from '../i18n/index.ts'
 import { DiffOverlay, type DiffSide } from './DiffOverlay.tsx'
+import { Time } from '../pages/shared.tsx'
 import { useEditorStore } from './store.ts'
 
 export function VersionsPanel({ workflowId, latestVersion }: { workflowId: string | null; latestVersion: number | null }) {
@@ -61,7 +62,7 @@ export function VersionsPanel({ workflowId, latestVersion }: { workflowId: strin
             {versions.map((v) => (
               <tr key={v.version} data-testid={`version-${v.version}`}>
                 <td>v{v.version}</td>
-                <td>{new Date(v.publishedAt).toLocaleString()}</td>
+                <td><Time iso={v.publishedAt} /></td>
                 <td>{v.publishedBy}</td>
               </tr>
             ))}

@@ -9,7 +9,6 @@ import localizeZh from 'ajv-i18n/localize/zh/index.js'
 import type { FieldText } from '../../../schemas/generated/node-manifest.ts'
 import type { Locale } from '../i18n/messages.ts'
 
-export type { FieldText }
 
 /** One locale's config field texts: `manifest.i18n?.[locale]?.fields`. */
 export type FieldTexts = Record<string, FieldText>

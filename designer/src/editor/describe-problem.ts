@@ -53,3 +53,11 @@ export function describeProblem(problem: ProblemDetail, manifest: NodeManifest |
   const path = m[1].split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
   return `${fieldLabel(manifest, path, locale)}: ${reason}`
 }
+
+/** An API error answer in one line: its message, then its first problems in the operator's words. */
+export function describeApiError(error: { message: string; details?: ProblemDetail[] }, locale: Locale, manifestOfNode: (nodeId: string) => NodeManifest | undefined): string {
+  const details = (error.details ?? []).slice(0, 3)
+    .map((d) => `${d.nodeId ? `${d.nodeId}: ` : ''}${describeProblem(d, d.nodeId ? manifestOfNode(d.nodeId) : undefined, locale)}`)
+    .join('; ')
+  return details ? `${error.message} (${details})` : error.message
+}

@@ -5,7 +5,7 @@ import type { NodeManifest } from '../api/types.ts'
 
 let cached: Promise<NodeManifest[]> | null = null
 
-export function fetchManifests(): Promise<NodeManifest[]> {
+function fetchManifests(): Promise<NodeManifest[]> {
   cached ??= api<{ nodeTypes: NodeManifest[] }>('GET', '/api/node-types').then((r) => r.nodeTypes).catch((e) => { cached = null; throw e })
   return cached
 }

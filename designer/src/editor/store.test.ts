@@ -70,7 +70,7 @@ describe('editor store: undo and redo', () => {
 
   it('forgets the redo branch after a new change', () => {
     const store = editor(routing)
-    store.getState().removeNodes(['tag-special'])
+    store.getState().removeElements(['tag-special'], [])
     store.getState().undo()
     expect(store.getState().future).toHaveLength(1)
     store.getState().addNode('flow.end', { x: 0, y: 700 })
@@ -81,7 +81,7 @@ describe('editor store: undo and redo', () => {
 
   it('removes a deleted node with its edges, and undo brings both back', () => {
     const store = editor(routing)
-    store.getState().removeNodes(['tag-vip'])
+    store.getState().removeElements(['tag-vip'], [])
     expect(store.getState().edges.some((e) => e.source === 'tag-vip' || e.target === 'tag-vip')).toBe(false)
     store.getState().undo()
     expect(sortKeys(store.getState().definition())).toEqual(sortKeys(routing))

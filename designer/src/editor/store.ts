@@ -18,7 +18,7 @@ import { layoutNodes } from '../graph/layout.ts'
 import type { ChangeKind } from '../graph/diff.ts'
 
 /** Undo steps kept. */
-export const HISTORY_LIMIT = 100
+const HISTORY_LIMIT = 100
 
 interface Snapshot { meta: DefinitionMeta; nodes: OrdoNode[]; edges: OrdoEdge[] }
 
@@ -42,9 +42,9 @@ export interface EditorState extends Snapshot {
   /** true while a dialog covers the canvas: shortcuts and deletes must not reach the hidden flow. */
   locked: boolean
   runStates: Record<string, NodeRunState>
-  /** 0..1 per node: its share of the slowest node's total time across recent runs. */
-  heat: Record<string, number>
+  /** Time per node across recent runs, and the largest total (a card's heat is its share of it). */
   heatStats: Record<string, HeatmapNode>
+  heatMax: number
   diffMarks: Record<string, ChangeKind>
 
   setManifests(manifests: NodeManifest[]): void
@@ -61,11 +61,11 @@ export interface EditorState extends Snapshot {
   connect(c: Connection): boolean
   addNode(nodeType: string, position: { x: number; y: number }): string
   updateNode(id: string, patch: Partial<Omit<OrdoNodeData, 'nodeType'>>, editKey?: string): void
-  removeNodes(ids: string[]): void
   /** Removes nodes (with their edges) and edges as one undo step: the canvas's Delete key. */
   removeElements(nodeIds: string[], edgeIds: string[]): void
   setLocked(locked: boolean): void
   selectOnly(id: string | null): void
+  selectAll(): void
   selectedIds(): string[]
   copy(): void
   paste(offset?: { x: number; y: number }): string[]
@@ -82,7 +82,7 @@ export interface EditorState extends Snapshot {
 const EMPTY_META: DefinitionMeta = { id: 'new-flow', name: 'New flow' }
 
 /** A fresh node id from its type, unique on this canvas (e.g. `condition-2`). */
-export function freshNodeId(nodeType: string, taken: ReadonlySet<string>): string {
+function freshNodeId(nodeType: string, taken: ReadonlySet<string>): string {
   const base = nodeType.split('.').pop()!.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 56) || 'node'
   for (let i = 1; ; i++) {
     const id = `${base}-${i}`
@@ -96,7 +96,7 @@ function freshEdgeId(source: string, handle: string | null | undefined, target: 
   for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`
 }
 
-/** The config a new node starts with: its schema's defaults for required fields. */
+/** The config a new node starts with: the defaults its schema gives (an empty config when it gives none). */
 function initialConfig(manifest: NodeManifest | undefined): Record<string, unknown> | undefined {
   const schema = manifest?.configSchema as { properties?: Record<string, { default?: unknown }>; required?: string[] } | undefined
   if (!schema?.properties || Object.keys(schema.properties).length === 0) return undefined
@@ -121,13 +121,13 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
     return {
       meta: EMPTY_META, nodes: [], edges: [], manifests,
       past: [], future: [], lastEditKey: null, dragging: false, clipboard: null,
-      revision: 0, savedRevision: 0, problems: [], problemsByNode: {}, locked: false, runStates: {}, heat: {}, heatStats: {}, diffMarks: {},
+      revision: 0, savedRevision: 0, problems: [], problemsByNode: {}, locked: false, runStates: {}, heatStats: {}, heatMax: 0, diffMarks: {},
 
       setManifests(list) { set({ manifests: list }) },
 
       load(def) {
         const { meta, nodes, edges } = definitionToCanvas(def, manifestOf)
-        set((s) => ({ meta, nodes, edges, past: [], future: [], lastEditKey: null, problems: [], problemsByNode: {}, runStates: {}, heat: {}, heatStats: {}, diffMarks: {}, revision: s.revision + 1, savedRevision: s.revision + 1 }))
+        set((s) => ({ meta, nodes, edges, past: [], future: [], lastEditKey: null, problems: [], problemsByNode: {}, runStates: {}, heatStats: {}, heatMax: 0, diffMarks: {}, revision: s.revision + 1, savedRevision: s.revision + 1 }))
       },
 
       markSaved(revision) { set({ savedRevision: revision }) },
@@ -172,7 +172,7 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
         // Removals arrive through removeElements (React Flow's onDelete), as one undo step.
         changes = changes.filter((c) => c.type !== 'remove')
         if (changes.length === 0) return
-        const structural = changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace')
+        const structural = changes.some((c) => c.type === 'add' || c.type === 'replace')
         if (structural) remember()
         const edges = applyEdgeChanges(changes, s.edges)
         if (structural) changed({ edges })
@@ -242,10 +242,6 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
         }
       },
 
-      removeNodes(ids) {
-        get().removeElements(ids, [])
-      },
-
       removeElements(nodeIds, edgeIds) {
         if (nodeIds.length === 0 && edgeIds.length === 0) return
         remember()
@@ -265,6 +261,10 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
           nodes: s.nodes.map((n) => (n.selected === (n.id === id) ? n : { ...n, selected: n.id === id })),
           edges: s.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
         }))
+      },
+
+      selectAll() {
+        set((s) => ({ nodes: s.nodes.map((n) => (n.selected ? n : { ...n, selected: true })) }))
       },
 
       selectedIds() {
@@ -337,11 +337,9 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
       },
       setRunStates(runStates) { set({ runStates }) },
       setHeat(stats) {
-        if (!stats) { set({ heat: {}, heatStats: {} }); return }
-        const max = Math.max(0, ...stats.map((n) => n.totalMs))
         set({
-          heat: Object.fromEntries(stats.map((n) => [n.nodeId, max > 0 ? n.totalMs / max : 0])),
-          heatStats: Object.fromEntries(stats.map((n) => [n.nodeId, n])),
+          heatStats: Object.fromEntries((stats ?? []).map((n) => [n.nodeId, n])),
+          heatMax: Math.max(0, ...(stats ?? []).map((n) => n.totalMs)),
         })
       },
       setDiffMarks(diffMarks) { set({ diffMarks }) },
@@ -350,6 +348,17 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
 }
 
 export type EditorStore = StoreApi<EditorState>
+
+/** The one selected node's id; null when none or several are selected (the panels show one node). */
+export function singleSelectedId(s: EditorState): string | null {
+  let id: string | null = null
+  for (const n of s.nodes) {
+    if (!n.selected) continue
+    if (id !== null) return null
+    id = n.id
+  }
+  return id
+}
 
 /** The store a canvas draws: the editor's draft, or a read-only version (a run, one side of a diff). */
 export const EditorStoreContext = createContext<EditorStore | null>(null)

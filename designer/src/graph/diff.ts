@@ -13,6 +13,11 @@ export interface DefinitionDiff {
 }
 
 
+/** Whether a node change alters what the flow does (moving a node does not). */
+export function behaviourChanged(change: NodeChange): boolean {
+  return change.kind !== 'unchanged' && !(change.kind === 'changed' && change.fields.every((f) => f === 'position'))
+}
+
 /** Compares `before` with `after`. Moving a node is a change to `position` but not to behaviour. */
 export function diffDefinitions(before: WorkflowDefinition, after: WorkflowDefinition): DefinitionDiff {
   const old = new Map(before.nodes.map((n) => [n.id, n]))
@@ -35,7 +40,6 @@ export function diffDefinitions(before: WorkflowDefinition, after: WorkflowDefin
   }
   for (const o of before.edges) if (!newEdges.has(o.id)) edges.push({ edgeId: o.id, kind: 'removed' })
 
-  const sameBehaviour = nodes.every((c) => c.kind === 'unchanged' || (c.kind === 'changed' && c.fields.every((f) => f === 'position')))
-    && edges.every((e) => e.kind === 'unchanged')
+  const sameBehaviour = !nodes.some(behaviourChanged) && edges.every((e) => e.kind === 'unchanged')
   return { nodes, edges, sameBehaviour }
 }

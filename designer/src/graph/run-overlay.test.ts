@@ -19,7 +19,12 @@ describe('run overlay', () => {
     expect(states.tag).toEqual({ status: 'retrying', durationMs: null, attempts: 0 })
   })
 
-  it('leaves nodes the run never reached without a state', () => {
-    expect(runStatesFromSteps([{ nodeId: 'a', attempt: 1, status: 'completed', durationMs: 1 }])).not.toHaveProperty('b')
+  it('shows a node the run is about to execute as running, and one that finished as completed', () => {
+    const states = runStatesFromSteps(
+      [{ nodeId: 'a', attempt: 1, status: 'completed', port: 'out', durationMs: 1, startedAt: '2026-11-20T02:00:00.000Z' }],
+      [{ nodeId: 'b', status: 'ready' }],
+    )
+    expect(states.a.status).toBe('completed')
+    expect(states.b).toEqual({ status: 'running', durationMs: null, attempts: 0 })
   })
 })

@@ -23,7 +23,7 @@ export function configSummary(manifest: NodeManifest | undefined, config: Record
     if (value === undefined) continue
     if (isRuleField(props[key])) parts.push(describeRule(value))
     else if (Array.isArray(value)) parts.push(`${key}: ${value.map((v) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>).port ?? (v as Record<string, unknown>).title ?? '…' : String(v))).join(', ')}`)
-    else if (typeof value === 'object' && value !== null) parts.push(`${key}: ${isRuleField(props[key]) ? describeRule(value) : JSON.stringify(value)}`)
+    else if (typeof value === 'object' && value !== null) parts.push(`${key}: ${JSON.stringify(value)}`)
     else parts.push(`${key}: ${String(value)}`)
   }
   return clip(parts.join(' · '))
