@@ -106,12 +106,34 @@ describe('designer API', () => {
     const body = res.json()
     expect(body.runs).toBe(3)
     const byNode = Object.fromEntries(body.nodes.map((n: any) => [n.nodeId, n]))
-    expect(byNode.start).toMatchObject({ count: 3, failures: 0, totalMs: 0, avgMs: 0, p95Ms: 0, maxMs: 0 })
+    expect(byNode.start).toMatchObject({ count: 3, failures: 0 })
     expect(byNode['tag-vip'].count).toBe(2)
     expect(byNode['tag-special']).toBeUndefined()
     expect((await h.api('GET', '/api/workflows/douyin-vip-routing/heatmap?limit=1')).json().runs).toBe(1)
     expect((await h.api('GET', '/api/workflows/douyin-vip-routing/heatmap?limit=501')).statusCode).toBe(400)
     expect((await h.api('GET', '/api/workflows/nope/heatmap')).statusCode).toBe(404)
+  })
+
+  it('puts the time a node spends retrying on its heat', async () => {
+    const flaky = {
+      id: 'flaky', name: 'Flaky',
+      nodes: [
+        { id: 'start', type: 'trigger.manual', position: { x: 0, y: 0 }, config: {} },
+        // Divides by a run variable: 0 fails, then is retried a minute later.
+        { id: 'check', type: 'rule.condition', position: { x: 0, y: 120 }, config: { rule: { '>': [{ '/': [100, { var: 'vars.divisor' }] }, 1] } },
+          retry: { maxAttempts: 2, initialInterval: 'PT1M' } },
+        { id: 'done', type: 'flow.end', position: { x: 0, y: 240 }, config: {} },
+      ],
+      edges: [{ id: 'e1', source: 'start', target: 'check' }, { id: 'e2', source: 'check', sourceHandle: 'true', target: 'done' }],
+    }
+    expect((await h.api('POST', '/api/workflows/import', flaky)).statusCode).toBe(201)
+    expect((await h.api('POST', '/api/runs', { workflowId: 'flaky', variables: { divisor: 0 } })).statusCode).toBe(201)
+    expect((await h.api('POST', '/api/runs', { workflowId: 'flaky', variables: { divisor: 2 } })).statusCode).toBe(201)
+    h.clock.advance('PT1M')
+    await h.engine.tick()
+    const byNode = Object.fromEntries((await h.api('GET', '/api/workflows/flaky/heatmap')).json().nodes.map((n: any) => [n.nodeId, n]))
+    expect(byNode.check).toMatchObject({ count: 2, failures: 2, totalMs: 60_000, maxMs: 60_000 })
+    expect(byNode.start).toMatchObject({ count: 2, failures: 0, totalMs: 0 })
   })
 
   it('lists the example templates', async () => {

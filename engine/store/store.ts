@@ -125,6 +125,12 @@ export interface StepRow extends Omit<StepEffect['step'], 'status'> {
   status: StepEffect['step']['status']
 }
 
+/**
+ * One visit of a run to a node, all its attempts together: from the first attempt's start to the
+ * last one's finish, so retry back-off counts as time spent there.
+ */
+export interface NodeVisitTime { nodeId: string; startedAt: number; finishedAt: number; attempts: number; failedAttempts: number }
+
 /** Filters and paging of a run listing. */
 export interface RunFilter {
   workflowId?: string
@@ -186,6 +192,8 @@ export interface Store {
   getRun(id: string): Promise<RunRow | null>
   listRuns(filter: RunFilter): Promise<Page<RunRow>>
   listSteps(runId: string): Promise<StepRow[]>
+  /** The node visits of a workflow's `runLimit` most recent runs (any version), and how many runs those are. */
+  nodeVisitTimes(workflowId: string, runLimit: number): Promise<{ runs: number; visits: NodeVisitTime[] }>
   /** Runs whose status is running (to resume after a restart). */
   activeRunIds(): Promise<string[]>
   /** Commits step transitions of one or more runs in one transaction. */

@@ -3,8 +3,7 @@
  * sample order (in memory, nothing stored), a per-node timing heatmap of recent runs, and templates.
  */
 import type { FastifyPluginAsync } from 'fastify'
-import { readdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { existsSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import type { WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
 import type { OrderInput } from '../../../schemas/generated/order-input.ts'
@@ -17,6 +16,7 @@ import { planOrderIngest } from '../../core/plan-order-ingest.ts'
 import { matchTriggers, ORDER_EVENT_TRIGGER_TYPE } from '../../core/match-triggers.ts'
 import type { Effect, OrderPatchEffect, ScheduleTimerEffect, StepEffect } from '../../core/effects.ts'
 import { runSteps } from '../../runtime/run-steps.ts'
+import { readTemplates } from '../../runtime/bootstrap.ts'
 import { safePatchOrder } from '../../runtime/safe-patch-order.ts'
 import { ALL_ROLES } from '../auth.ts'
 import { badRequest } from '../errors.ts'
@@ -25,7 +25,7 @@ import { idParams } from './paging.ts'
 import { refuseInvalid } from './workflows.ts'
 
 /** Steps a dry run may take before it is cut off (a loop through retries cannot spin forever). */
-export const DRY_RUN_MAX_STEPS = 1000
+const DRY_RUN_MAX_STEPS = 1000
 const DRY_RUN_ID = 'dry-run'
 const DRY_ORDER_ID = 'dry-run-order'
 
@@ -101,7 +101,6 @@ export const designerRoutes: FastifyPluginAsync<DesignerRouteOptions> = async (a
       const t0 = performance.now()
       const r = runSteps(prepared, state, order, now, 1)
       const durationMs = Math.round((performance.now() - t0) * 1000) / 1000
-      if (r.effects.length === 0 && r.state === state) break
       state = r.state
       order = r.order ?? order
       effects.push(...r.effects)
@@ -142,22 +141,20 @@ export const designerRoutes: FastifyPluginAsync<DesignerRouteOptions> = async (a
   app.get<{ Params: { id: string }; Querystring: { limit: number } }>('/api/workflows/:id/heatmap', {
     config: { roles: ALL_ROLES },
     schema: {
-      tags: ['workflows'], summary: 'Time spent per node over the workflow\'s most recent runs (any version)', params: idParams,
+      tags: ['workflows'], summary: 'Time spent per node over the workflow\'s most recent runs (any version): each visit from its first attempt to its last, so retry back-off counts', params: idParams,
       querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } } },
     },
   }, async (request) => {
     const { id } = request.params
     if (!(await store.getWorkflow(id))) throw new NotFoundError(`workflow ${id} not found`)
-    const runs = (await store.listRuns({ workflowId: id, limit: request.query.limit })).items
+    const { runs, visits } = await store.nodeVisitTimes(id, request.query.limit)
     const byNode = new Map<string, { count: number; failures: number; durations: number[] }>()
-    for (const run of runs) {
-      for (const s of await store.listSteps(run.state.runId)) {
-        const n = byNode.get(s.nodeId) ?? { count: 0, failures: 0, durations: [] }
-        n.count += 1
-        if (s.status !== 'completed') n.failures += 1
-        n.durations.push(Math.max(0, s.finishedAt - s.startedAt))
-        byNode.set(s.nodeId, n)
-      }
+    for (const v of visits) {
+      const n = byNode.get(v.nodeId) ?? { count: 0, failures: 0, durations: [] }
+      n.count += 1
+      n.failures += v.failedAttempts
+      n.durations.push(Math.max(0, v.finishedAt - v.startedAt))
+      byNode.set(v.nodeId, n)
     }
     const nodes = [...byNode].map(([nodeId, n]) => {
       const sorted = [...n.durations].sort((a, b) => a - b)
@@ -168,28 +165,17 @@ export const designerRoutes: FastifyPluginAsync<DesignerRouteOptions> = async (a
         p95Ms: percentile(sorted, 95), maxMs: sorted.length ? sorted[sorted.length - 1] : 0,
       }
     })
-    return { runs: runs.length, nodes }
+    return { runs, nodes }
   })
 
+  // Templates are part of the install: read and checked once, like the examples imported on first start.
+  const templates = existsSync(options.templatesDir)
+    ? readTemplates(options.templatesDir, engine).map((definition) => ({
+      id: definition.id, name: definition.name, description: definition.description ?? null, nodeCount: definition.nodes.length, definition,
+    }))
+    : []
   app.get('/api/templates', {
     config: { roles: ALL_ROLES },
     schema: { tags: ['workflows'], summary: 'Workflow templates to start a design from (examples/*.workflow.json)' },
-  }, async (request) => {
-    let files: string[]
-    try {
-      files = (await readdir(options.templatesDir)).filter((f) => f.endsWith('.workflow.json')).sort()
-    } catch {
-      return { items: [] }
-    }
-    const items = []
-    for (const file of files) {
-      try {
-        const definition = JSON.parse(await readFile(join(options.templatesDir, file), 'utf8')) as WorkflowDefinition
-        items.push({ id: definition.id, name: definition.name, description: definition.description ?? null, nodeCount: definition.nodes?.length ?? 0, definition })
-      } catch (err) {
-        request.log.warn({ err, file }, 'skipping a template that is not valid JSON')
-      }
-    }
-    return { items }
-  })
+  }, async () => ({ items: templates }))
 }

@@ -20,6 +20,30 @@ export function describeRunContract(store: StoreRef): void {
     ({ kind: 'patch-order', orderId, patch, source: `run:${key}`, idempotencyKey: key })
 
   describe('runs and step transitions', () => {
+    it('sums each node visit of a workflow\'s most recent runs, retry back-off included', async () => {
+      const r1 = runState({ runId: 'r1', startedAt: T0 })
+      const r2 = runState({ runId: 'r2', startedAt: T0 + 10 })
+      const other = runState({ runId: 'r3', workflowId: 'wf-2', startedAt: T0 + 20 })
+      await store().createRuns([newRun(r1), newRun(r2), newRun(other)])
+      await commit(r1, [
+        stepEffect('r1', 'check', 1, 1, { status: 'retrying', startedAt: T0, finishedAt: T0 + 1 }),
+        stepEffect('r1', 'check', 1, 2, { status: 'completed', startedAt: T0 + 60_000, finishedAt: T0 + 60_001 }),
+        stepEffect('r1', 'tag', 1, 1, { startedAt: T0 + 60_001, finishedAt: T0 + 60_001 }),
+      ])
+      await commit(r2, [stepEffect('r2', 'hold', 1, 1, { status: 'failed', startedAt: T0 + 10, finishedAt: T0 + 12 })])
+      await commit(other, [stepEffect('r3', 'check', 1, 1)])
+
+      const all = await store().nodeVisitTimes('wf-1', 10)
+      expect(all.runs).toBe(2)
+      const byNode = Object.fromEntries(all.visits.map((v) => [v.nodeId, v]))
+      expect(byNode.check).toEqual({ nodeId: 'check', startedAt: T0, finishedAt: T0 + 60_001, attempts: 2, failedAttempts: 1 })
+      expect(byNode.tag).toMatchObject({ attempts: 1, failedAttempts: 0, finishedAt: T0 + 60_001 })
+      expect(byNode.hold).toEqual({ nodeId: 'hold', startedAt: T0 + 10, finishedAt: T0 + 12, attempts: 1, failedAttempts: 1 })
+
+      // Only the most recent run: r2.
+      expect(await store().nodeVisitTimes('wf-1', 1)).toEqual({ runs: 1, visits: [byNode.hold] })
+    })
+
     it('creates runs once per trigger key', async () => {
       const a = newRun(runState({ runId: 'r1' }), 'key-1')
       const dup = newRun(runState({ runId: 'r2' }), 'key-1')

@@ -3,7 +3,7 @@
  * composes these operations into its transactions.
  */
 import type Database from 'better-sqlite3'
-import type { NewRun, Page, RunFilter, RunRow, StepRow, TimerRow } from '../store.ts'
+import type { NewRun, NodeVisitTime, Page, RunFilter, RunRow, StepRow, TimerRow } from '../store.ts'
 import { isFinished } from '../../core/advance.ts'
 import type { RunState } from '../../core/run-state.ts'
 import type { StepEffect } from '../../core/effects.ts'
@@ -44,6 +44,15 @@ function prepareStatements(db: Database.Database) {
        ON CONFLICT (run_id, node_id, visit, attempt) DO UPDATE SET status = excluded.status, port = excluded.port, input = excluded.input,
          output = excluded.output, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at`),
     selectSteps: db.prepare<[string], StepRecordRow>('SELECT * FROM steps WHERE run_id = ? ORDER BY started_at, rowid'),
+    // The recent runs come from the runs_workflow_started index; their steps from steps_attempt.
+    countRecentRuns: db.prepare<[string, number], number>(
+      'SELECT count(*) FROM (SELECT id FROM runs WHERE workflow_id = ? ORDER BY started_at DESC, id DESC LIMIT ?)').pluck(),
+    selectVisitTimes: db.prepare<[string, number], { node_id: string; started_at: number; finished_at: number; attempts: number; failed: number }>(
+      `WITH recent AS (SELECT id FROM runs WHERE workflow_id = ? ORDER BY started_at DESC, id DESC LIMIT ?)
+       SELECT s.node_id, min(s.started_at) AS started_at, max(s.finished_at) AS finished_at,
+              count(*) AS attempts, sum(s.status <> 'completed') AS failed
+       FROM recent JOIN steps s ON s.run_id = recent.id
+       GROUP BY s.run_id, s.node_id, s.visit`),
     upsertTimer: db.prepare<[string, string, string, number, string]>(
       `INSERT INTO timers (id, run_id, token_id, due_at, purpose) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id, token_id = excluded.token_id,
@@ -141,6 +150,15 @@ export class SqliteRuns {
         output: fromJson(r.output), error: r.error, startedAt: r.started_at, finishedAt: r.finished_at,
       }
     })
+  }
+
+  nodeVisitTimes(workflowId: string, runLimit: number): { runs: number; visits: NodeVisitTime[] } {
+    return {
+      runs: this.q.countRecentRuns.get(workflowId, runLimit) ?? 0,
+      visits: this.q.selectVisitTimes.all(workflowId, runLimit).map((r) => ({
+        nodeId: r.node_id, startedAt: r.started_at, finishedAt: r.finished_at, attempts: r.attempts, failedAttempts: r.failed,
+      })),
+    }
   }
 
   /** Ids of runs to resume after a restart, oldest first. */

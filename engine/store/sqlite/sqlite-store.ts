@@ -114,6 +114,7 @@ export class SqliteStore implements Store {
   async getRun(id: string) { return this.runs.get(id) }
   async listRuns(filter: RunFilter) { return this.runs.list(filter) }
   async listSteps(runId: string) { return this.runs.steps(runId) }
+  async nodeVisitTimes(workflowId: string, runLimit: number) { return this.runs.nodeVisitTimes(workflowId, runLimit) }
   async activeRunIds() { return this.runs.activeIds() }
   async commitTransitions(commits: TransitionCommit[], patchOrder: OrderPatcher, now: number): Promise<void> {
     this.commitTx(commits, patchOrder, now)
