@@ -14,17 +14,17 @@ import { errorBody } from '../errors.ts'
 import { TOKEN_REVOKED, type TokenRevokedEvent } from './tokens.ts'
 
 /** The engine events forwarded to SSE clients. */
-export const SSE_EVENTS = ['run', 'order', 'workflow'] as const
+const SSE_EVENTS = ['run', 'order', 'workflow'] as const
 /** A comment line this often keeps proxies from closing an idle stream. */
-export const KEEPALIVE_MS = 15_000
+const KEEPALIVE_MS = 15_000
 /** What a client's EventSource-like reader waits before reconnecting. */
 const RETRY_MS = 3000
 /** A stream whose unsent output passes this many bytes is ended: its client is not reading. */
-export const MAX_BUFFERED_BYTES = 1024 * 1024
+const MAX_BUFFERED_BYTES = 1024 * 1024
 /** Open streams one token (principal) may hold. */
-export const MAX_STREAMS_PER_PRINCIPAL = 5
+const MAX_STREAMS_PER_PRINCIPAL = 5
 /** Open streams the server holds in all. */
-export const MAX_STREAMS_TOTAL = 500
+const MAX_STREAMS_TOTAL = 500
 
 export interface EventStreamLimits {
   maxBufferedBytes: number
@@ -92,6 +92,16 @@ export const eventRoutes = fp<Partial<EventStreamLimits>>(async (app, options) =
   const { engine } = app
   const streams = new EventStreams(options)
   app.decorate('eventStreams', streams)
+  // Each open stream listens to each event: room for all of them without leak warnings.
+  engine.events.setMaxListeners(Math.max(engine.events.getMaxListeners(), streams.limits.maxTotal + 100))
+  // An event goes to every open stream: serialise its payload once, not once per stream.
+  const serialised = new WeakMap<object, string>()
+  const dataOf = (payload: unknown): string => {
+    if (typeof payload !== 'object' || payload === null) return JSON.stringify(payload)
+    let text = serialised.get(payload)
+    if (text === undefined) serialised.set(payload, (text = JSON.stringify(payload)))
+    return text
+  }
 
   const onRevoked = (e: TokenRevokedEvent) => streams.endPrincipal(e.tokenId)
   engine.events.on(TOKEN_REVOKED, onRevoked)
@@ -156,7 +166,7 @@ export const eventRoutes = fp<Partial<EventStreamLimits>>(async (app, options) =
     const listeners = SSE_EVENTS.map((name) => {
       const listener = (payload: unknown) => {
         seq += 1
-        send(`id: ${seq}\nevent: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)
+        send(`id: ${seq}\nevent: ${name}\ndata: ${dataOf(payload)}\n\n`)
       }
       engine.events.on(name, listener)
       return { name, listener }

@@ -1,7 +1,6 @@
 /** The calling token's identity: what the designer shows and hides after login. */
 import type { FastifyPluginAsync } from 'fastify'
 import { ALL_ROLES } from '../auth.ts'
-import { HttpError } from '../errors.ts'
 
 /** Registers GET /api/session. */
 export const sessionRoutes: FastifyPluginAsync = async (app) => {
@@ -12,13 +11,13 @@ export const sessionRoutes: FastifyPluginAsync = async (app) => {
       response: {
         200: {
           type: 'object', additionalProperties: false, required: ['id', 'name', 'role'],
-          properties: { id: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', enum: ['admin', 'designer', 'operator', 'approver'] } },
+          properties: { id: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', enum: [...ALL_ROLES] } },
         },
       },
     },
   }, async (request) => {
-    const p = request.principal
-    if (!p) throw new HttpError(401, 'missing bearer token (Authorization: Bearer <token>)')
+    // The auth hook has answered 401 already when there is no valid token.
+    const p = request.principal!
     return { id: p.id, name: p.name, role: p.role }
   })
 }
