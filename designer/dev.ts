@@ -14,6 +14,8 @@ const port = process.env.PORT ?? '3000'
 const apiServer = spawn(process.execPath, ['--import', 'tsx', '--watch', join(root, 'engine', 'server.ts')], {
   cwd: root, stdio: 'inherit', env: { ...process.env, PORT: port },
 })
+// The designer's proxy goes to this API (vite.config.ts reads ORDO_URL).
+process.env.ORDO_URL ??= `http://127.0.0.1:${port}`
 const vite = await createServer({ configFile: join(here, 'vite.config.ts') })
 await vite.listen()
 vite.printUrls()

@@ -19,12 +19,16 @@ function files(dir: string): string[] {
   })
 }
 
-/** A hash of everything the bundle is made from: designer sources, the schemas and engine core it imports, the lockfile. */
-export function sourceHash(): string {
+/**
+ * A hash of everything the bundle is made from: designer sources, and what they import from outside
+ * designer/ (schemas, engine core, the node manifests and their SDK, the example flow), the lockfile.
+ */
+function sourceHash(): string {
   const hash = createHash('sha256')
   const inputs = [
-    ...files(join(here, 'src')), join(here, 'index.html'), join(here, 'vite.config.ts'),
-    ...files(join(root, 'schemas')), ...files(join(root, 'engine', 'core')), join(root, 'package-lock.json'),
+    ...files(join(here, 'src')), join(here, 'index.html'), join(here, 'vite.config.ts'), join(here, 'monaco-json-only.ts'),
+    ...['schemas', 'engine/core', 'engine/nodes', 'connectors', 'examples'].flatMap((d) => files(join(root, d))),
+    join(root, 'package-lock.json'),
   ].filter((f) => !f.endsWith('.test.ts')).sort()
   for (const f of inputs) {
     if (!existsSync(f)) continue

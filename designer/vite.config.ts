@@ -4,6 +4,7 @@
  */
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
+import { monacoJsonOnly } from './monaco-json-only.ts'
 import { fileURLToPath } from 'node:url'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -11,7 +12,7 @@ const api = process.env.ORDO_URL ?? 'http://127.0.0.1:3000'
 
 export default defineConfig({
   root: here,
-  plugins: [react()],
+  plugins: [react(), monacoJsonOnly()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

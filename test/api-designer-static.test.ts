@@ -2,22 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
-import { openSqliteStore } from '../engine/store/sqlite/sqlite-store.ts'
-import { createRegistry } from '../engine/core/registry.ts'
-import { builtinNodes } from '../engine/nodes/index.ts'
-import { OrderEngine } from '../engine/runtime/order-engine.ts'
-import { ManualClock } from '../engine/runtime/clocks.ts'
-import { buildApp } from '../engine/http/app.ts'
-import { generateToken, hashToken } from '../engine/http/auth.ts'
-import { createHarness } from './harness.ts'
+import { createHarness, type Harness } from './harness.ts'
 
 const INDEX = '<!doctype html><html><body><div id="app"></div><script src="/assets/app.js"></script></body></html>'
 
 describe('serving the designer', () => {
   let dir: string
-  let app: FastifyInstance
-  let engine: OrderEngine
+  let h: Harness
+  let app: Harness['app']
   let token: string
   const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }
 
@@ -26,18 +18,12 @@ describe('serving the designer', () => {
     writeFileSync(join(dir, 'index.html'), INDEX)
     mkdirSync(join(dir, 'assets'))
     writeFileSync(join(dir, 'assets', 'app.js'), 'console.log("designer")')
-    const clock = new ManualClock('2026-11-20T02:00:00Z')
-    const store = openSqliteStore({ path: ':memory:' })
-    engine = new OrderEngine({ store, registry: createRegistry(builtinNodes), clock })
-    await engine.start()
-    app = await buildApp({ engine, designerDir: dir })
-    token = generateToken()
-    await store.createToken({ id: 'tok_a', name: 'admin', role: 'admin', hash: hashToken(token) }, clock.now())
+    h = await createHarness({ app: { designerDir: dir } })
+    app = h.app
+    token = h.adminToken
   })
   afterAll(async () => {
-    await app.close()
-    await engine.stop()
-    await engine.store.close()
+    await h.close()
     rmSync(dir, { recursive: true, force: true })
   })
 

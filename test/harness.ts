@@ -8,7 +8,7 @@ import { createRegistry } from '../engine/core/registry.ts'
 import { builtinNodes } from '../engine/nodes/index.ts'
 import { OrderEngine } from '../engine/runtime/order-engine.ts'
 import { ManualClock } from '../engine/runtime/clocks.ts'
-import { buildApp } from '../engine/http/app.ts'
+import { buildApp, type AppOptions } from '../engine/http/app.ts'
 import { generateToken, hashToken } from '../engine/http/auth.ts'
 import type { Role } from '../engine/store/store.ts'
 import type { OrderInput } from '../schemas/generated/order-input.ts'
@@ -26,12 +26,12 @@ export interface Harness {
 }
 
 /** Builds a harness on `dbPath` (default: in memory). */
-export async function createHarness(options: { dbPath?: string; start?: string } = {}): Promise<Harness> {
+export async function createHarness(options: { dbPath?: string; start?: string; app?: Omit<AppOptions, 'engine'> } = {}): Promise<Harness> {
   const clock = new ManualClock(options.start ?? '2026-11-20T02:00:00Z')
   const store = openSqliteStore({ path: options.dbPath ?? ':memory:' })
   const engine = new OrderEngine({ store, registry: createRegistry(builtinNodes), clock })
   await engine.start()
-  const app = await buildApp({ engine, version: 'test' })
+  const app = await buildApp({ engine, version: 'test', ...options.app })
   const adminToken = generateToken()
   await store.createToken({ id: 'tok_test_admin', name: 'test admin', role: 'admin', hash: hashToken(adminToken) }, clock.now())
 

@@ -19,7 +19,6 @@ import { systemClock } from '../../engine/runtime/clocks.ts'
 import { ensureAdminToken } from '../../engine/runtime/bootstrap.ts'
 import { buildApp } from '../../engine/http/app.ts'
 import type { Role } from '../../engine/store/store.ts'
-import { ensureDesignerBuilt } from '../../designer/ensure-built.ts'
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -80,14 +79,20 @@ export interface Ordo {
   close(): Promise<void>
 }
 
-/** Builds designer/dist if its sources changed (the first build takes a minute). */
-export async function buildDesigner(): Promise<void> {
-  await ensureDesignerBuilt()
+/** The canvas viewport's transform once it stops changing (React Flow animates zoom and fitView). */
+export async function viewportSettled(page: Page): Promise<string> {
+  let last = ''
+  for (;;) {
+    const now = await page.locator('.react-flow__viewport').getAttribute('style') ?? ''
+    if (now === last) return now
+    last = now
+    await page.waitForTimeout(150) // poll: stable across two looks means settled
+  }
 }
 
 /**
  * A whole Ordo, as engine/server.ts wires it, on a temp SQLite file, listening on 127.0.0.1 port 0,
- * serving designer/dist (build it first: `buildDesigner()`). No example is imported: the canvas
+ * serving designer/dist (build it first: `ensureDesignerBuilt()`). No example is imported: the canvas
  * starts empty. An admin token (ensureAdminToken), a designer and an operator token (POST /api/tokens).
  */
 export async function startOrdo(options: { designerDir?: string } = {}): Promise<Ordo> {

@@ -2,7 +2,7 @@
  * The canvas: React Flow over the nearest editor store. Drops from the palette add nodes; edges can
  * only leave from a port the node has; keyboard shortcuts drive undo/redo, copy/paste and delete.
  */
-import { useCallback, useEffect, useMemo, type DragEvent } from 'react'
+import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react'
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type EdgeChange, type IsValidConnection, type NodeChange } from '@xyflow/react'
 import type { OrdoEdge, OrdoNode } from '../graph/canvas-types.ts'
 import { useEditor, useEditorStore } from './store.ts'
@@ -27,11 +27,16 @@ export function Canvas({ readOnly: readOnlyProp = false, testId = 'canvas', fitK
   const manifests = useEditor((s) => s.manifests)
   const flow = useReactFlow<OrdoNode, OrdoEdge>()
 
-  // Fit the view when another flow is loaded (not on every edit).
+  // Fit the view when another flow is loaded (not on every edit). An empty canvas is not fitted:
+  // React Flow would keep the request until the first node appears and then jump to it, away from
+  // where the user dropped it.
+  const flowRef = useRef(flow)
+  flowRef.current = flow
   useEffect(() => {
-    const id = requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1.2 }))
+    if (store.getState().nodes.length === 0) return
+    const id = requestAnimationFrame(() => void flowRef.current.fitView({ padding: 0.2, maxZoom: 1.2 }))
     return () => cancelAnimationFrame(id)
-  }, [fitKey, flow])
+  }, [fitKey, store])
 
   // Always handled, read-only too: React Flow reports node sizes and selection through them (the
   // minimap needs the sizes); a read-only canvas cannot drag, connect or delete in the first place.

@@ -1,3 +1,4 @@
 // Monaco's full editor entry and JSON language contribution ship no type declarations of their own.
 declare module 'monaco-editor/language/json/monaco.contribution'
-declare module 'monaco-editor/editor/editor.main'
+// designer/monaco-json-only.ts: Monaco's editor.main with the JSON language only.
+declare module 'virtual:monaco-editor-json'

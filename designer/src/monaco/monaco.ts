@@ -29,7 +29,7 @@ export function loadMonaco(): Promise<Monaco> {
       },
     }
     const [api, json] = await Promise.all([
-      import('monaco-editor/editor/editor.main'),
+      import('virtual:monaco-editor-json'),
       import('monaco-editor/language/json/monaco.contribution'),
     ])
     jsonDefaults = (json as { jsonDefaults: JsonDefaults }).jsonDefaults
