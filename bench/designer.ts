@@ -262,7 +262,7 @@ export function designerNotes(r: DesignerResult): string[] {
     `  Ordo in-process on 127.0.0.1 serving designer/dist; navigation start → [data-testid=login-token] visible: ${ms(r.login.oursAll)} ms.`,
     `  Sign-in page transfer: ${r.transfer.requests} requests, ${Math.round(r.transfer.bytes / 1024)} KiB. Editor: token preset in localStorage,`,
     `  navigation → all ${r.editor.nodes} node cards of douyin-vip-routing drawn: ${ms(r.editor.oursAll)} ms. Bare: a tiny static page with the same`,
-    `  form from a bare node:http server (${ms(r.login.bareAll)} ms); the editor row compares with the same bare page.`,
+    `  form from a bare node:http server (${ms(r.login.bareAll)} ms); no bare page draws a flow, so the editor row has no baseline.`,
     `- Canvas: ${r.nodes}-node generated flow opened in the editor; mouse pressed on a node card (drag) or on empty pane (pan), moved`,
     `  in small steps at zoom ${r.zoom.toFixed(2)} for ~${MOVE_SECONDS} s (${r.drag.ours.moves} / ${r.pan.ours.moves} moves); frames counted with requestAnimationFrame in the page.`,
     `  Bare: the same counter and mouse moves on the bare page (${r.drag.bare.moves} / ${r.pan.bare.moves} moves).`,
