@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import Ajv from 'ajv'
-import { LogicEngine } from 'json-logic-engine'
+import { RULE_OPERATORS } from '../../../engine/core/json-logic.ts'
 import { ENGINE_OPERATORS, jsonLogicSchema } from './jsonlogic-schema.ts'
 
 describe('the JSON tab schema for JsonLogic', () => {
   const validate = new Ajv({ strict: false }).compile(jsonLogicSchema())
 
   it('lists exactly the operators the engine knows', () => {
-    expect(Object.keys(ENGINE_OPERATORS).sort()).toEqual(Object.keys(new LogicEngine().methods).sort())
+    expect(Object.keys(ENGINE_OPERATORS).sort()).toEqual([...RULE_OPERATORS].sort())
   })
 
   it('accepts literals and rules made of known operators', () => {

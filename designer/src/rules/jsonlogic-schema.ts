@@ -1,17 +1,15 @@
 /**
  * A loose JSON Schema for JsonLogic rules, for Monaco's JSON tab: a rule is a literal, an array, or
- * an object with exactly one key among the engine's operators (json-logic-engine's default table;
+ * an object with exactly one key among the engine's operators (engine/core/rules/rule-operators.ts;
  * jsonlogic-schema.test.ts keeps the list in step with it). Unknown operators are flagged.
  */
 
-/** Every operator the engine (json-logic-engine's LogicEngine) knows, with a one-line hint. */
+/** Every operator Ordo's rule engine knows, with a one-line hint. */
 export const ENGINE_OPERATORS: Record<string, string> = {
   var: 'Reads data: {"var": "order.totalAmount"}; {"var": ["path", default]}',
   missing: 'The listed paths that are missing from the data',
   missing_some: '[need, [paths]]: missing paths unless at least `need` are present',
-  val: 'Reads data by path segments',
   get: 'Reads a key of an object: [object, key, default]',
-  exists: 'Whether a path exists in the data',
   '==': 'Equal (loose)', '===': 'Equal (strict)', '!=': 'Not equal (loose)', '!==': 'Not equal (strict)',
   '<': 'Less than; [a, x, b] is a < x < b', '<=': 'Less or equal; [a, x, b] is a ≤ x ≤ b',
   '>': 'Greater than', '>=': 'Greater or equal',
@@ -22,8 +20,8 @@ export const ENGINE_OPERATORS: Record<string, string> = {
   cat: 'Concatenates strings', substr: '[string, start, length]', length: 'Length of a string or array',
   '+': 'Sum', '-': 'Difference or negation', '*': 'Product', '/': 'Quotient', '%': 'Remainder', max: 'Maximum', min: 'Minimum',
   map: '[array, rule]', filter: '[array, rule]', reduce: '[array, rule, initial]', all: '[array, rule]', some: '[array, rule]', none: '[array, rule]',
-  merge: 'Flattens arrays into one', keys: 'The keys of an object', every: '[array, rule]', eachKey: 'Builds an object key by key',
-  pipe: 'Pipes a value through rules', preserve: 'A literal value, not evaluated', try: 'The first rule that does not throw', throw: 'Throws an error',
+  merge: 'Flattens arrays into one', keys: 'The keys of an object', every: '[array, rule]',
+  preserve: 'A literal value, not evaluated', try: 'The first rule that does not fail; later ones read {"var": "type"}', throw: 'Fails the rule with a type',
 }
 
 /** The schema registered for `ordo://rules/…` models. */

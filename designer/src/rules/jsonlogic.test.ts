@@ -22,7 +22,7 @@ function roundTrip(rule: unknown): unknown {
 
 /** Whether the engine lets the order through the rule. */
 function passes(rule: unknown, order: Record<string, unknown>, vars: Record<string, unknown> = {}): boolean {
-  return isTruthy(evaluateRule(rule, { order, vars, input: {} }))
+  return isTruthy(evaluateRule(rule, { order, vars, input: {} }).result)
 }
 
 const SHOWN: Array<[string, unknown]> = [

@@ -13,7 +13,7 @@ export const ruleRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (request) => {
     try {
-      return { result: evaluateRule(request.body.rule, request.body.data ?? {}) ?? null }
+      return { result: evaluateRule(request.body.rule, request.body.data ?? {}).result ?? null }
     } catch (err) {
       throw badRequest([{ pointer: '/rule', reason: (err as Error).message }])
     }

@@ -1,0 +1,106 @@
+/**
+ * What a rule reads: the data it runs on, and (inside map, filter, reduce...) the scopes around it,
+ * which `{"var": "../../vars.limit"}` climbs, as json-logic-engine does.
+ */
+import type { RuleMeter } from './rule-meter.ts'
+import { RuleError } from './rule-meter.ts'
+
+/** One level of data; `up` is the level a "../" in a var path moves to. */
+export interface Scope {
+  readonly data: unknown
+  readonly up: Scope | null
+}
+
+/** A compiled rule node: computes its value in a scope, spending from the meter. */
+export type Evaluator = (scope: Scope, meter: RuleMeter) => unknown
+
+/** A rule node that failed to compile, with where in the rule (a JSON pointer from the rule's root). */
+export class RuleCompileError extends RuleError {
+  override readonly name = 'RuleCompileError'
+  constructor(message: string, readonly pointer: string) {
+    super(message, 'Invalid Rule')
+  }
+}
+
+/**
+ * Splits a var path as json-logic-engine does: dots separate keys, a backslash escapes a dot
+ * ("a\\.b.c" → ["a.b", "c"]); "." alone is one empty key.
+ */
+export function splitPath(path: string): string[] {
+  const parts: string[] = []
+  let current = ''
+  for (let i = 0; i < path.length; i++) {
+    const ch = path[i]
+    if (ch === '\\') {
+      const next = path[i + 1]
+      if (next === '.' || next === '/') { current += next; i++ } else if (next === '\\') { current += '\\'; i++ } else current += '\\'
+    } else if (ch === '.') {
+      parts.push(current)
+      current = ''
+    } else current += ch
+  }
+  if (parts.length !== path.length) parts.push(current)
+  return parts
+}
+
+/**
+ * Reads `keys` one after the other from `value`, own properties only (a rule never sees prototypes:
+ * "constructor" or "__proto__" read as missing). Missing or null anywhere gives `fallback`.
+ */
+export function readPath(value: unknown, keys: readonly string[], fallback: unknown): unknown {
+  let current = value
+  for (let i = 0; i < keys.length; i++) {
+    if (current === null || current === undefined) return fallback
+    if (typeof current !== 'object' && typeof current !== 'string') return fallback
+    if (!Object.hasOwn(current as object, keys[i])) return fallback
+    current = (current as Record<string, unknown>)[keys[i]]
+  }
+  return current === null || current === undefined ? fallback : current
+}
+
+/** True when `keys` lead to a defined value (null counts as present); a missing or falsy parent does not. */
+export function hasPath(value: unknown, keys: readonly string[]): boolean {
+  let current = value
+  for (let i = 0; i < keys.length; i++) {
+    if (!current || (typeof current !== 'object' && typeof current !== 'string')) return false
+    if (!Object.hasOwn(current as object, keys[i])) return false
+    current = (current as Record<string, unknown>)[keys[i]]
+    if (current === undefined) return false
+  }
+  return true
+}
+
+/** Climbs one level per leading "../" (stopping at the outermost scope); returns the scope and the rest of the path. */
+export function climb(scope: Scope, path: string): { scope: Scope; path: string } {
+  let s = scope
+  let p = path
+  while (p.startsWith('../') && s.up !== null) {
+    s = s.up
+    p = p.slice(3)
+  }
+  return { scope: s, path: p }
+}
+
+/**
+ * JsonLogic truthiness as json-logic-engine has it: falsy values, an empty array and an empty plain
+ * object are false; everything else is true.
+ */
+export function isTruthy(value: unknown): boolean {
+  if (!value) return false
+  if (typeof value !== 'object') return true
+  if (Array.isArray(value)) return value.length > 0
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return true
+  // One own key is enough: no need to list a large object's keys.
+  for (const key in value) if (Object.hasOwn(value, key)) return true
+  return false
+}
+
+/** The error of arithmetic that has no number for an answer (x / 0, "abc" * 1, an object in a sum). */
+export function notANumber(): RuleError {
+  return new RuleError('division by zero or arithmetic on a non-number in rule', 'NaN')
+}
+
+/** The error of an operator given arguments it cannot use. */
+export function invalidArguments(operator: string, why: string): RuleError {
+  return new RuleError(`invalid arguments to "${operator}" in rule: ${why}`, 'Invalid Arguments')
+}
