@@ -99,12 +99,21 @@ describe('runs API', () => {
 
   it('evaluates a rule for the designer and names a bad one', async () => {
     const ok = await h.api('POST', '/api/rules/evaluate', { rule: { '>': [{ var: 'order.totalAmount' }, 100000] }, data: { order: { totalAmount: 100001 } } })
-    expect(ok.json()).toEqual({ result: true })
+    expect(ok.json()).toEqual({ result: true, operations: 2, budget: 100_000 })
     const bad = await h.api('POST', '/api/rules/evaluate', { rule: { '/': [1, 0] }, data: {} })
     expect(bad.statusCode).toBe(400)
     expect(bad.json().details[0].pointer).toBe('/rule')
-    const unknownOp = await h.api('POST', '/api/rules/evaluate', { rule: { teleport: [1] } })
+    const unknownOp = await h.api('POST', '/api/rules/evaluate', { rule: { and: [true, { teleport: [1] }] } })
     expect(unknownOp.statusCode).toBe(400)
+    expect(unknownOp.json().details[0]).toEqual({ pointer: '/rule/and/1', reason: 'unknown operator "teleport" in rule' })
+  })
+
+  it('answers a rule that would exhaust memory with a 400 naming the rule, and stays up', async () => {
+    const doubling = { reduce: [Array.from({ length: 27 }, (_, i) => i), { merge: [{ var: 'accumulator' }, { var: 'accumulator' }] }, [1]] }
+    const res = await h.api('POST', '/api/rules/evaluate', { rule: doubling, data: {} })
+    expect(res.statusCode).toBe(400)
+    expect(res.json().details[0]).toMatchObject({ pointer: '/rule', reason: expect.stringMatching(/budget|items/) })
+    expect((await h.api('GET', '/api/health', undefined, null)).statusCode).toBe(200)
   })
 })
 

@@ -13,7 +13,7 @@ const templates = readdirSync(dir).filter((f) => f.endsWith('.workflow.json'))
 describe('the template gallery (examples/)', () => {
   it.each(templates)('%s is a valid workflow named after its file', (file) => {
     const def = JSON.parse(readFileSync(join(dir, file), 'utf8'))
-    expect(checkDefinition(def, createRegistry(builtinNodes))).toEqual({ valid: true, errors: [] })
+    expect(checkDefinition(def, createRegistry(builtinNodes))).toEqual({ valid: true, errors: [], warnings: [] })
     expect(`${def.id}.workflow.json`).toBe(file)
   })
 })

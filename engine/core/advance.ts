@@ -5,9 +5,12 @@
  */
 import type { Order } from '../../schemas/generated/order.ts'
 import type { Effect } from './effects.ts'
-import { dropAllTokens, executeToken, type Transition } from './execute-token.ts'
+import { dropAllTokens, executeToken, parkAsIncident, type Transition } from './execute-token.ts'
 import type { PreparedWorkflow } from './prepare-workflow.ts'
 import type { RunState, Token } from './run-state.ts'
+import { MAX_LIVE_TOKENS, MAX_STEPS_WITHOUT_WAIT } from './run-limits.ts'
+
+export { MAX_LIVE_TOKENS, MAX_STEPS_WITHOUT_WAIT }
 
 /** What can happen to a run. */
 export type RunEvent =
@@ -50,6 +53,7 @@ export function startRun(prepared: PreparedWorkflow, options: StartRunOptions): 
     variables: { ...prepared.variables, ...(options.variables ?? {}) },
     incident: null,
     nextTokenSeq: 2,
+    stepsSinceWake: 0,
     startedAt: options.now,
     updatedAt: options.now,
     finishedAt: null,
@@ -77,7 +81,18 @@ export function advance(prepared: PreparedWorkflow, state: RunState, event: RunE
     case 'step': {
       const ready = nextReadyToken(state)
       if (!ready) return unchanged
-      executeToken(t, t.draft.tokens[state.tokens.indexOf(ready)], order)
+      const token = t.draft.tokens[state.tokens.indexOf(ready)]
+      const steps = (state.stepsSinceWake ?? 0) + 1
+      if (steps > MAX_STEPS_WITHOUT_WAIT) {
+        parkAsIncident(t, token, `the run took ${MAX_STEPS_WITHOUT_WAIT.toLocaleString('en-US')} steps without waiting for anything; a flow whose branches multiply (parallel splits without joins) or loop grows without bound. Retry to allow ${MAX_STEPS_WITHOUT_WAIT.toLocaleString('en-US')} more.`)
+        break
+      }
+      t.draft.stepsSinceWake = steps
+      executeToken(t, token, order)
+      if (t.draft.tokens.length > MAX_LIVE_TOKENS) {
+        const next = t.draft.tokens.find((x) => x.status === 'ready') ?? t.draft.tokens[0]
+        parkAsIncident(t, next, `the run has more than ${MAX_LIVE_TOKENS.toLocaleString('en-US')} branches at once (node ${token.nodeId} fanned out); a flow whose parallel splits have no joins multiplies its branches`)
+      }
       break
     }
     case 'timer': {
@@ -85,6 +100,7 @@ export function advance(prepared: PreparedWorkflow, state: RunState, event: RunE
       if (!token) return unchanged
       token.status = 'ready'
       delete token.timerId
+      t.draft.stepsSinceWake = 0
       break
     }
     case 'retry': {
@@ -96,6 +112,7 @@ export function advance(prepared: PreparedWorkflow, state: RunState, event: RunE
       token.status = 'ready'
       token.attempt += 1
       t.draft.incident = null
+      t.draft.stepsSinceWake = 0
       if (event.variables) t.draft.variables = { ...t.draft.variables, ...event.variables }
       break
     }
@@ -110,6 +127,24 @@ export function advance(prepared: PreparedWorkflow, state: RunState, event: RunE
   settleStatus(t.draft, now)
   t.draft.updatedAt = now
   return { state: t.draft, effects: t.effects }
+}
+
+/**
+ * Parks a run as an incident for a reason outside its nodes (the shell could not advance it, or the
+ * process stopped while it ran, again and again): its first ready token (else its first token) is
+ * marked failed, so an operator's retry resumes from there. Pure; a finished run is returned as is.
+ */
+export function parkRun(state: RunState, error: string, now: number): RunState {
+  if (isFinished(state)) return state
+  const draft = copyState(state)
+  const token = draft.tokens.find((x) => x.status === 'ready') ?? draft.tokens.find((x) => x.status !== 'failed') ?? draft.tokens[0]
+  if (!token) return state
+  draft.incident = { nodeId: token.nodeId, tokenId: token.id, error, at: now }
+  if (token.status === 'ready' || token.status === 'retry-wait') token.status = 'failed'
+  delete token.timerId
+  draft.status = 'failed'
+  draft.updatedAt = now
+  return draft
 }
 
 /** Derives the run status from its tokens after a transition. */

@@ -6,8 +6,8 @@ import { validateWorkflow } from './validate-workflow.ts'
 
 /** One problem with a definition: the node (if any), where (JSON pointer) and why. */
 export interface DefinitionError { nodeId: string | null; pointer: string; reason: string }
-/** The result of checking a definition. */
-export interface DefinitionCheck { valid: boolean; errors: DefinitionError[] }
+/** The result of checking a definition: errors make it invalid, warnings point at risks (exponential fan-out). */
+export interface DefinitionCheck { valid: boolean; errors: DefinitionError[]; warnings: DefinitionError[] }
 
 /** Checks `candidate` against the workflow schema, then (if it passes) the graph rules. */
 export function checkDefinition(candidate: unknown, registry: NodeRegistry): DefinitionCheck {
@@ -18,7 +18,7 @@ export function checkDefinition(candidate: unknown, registry: NodeRegistry): Def
       const id = m && Array.isArray(nodes) ? nodes[Number(m[1])]?.id : null
       return { nodeId: typeof id === 'string' ? id : null, pointer: d.pointer, reason: d.reason }
     })
-    return { valid: false, errors }
+    return { valid: false, errors, warnings: [] }
   }
   return validateWorkflow(candidate as WorkflowDefinition, registry)
 }

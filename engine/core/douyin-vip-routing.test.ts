@@ -24,7 +24,7 @@ describe('example: douyin-vip-routing', () => {
     const schemaValid = validators.workflow(definition)
     expect(toErrorDetails(validators.workflow.errors)).toEqual([])
     expect(schemaValid).toBe(true)
-    expect(validateWorkflow(definition, testRegistry)).toEqual({ valid: true, errors: [] })
+    expect(validateWorkflow(definition, testRegistry)).toEqual({ valid: true, errors: [], warnings: [] })
   })
 
   it('starts on order creation only', () => {

@@ -113,7 +113,7 @@ function fail(t: Transition, node: PreparedNode, token: Token, key: string, erro
 }
 
 /** Marks the token failed and the run as an incident an operator can retry. */
-function parkAsIncident(t: Transition, token: Token, error: string): void {
+export function parkAsIncident(t: Transition, token: Token, error: string): void {
   token.status = 'failed'
   delete token.timerId
   t.draft.incident = { nodeId: token.nodeId, tokenId: token.id, error, at: t.now }

@@ -37,6 +37,12 @@ export interface RunState {
   incident: { nodeId: string; tokenId: string; error: string; at: number } | null
   /** Counter for token ids, so ids are deterministic (no randomness in the core). */
   nextTokenSeq: number
+  /**
+   * Steps taken since the run was last woken from outside (started, a timer, an operator's retry);
+   * capped by MAX_STEPS_WITHOUT_WAIT so a flow that fans out exponentially cannot run forever.
+   * Absent in states stored before the cap existed (read as 0).
+   */
+  stepsSinceWake?: number
   startedAt: number
   updatedAt: number
   finishedAt: number | null

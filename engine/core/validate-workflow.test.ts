@@ -15,7 +15,7 @@ function check(nodes: Node[], edgeList: Edge[]): WorkflowError[] {
 describe('validateWorkflow', () => {
   it('accepts a small valid workflow', () => {
     const def = workflow([trigger, node('tag', 'order.tag', { add: ['x'] })], edges('start>tag'))
-    expect(validateWorkflow(def, testRegistry)).toEqual({ valid: true, errors: [] })
+    expect(validateWorkflow(def, testRegistry)).toEqual({ valid: true, errors: [], warnings: [] })
   })
 
   it('reports a duplicate node id at the second node', () => {

@@ -8,6 +8,9 @@ import type { Edge, WorkflowDefinition } from '../../schemas/generated/workflow.
 import { toErrorDetails } from '../../schemas/index.ts'
 import { ConfigError } from './config-error.ts'
 import { findCycles, reachableFrom } from './graph.ts'
+import { fanOutHotspots, type PortEdge } from './fan-out.ts'
+import { JOIN_NODE_TYPE } from './join.ts'
+import { MAX_LIVE_TOKENS } from './run-limits.ts'
 import { compileRule } from './json-logic.ts'
 import { defaultPort, errorPorts, outputPorts } from './node-ports.ts'
 import type { NodeRegistry, RegisteredNode } from './registry.ts'
@@ -19,15 +22,18 @@ export interface WorkflowError {
   reason: string
 }
 
-/** The verdict of `validateWorkflow`. */
+/** The verdict of `validateWorkflow`: errors refuse publishing, warnings only point at a risk. */
 export interface WorkflowValidation {
   valid: boolean
   errors: WorkflowError[]
+  warnings: WorkflowError[]
 }
 
 /** What checking found beside the errors, so preparing does not repeat the work. */
 export interface WorkflowCheck {
   errors: WorkflowError[]
+  /** Risks that do not stop the workflow from running (branches that multiply). */
+  warnings: WorkflowError[]
   /** Prepared config of each node whose type is known and whose config is valid, by node id. */
   configs: Map<string, unknown>
   /** The output port each edge leaves from (sourceHandle, or the source's single port), by edge index. */
@@ -38,8 +44,8 @@ export interface WorkflowCheck {
 
 /** Lists every graph problem of `def`; valid when there is none. */
 export function validateWorkflow(def: WorkflowDefinition, registry: NodeRegistry): WorkflowValidation {
-  const { errors } = checkWorkflow(def, registry)
-  return { valid: errors.length === 0, errors }
+  const { errors, warnings } = checkWorkflow(def, registry)
+  return { valid: errors.length === 0, errors, warnings }
 }
 
 /** Checks `def` and prepares each node's config along the way (for prepareWorkflow). */
@@ -88,6 +94,7 @@ export function checkWorkflow(def: WorkflowDefinition, registry: NodeRegistry): 
   if (triggers.length === 0) errors.push({ nodeId: null, pointer: '/nodes', reason: 'has no trigger node; a workflow needs exactly one' })
 
   const next = new Map<string, string[]>()
+  const portEdges: PortEdge[] = []
   const edgeIds = new Map<string, number>()
   def.edges.forEach((edge, i) => {
     const source = nodeIndex.has(edge.source) ? edge.source : null
@@ -107,7 +114,10 @@ export function checkWorkflow(def: WorkflowDefinition, registry: NodeRegistry): 
     if (!source || !nodeIndex.has(edge.target) || intoTrigger) return
     next.set(edge.source, [...(next.get(edge.source) ?? []), edge.target])
     const port = checkSourcePort(edge, i, types.get(edge.source), def.nodes[nodeIndex.get(edge.source) as number].config ?? {}, errors)
-    if (port !== null) edgePorts.set(i, port)
+    if (port !== null) {
+      edgePorts.set(i, port)
+      portEdges.push({ source: edge.source, port, target: edge.target })
+    }
   })
 
   const triggerNodeId = triggers.length === 1 ? triggers[0] : null
@@ -126,7 +136,18 @@ export function checkWorkflow(def: WorkflowDefinition, registry: NodeRegistry): 
       reason: `is in a cycle (${cycle.join(' → ')}) with no node that waits; a cycle needs a wait, an approval or another node that pauses`,
     })
   }
-  return { errors, configs, edgePorts, triggerNodeId }
+  const warnings: WorkflowError[] = []
+  if (triggerNodeId) {
+    const joins = new Set([...types].filter(([, t]) => t.manifest.type === JOIN_NODE_TYPE).map(([id]) => id))
+    for (const [id, n] of fanOutHotspots([...nodeIndex.keys()], triggerNodeId, portEdges, joins)) {
+      warnings.push({
+        nodeId: id,
+        pointer: `/nodes/${nodeIndex.get(id)}`,
+        reason: `up to ${n > 1e15 ? 'more than 10^15' : Math.round(n).toLocaleString('en-US')} branches of one run can reach this node: parallel splits multiply their branches when nothing joins them (add a flow.join); a run is stopped as an incident at ${MAX_LIVE_TOKENS.toLocaleString('en-US')} branches`,
+      })
+    }
+  }
+  return { errors, warnings, configs, edgePorts, triggerNodeId }
 }
 
 /** The port an edge leaves from, or null after recording why it has none. */

@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { createAjv, allSchemas } from '../../schemas/index.ts'
 import type { OrderEngine } from '../runtime/order-engine.ts'
+import { RuleSandbox } from '../runtime/rule-sandbox.ts'
 import { installErrorHandling } from './errors.ts'
 import { authPlugin, TokenCache } from './auth.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -38,10 +39,12 @@ export interface AppOptions {
   templatesDir?: string
   /** The built designer (designer/dist); served at / when it holds an index.html, else / redirects to /docs. */
   designerDir?: string
+  /** Where tried-out rules and dry runs execute (default: a sandbox of the app's own, closed with it). */
+  sandbox?: RuleSandbox
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { engine: OrderEngine; tokens: TokenCache; appVersion: string }
+  interface FastifyInstance { engine: OrderEngine; tokens: TokenCache; appVersion: string; sandbox: RuleSandbox }
 }
 
 /** Builds the Fastify app around an engine (not listening). */
@@ -60,6 +63,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('engine', options.engine)
   app.decorate('tokens', new TokenCache(options.engine.store))
   app.decorate('appVersion', options.version ?? '0.0.0')
+  const sandbox = options.sandbox ?? new RuleSandbox()
+  app.decorate('sandbox', sandbox)
+  if (!options.sandbox) app.addHook('onClose', async () => { await sandbox.close() })
   const designerDir = hasDesigner(options.designerDir) ? options.designerDir : null
   installErrorHandling(app, designerDir ? { notFound: designerFallback(designerDir) } : {})
   // The API speaks JSON only: text/plain is a 415, not a string body that fails validation.

@@ -5,6 +5,7 @@
  * active run.
  */
 import { EventEmitter } from 'node:events'
+import { performance } from 'node:perf_hooks'
 import type { Clock } from '../core/clock.ts'
 import type { OrderInput } from '../../schemas/generated/order-input.ts'
 import type { IngestResult, NewRun, Store } from '../store/store.ts'
@@ -36,7 +37,15 @@ export interface OrderEngineOptions {
   autoTimers?: boolean
   /** Runs advanced per transaction. */
   runsPerBatch?: number
+  /** First back-off after a run's turn failed (ms; doubles per failure). */
+  retryBaseMs?: number
 }
+
+/**
+ * How long one ingest commit may step new runs inline; the runs it starts after that are handed to
+ * the executor, so a batch of orders whose flows are long cannot hold the event loop.
+ */
+export const INLINE_STEP_SLICE_MS = 25
 
 const silent: EngineLogger = { error() {}, warn() {}, info() {} }
 
@@ -70,7 +79,7 @@ export class OrderEngine {
     this.workflows = new PublishedWorkflows(this.store, this.registry)
     this.executor = new RunExecutor({
       store: this.store, clock: this.clock, workflows: this.workflows, metrics: this.metrics, events: this.events,
-      log: this.log, runsPerBatch: options.runsPerBatch ?? 128,
+      log: this.log, runsPerBatch: options.runsPerBatch ?? 128, retryBaseMs: options.retryBaseMs,
     })
     this.ingestGroup = new GroupCommit((items) => this.commitIngest(items))
     this.events.setMaxListeners(1000)
@@ -121,6 +130,7 @@ export class OrderEngine {
     const byId = new Map(workflows.map((w) => [w.workflowId, w]))
     const sources = new Map(items.map((i) => [i.input, i.source]))
     const started = new Map<string, { run: NewRun; more: boolean }>()
+    const inlineUntil = performance.now() + INLINE_STEP_SLICE_MS
     const results = await this.store.ingestOrders(items, (existing, input, raw) => {
       const plan = planOrderIngest(existing, input, raw, {
         now, source: sources.get(input) ?? 'api', workflows,
@@ -134,7 +144,7 @@ export class OrderEngine {
         runs: (order, revision) => {
           let current: Order = order
           return runs(order, revision).map((run) => {
-            const stepped = this.stepInline(byId.get(run.state.workflowId)!, run.state, current, now)
+            const stepped = this.stepInline(byId.get(run.state.workflowId)!, run.state, current, now, inlineUntil)
             if (!stepped) return run
             current = stepped.order ?? current
             const inline: NewRun = { ...run, state: stepped.state, effects: stepped.effects }
@@ -162,9 +172,9 @@ export class OrderEngine {
   }
 
   /** Steps a new run as far as it goes now; null (the executor will do it) if the interpreter throws. */
-  private stepInline(prepared: PreparedWorkflow, state: RunState, order: Order, now: number): SteppedRun | null {
+  private stepInline(prepared: PreparedWorkflow, state: RunState, order: Order, now: number, until: number): SteppedRun | null {
     try {
-      return runSteps(prepared, state, order, now)
+      return runSteps(prepared, state, order, now, { until })
     } catch (err) {
       this.log.error({ err, runId: state.runId }, 'could not step a new run at ingest; the executor will')
       return null

@@ -1,7 +1,8 @@
 /**
- * Steps a run as far as it goes now: the loop the executor and inline execution at ingest share.
- * It threads the order through the steps, so a step sees what the steps before it changed.
+ * Steps a run as far as it goes now: the loop the executor, inline execution at ingest and the dry
+ * run share. It threads the order through the steps, so a step sees what the steps before it changed.
  */
+import { performance } from 'node:perf_hooks'
 import type { Order } from '../../schemas/generated/order.ts'
 import type { Effect } from '../core/effects.ts'
 import type { RunState } from '../core/run-state.ts'
@@ -21,11 +22,22 @@ export interface SteppedRun {
   more: boolean
 }
 
-/** Executes ready tokens until the run blocks (waits, fails, ends) or `maxSteps` ran. Pure. */
-export function runSteps(prepared: PreparedWorkflow, state: RunState, order: Order | null, now: number, maxSteps = STEPS_PER_TURN): SteppedRun {
+/** How far one turn may go: at most `maxSteps` steps, and none begun after `until` (performance.now() ms). */
+export interface TurnLimits {
+  maxSteps?: number
+  until?: number
+}
+
+/**
+ * Executes ready tokens until the run blocks (waits, fails, ends), `maxSteps` ran or the time is up.
+ * The time limit keeps one run's turn from holding the event loop; a step already begun finishes
+ * (a rule's own budget bounds it), so a turn always ends within about one step of `until`.
+ */
+export function runSteps(prepared: PreparedWorkflow, state: RunState, order: Order | null, now: number, limits: TurnLimits = {}): SteppedRun {
+  const maxSteps = limits.maxSteps ?? STEPS_PER_TURN
   const effects: Effect[] = []
   for (let steps = 0; nextReadyToken(state); steps++) {
-    if (steps === maxSteps) return { state, effects, order, more: true }
+    if (steps === maxSteps || (limits.until !== undefined && performance.now() >= limits.until)) return { state, effects, order, more: true }
     const r = advance(prepared, state, { kind: 'step' }, now, order)
     state = r.state
     for (const e of r.effects) {

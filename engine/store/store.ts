@@ -196,8 +196,16 @@ export interface Store {
   nodeVisitTimes(workflowId: string, runLimit: number): Promise<{ runs: number; visits: NodeVisitTime[] }>
   /** Runs whose status is running (to resume after a restart). */
   activeRunIds(): Promise<string[]>
-  /** Commits step transitions of one or more runs in one transaction. */
-  commitTransitions(commits: TransitionCommit[], patchOrder: OrderPatcher, now: number): Promise<void>
+  /**
+   * Commits step transitions of one or more runs in one transaction. Saving a run's state ends its
+   * turn; `settledTurns` ends, in the same transaction, the turns of runs that had nothing to save.
+   */
+  commitTransitions(commits: TransitionCommit[], patchOrder: OrderPatcher, now: number, settledTurns?: readonly string[]): Promise<void>
+  /**
+   * Counts, durably and before any work, a turn begun for each run; returns per run the turns begun
+   * since its state was last saved (1 after a clean history). Unknown runs are left out.
+   */
+  beginTurns(runIds: readonly string[]): Promise<Map<string, number>>
   /** Timers due at or before `now`, oldest first. */
   dueTimers(now: number, limit: number): Promise<TimerRow[]>
   nextTimerDue(): Promise<number | null>

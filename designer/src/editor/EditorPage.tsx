@@ -127,7 +127,7 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
     const def = store.getState().definition()
     try {
       const check = await api<DefinitionCheck>('POST', `/api/workflows/${encodeURIComponent(def.id || 'new-flow')}/validate`, def)
-      if (seq === validateSeq.current) store.getState().setProblems(check.errors)
+      if (seq === validateSeq.current) store.getState().setProblems(check.errors, check.warnings)
       return check
     } catch (e) {
       if (seq === validateSeq.current && e instanceof ApiError) store.getState().setProblems(e.details)

@@ -15,6 +15,7 @@ export function FlowSettings({ isNew, readOnly, onSelectNode }: { isNew: boolean
   const store = useEditorStore()
   const meta = useEditor((s) => s.meta)
   const problems = useEditor((s) => s.problems)
+  const warnings = useEditor((s) => s.warnings)
   const nodeCount = useEditor((s) => s.nodes.length)
   const locale = useLocale((s) => s.locale)
   // Each problem's node manifest, looked up once per change of the problems (not per drag frame).
@@ -59,6 +60,19 @@ export function FlowSettings({ isNew, readOnly, onSelectNode }: { isNew: boolean
             </li>
           ))}
         </ul>
+      )}
+      {warnings.length > 0 && (
+        <>
+          <h3>{t('editor.warningsTitle')}</h3>
+          <ul className="problems warnings" data-testid="warning-list">
+            {warnings.map((p, i) => (
+              <li key={i}>
+                {p.nodeId ? <button className="link" onClick={() => onSelectNode(p.nodeId!)}>{p.nodeId}</button> : <code>{p.pointer || '/'}</code>}
+                {' '}{describeProblem(p, undefined, locale)}
+              </li>
+            ))}
+          </ul>
+        </>
       )}
     </div>
   )

@@ -20,6 +20,7 @@ function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
   const locale = useLocale((s) => s.locale)
   const manifest = useEditor((s) => s.manifests.find((m) => m.type === data.nodeType))
   const mine = useEditor((s) => s.problemsByNode[id] ?? NO_PROBLEMS)
+  const warned = useEditor((s) => s.warningsByNode[id] ?? NO_PROBLEMS)
   const run = useEditor((s) => s.runStates[id])
   // Its share of the slowest node's time across recent runs, 0..1 (undefined with the heatmap off).
   const heat = useEditor((s) => (s.heatStats[id] ? s.heatStats[id].totalMs / (s.heatMax || 1) : undefined))
@@ -45,6 +46,7 @@ function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
         <span className="glyph" aria-hidden>{CATEGORY_GLYPH[manifest?.category ?? ''] ?? '?'}</span>
         <span className="node-title">{data.name || text?.title || data.nodeType}</span>
         {mine.length > 0 && <span className="node-flag bad" title={mine.map((p) => describeProblem(p, manifest, locale)).join('\n')}>!</span>}
+        {mine.length === 0 && warned.length > 0 && <span className="node-flag warn" data-testid={`warning-${id}`} title={warned.map((p) => describeProblem(p, manifest, locale)).join('\n')}>⚠</span>}
       </div>
       <div className="node-type">{text?.title ?? t('editor.unknownType')} · <code>{data.nodeType}</code></div>
       {summary && <div className="node-summary" title={summary}>{summary}</div>}

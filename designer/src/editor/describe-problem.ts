@@ -24,6 +24,7 @@ const REASONS: Array<[RegExp, MessageKey, string[]]> = [
   [/^is a second trigger \(node (.+) is one\)/, 'editor.reason.secondTrigger', ['trigger']],
   [/^is in a cycle \((.+)\) with no node that waits/, 'editor.reason.cycle', ['cycle']],
   [/^node (.+) has no port "(.+)";/, 'editor.reason.noPort', ['node', 'port']],
+  [/^up to (.+) branches of one run can reach this node/, 'editor.reason.fanOut', ['n']],
 ]
 
 /** The reason in the current language. */

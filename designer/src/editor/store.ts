@@ -39,6 +39,9 @@ export interface EditorState extends Snapshot {
   problems: ProblemDetail[]
   /** The problems by node id, so each card selects only its own. */
   problemsByNode: Record<string, ProblemDetail[]>
+  /** Risks validation points out without refusing the flow (branches that multiply), by node id. */
+  warnings: ProblemDetail[]
+  warningsByNode: Record<string, ProblemDetail[]>
   /** true while a dialog covers the canvas: shortcuts and deletes must not reach the hidden flow. */
   locked: boolean
   runStates: Record<string, NodeRunState>
@@ -73,7 +76,7 @@ export interface EditorState extends Snapshot {
   redo(): void
   autoLayout(): void
 
-  setProblems(problems: ProblemDetail[]): void
+  setProblems(problems: ProblemDetail[], warnings?: ProblemDetail[]): void
   setRunStates(states: Record<string, NodeRunState>): void
   setHeat(stats: HeatmapNode[] | null): void
   setDiffMarks(marks: Record<string, ChangeKind>): void
@@ -121,13 +124,13 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
     return {
       meta: EMPTY_META, nodes: [], edges: [], manifests,
       past: [], future: [], lastEditKey: null, dragging: false, clipboard: null,
-      revision: 0, savedRevision: 0, problems: [], problemsByNode: {}, locked: false, runStates: {}, heatStats: {}, heatMax: 0, diffMarks: {},
+      revision: 0, savedRevision: 0, problems: [], problemsByNode: {}, warnings: [], warningsByNode: {}, locked: false, runStates: {}, heatStats: {}, heatMax: 0, diffMarks: {},
 
       setManifests(list) { set({ manifests: list }) },
 
       load(def) {
         const { meta, nodes, edges } = definitionToCanvas(def, manifestOf)
-        set((s) => ({ meta, nodes, edges, past: [], future: [], lastEditKey: null, problems: [], problemsByNode: {}, runStates: {}, heatStats: {}, heatMax: 0, diffMarks: {}, revision: s.revision + 1, savedRevision: s.revision + 1 }))
+        set((s) => ({ meta, nodes, edges, past: [], future: [], lastEditKey: null, problems: [], problemsByNode: {}, warnings: [], warningsByNode: {}, runStates: {}, heatStats: {}, heatMax: 0, diffMarks: {}, revision: s.revision + 1, savedRevision: s.revision + 1 }))
       },
 
       markSaved(revision) { set({ savedRevision: revision }) },
@@ -330,10 +333,13 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
         changed({ nodes: s.nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })) })
       },
 
-      setProblems(problems) {
-        const byNode: Record<string, ProblemDetail[]> = {}
-        for (const p of problems) if (p.nodeId) (byNode[p.nodeId] ??= []).push(p)
-        set({ problems, problemsByNode: byNode })
+      setProblems(problems, warnings = []) {
+        const byNode = (list: ProblemDetail[]) => {
+          const out: Record<string, ProblemDetail[]> = {}
+          for (const p of list) if (p.nodeId) (out[p.nodeId] ??= []).push(p)
+          return out
+        }
+        set({ problems, problemsByNode: byNode(problems), warnings, warningsByNode: byNode(warnings) })
       },
       setRunStates(runStates) { set({ runStates }) },
       setHeat(stats) {

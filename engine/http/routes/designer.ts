@@ -4,30 +4,17 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import { existsSync } from 'node:fs'
-import { performance } from 'node:perf_hooks'
 import type { WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
 import type { OrderInput } from '../../../schemas/generated/order-input.ts'
-import type { Order } from '../../../schemas/generated/order.ts'
 import { NotFoundError } from '../../store/store.ts'
 import { checkDefinition } from '../../core/check-definition.ts'
-import { prepareWorkflow } from '../../core/prepare-workflow.ts'
-import { startRun } from '../../core/advance.ts'
-import { planOrderIngest } from '../../core/plan-order-ingest.ts'
-import { matchTriggers, ORDER_EVENT_TRIGGER_TYPE } from '../../core/match-triggers.ts'
-import type { Effect, OrderPatchEffect, ScheduleTimerEffect, StepEffect } from '../../core/effects.ts'
-import { runSteps } from '../../runtime/run-steps.ts'
 import { readTemplates } from '../../runtime/bootstrap.ts'
-import { safePatchOrder } from '../../runtime/safe-patch-order.ts'
+import { sandboxFailure } from './sandbox-errors.ts'
 import { ALL_ROLES } from '../auth.ts'
 import { badRequest } from '../errors.ts'
 import { iso } from '../iso.ts'
 import { idParams } from './paging.ts'
 import { refuseInvalid } from './workflows.ts'
-
-/** Steps a dry run may take before it is cut off (a loop through retries cannot spin forever). */
-const DRY_RUN_MAX_STEPS = 1000
-const DRY_RUN_ID = 'dry-run'
-const DRY_ORDER_ID = 'dry-run-order'
 
 export interface DesignerRouteOptions {
   /** Where the *.workflow.json templates are. */
@@ -75,66 +62,19 @@ export const designerRoutes: FastifyPluginAsync<DesignerRouteOptions> = async (a
     // Pointers into the definition, exactly as publish lists them, so the designer shows them the same way.
     refuseInvalid(checkDefinition(candidate, registry))
     const definition = candidate as WorkflowDefinition
-    const prepared = prepareWorkflow(definition, registry)
-    const now = clock.now()
-
-    // The order as ingest would create it (same code), under a fixed id, with no workflows to start.
-    const plan = planOrderIngest(null, request.body.order, undefined, {
-      now, source: 'dry-run', workflows: [], newOrderId: () => DRY_ORDER_ID, newRunId: () => DRY_RUN_ID,
-    })
-    let order = plan.order as Order
-    const event = { kind: 'created' as const, fromStatus: null, toStatus: order.status }
-    const triggerType = prepared.nodes.get(prepared.triggerNodeId)!.type
-    const isOrderTrigger = triggerType === ORDER_EVENT_TRIGGER_TYPE
-    const triggerMatched = isOrderTrigger ? matchTriggers(prepared, event, order) : null
-    let state = startRun(prepared, {
-      runId: DRY_RUN_ID, orderId: order.id, variables: request.body.variables ?? {}, now,
-      input: isOrderTrigger ? { event } : { manual: true, by: request.principal?.name ?? 'dry-run' },
-    })
-
-    // One step per call so each step gets its own wall-clock duration.
-    const steps: Array<{ effect: StepEffect; durationMs: number }> = []
-    const effects: Effect[] = []
-    let truncated = false
-    for (let n = 0; ; n++) {
-      if (n === DRY_RUN_MAX_STEPS) { truncated = true; break }
-      const t0 = performance.now()
-      const r = runSteps(prepared, state, order, now, 1)
-      const durationMs = Math.round((performance.now() - t0) * 1000) / 1000
-      state = r.state
-      order = r.order ?? order
-      effects.push(...r.effects)
-      for (const e of r.effects) if (e.kind === 'record-step') steps.push({ effect: e, durationMs })
-      if (!r.more) break
+    let result
+    try {
+      result = await app.sandbox.dryRun({ definition, order: request.body.order, variables: request.body.variables, now: clock.now(), by: request.principal?.name ?? 'dry-run' })
+    } catch (err) {
+      throw sandboxFailure(err, '/definition', 'the dry run')
     }
-
-    // What each patch changed, replayed on the order as it was before it.
-    let replay = plan.order as Order
-    const changes = effects.filter((e): e is OrderPatchEffect => e.kind === 'patch-order').map((e) => {
-      const [, , nodeId, visit] = e.source.split(':')
-      const applied = safePatchOrder(replay, e.patch, now)
-      replay = applied.order
-      return { nodeId, visit: Number(visit), patch: e.patch, changed: applied.changed }
-    })
-    const timers = new Map(effects.filter((e): e is ScheduleTimerEffect => e.kind === 'schedule-timer').map((e) => [e.timer.id, e.timer.dueAt]))
-    const waiting = state.tokens.filter((t) => t.status === 'retry-wait').map((t) => {
-      const dueAt = t.timerId ? timers.get(t.timerId) : undefined
-      return { nodeId: t.nodeId, reason: `retry timer: attempt ${t.attempt} would run at ${dueAt != null ? iso(dueAt) : 'a later time'}`, until: dueAt != null ? iso(dueAt) : null }
-    })
-
     return {
-      status: state.status,
-      triggerMatched,
-      truncated,
-      incident: state.incident ? { nodeId: state.incident.nodeId, error: state.incident.error } : null,
-      steps: steps.map(({ effect: { step: s }, durationMs }) => ({
-        nodeId: s.nodeId, nodeType: s.nodeType, visit: s.visit, attempt: s.attempt, status: s.status, port: s.port,
-        input: s.input, output: s.output, error: s.error, durationMs,
+      ...result,
+      waiting: result.waiting.map((w) => ({
+        nodeId: w.nodeId,
+        reason: `retry timer: attempt ${w.attempt} would run at ${w.dueAt != null ? iso(w.dueAt) : 'a later time'}`,
+        until: w.dueAt != null ? iso(w.dueAt) : null,
       })),
-      order,
-      changes,
-      variables: state.variables,
-      waiting,
     }
   })
 

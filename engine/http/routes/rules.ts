@@ -1,21 +1,23 @@
-/** POST /api/rules/evaluate: try a JsonLogic rule against data (the designer's "try it" box). */
+/** POST /api/rules/evaluate: try a JsonLogic rule against data (the designer's "try it" box), in the rule sandbox. */
 import type { FastifyPluginAsync } from 'fastify'
-import { evaluateRule } from '../../core/json-logic.ts'
-import { badRequest } from '../errors.ts'
+import { DEFAULT_RULE_LIMITS } from '../../core/json-logic.ts'
+import { sandboxFailure } from './sandbox-errors.ts'
 
 /** Registers POST /api/rules/evaluate. */
 export const ruleRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Body: { rule: unknown; data?: unknown } }>('/api/rules/evaluate', {
     config: { roles: ['admin', 'designer', 'operator'] },
     schema: {
-      tags: ['rules'], summary: 'Evaluate a JsonLogic rule: {rule, data} -> {result}; a bad rule or a rule error is a 400 naming /rule',
+      tags: ['rules'],
+      summary: 'Evaluate a JsonLogic rule: {rule, data} -> {result, operations}; a bad rule, a rule error or a rule over its budget is a 400 naming /rule',
       body: { type: 'object', additionalProperties: false, required: ['rule'], properties: { rule: {}, data: {} } },
     },
   }, async (request) => {
     try {
-      return { result: evaluateRule(request.body.rule, request.body.data ?? {}).result ?? null }
+      const { result, operations } = await app.sandbox.evaluate(request.body.rule, request.body.data ?? {})
+      return { result: result ?? null, operations, budget: DEFAULT_RULE_LIMITS.operations }
     } catch (err) {
-      throw badRequest([{ pointer: '/rule', reason: (err as Error).message }])
+      throw sandboxFailure(err, '/rule', 'the rule')
     }
   })
 }

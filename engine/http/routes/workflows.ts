@@ -108,13 +108,15 @@ export const workflowRoutes: FastifyPluginAsync = async (app) => {
   }, async (request, reply) => {
     const row = await store.getWorkflow(request.params.id)
     if (!row) throw new NotFoundError(`workflow ${request.params.id} not found`)
-    refuseInvalid(checkDefinition(row.draft, registry))
+    const check = checkDefinition(row.draft, registry)
+    refuseInvalid(check)
     const version = await store.publishVersion(row.id, row.draft, clock.now(), actor(request))
     // The version is committed: the publish succeeded even if this process fails to reload it.
     await engine.refreshWorkflows().catch((err) => request.log.error({ err }, 'published, but reloading the workflows failed'))
     await store.appendAudit({ at: clock.now(), actor: actor(request), action: 'workflow.publish', target: row.id, detail: { version: version.version } })
     engine.events.emit('workflow', { workflowId: row.id, action: 'published', version: version.version })
-    return reply.code(201).send(versionView(version, false))
+    // Published, with the risks validation sees (branches that multiply) for the designer to show.
+    return reply.code(201).send({ ...versionView(version, false), warnings: check.warnings })
   })
 
   app.get<{ Params: { id: string } }>('/api/workflows/:id/versions', { config: { roles: ALL_ROLES }, schema: { tags: ['workflows'], params: idParams } }, async (request) => {

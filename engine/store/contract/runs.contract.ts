@@ -44,6 +44,14 @@ export function describeRunContract(store: StoreRef): void {
       expect(await store().nodeVisitTimes('wf-1', 1)).toEqual({ runs: 1, visits: [byNode.hold] })
     })
 
+    it('counts the turns begun since a run was last saved, and saving or settling ends them', async () => {
+      await store().createRuns([newRun(runState({ runId: 'r1' }), 'k1'), newRun(runState({ runId: 'r2' }), 'k2')])
+      expect(await store().beginTurns(['r1', 'r2', 'nobody'])).toEqual(new Map([['r1', 1], ['r2', 1]]))
+      expect(await store().beginTurns(['r1'])).toEqual(new Map([['r1', 2]]))
+      await store().commitTransitions([{ state: runState({ runId: 'r1', updatedAt: T0 + 5 }), effects: [] }], patchOrder, T0 + 5, ['r2'])
+      expect(await store().beginTurns(['r1', 'r2'])).toEqual(new Map([['r1', 1], ['r2', 1]]))
+    })
+
     it('creates runs once per trigger key', async () => {
       const a = newRun(runState({ runId: 'r1' }), 'key-1')
       const dup = newRun(runState({ runId: 'r2' }), 'key-1')

@@ -215,6 +215,16 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'unfinished turns of runs',
+    sql: `
+      -- Turns of a run begun since its state was last saved. A turn that takes the process down never
+      -- saves, so after a restart a count above 1 names a run that may do it again: it runs alone, and
+      -- after a few such turns it is parked as an incident instead of being resumed forever.
+      ALTER TABLE runs ADD COLUMN unfinished_turns INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ]
 
 /**

@@ -33,8 +33,11 @@ function prepareStatements(db: Database.Database) {
     insertRun: db.prepare<[string, string, number, string | null, string, string, string, string, number, number, number | null]>(
       `INSERT INTO runs (id, workflow_id, version, order_id, status, "trigger", trigger_key, state, started_at, updated_at, finished_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trigger_key) DO NOTHING`),
+    // Saving a state ends the turn that produced it.
     updateRun: db.prepare<[string, string, number, number | null, string]>(
-      'UPDATE runs SET status = ?, state = ?, updated_at = ?, finished_at = ? WHERE id = ?'),
+      'UPDATE runs SET status = ?, state = ?, updated_at = ?, finished_at = ?, unfinished_turns = 0 WHERE id = ?'),
+    beginTurn: db.prepare<[string], number>('UPDATE runs SET unfinished_turns = unfinished_turns + 1 WHERE id = ? RETURNING unfinished_turns').pluck(),
+    settleTurn: db.prepare<[string]>('UPDATE runs SET unfinished_turns = 0 WHERE id = ? AND unfinished_turns <> 0'),
     selectRun: db.prepare<[string], RunRecordRow>('SELECT id, started_at, state, "trigger" FROM runs WHERE id = ?'),
     selectActive: db.prepare<[], string>(
       "SELECT id FROM runs WHERE status = 'running' ORDER BY started_at, id").pluck(),
@@ -86,6 +89,21 @@ export class SqliteRuns {
   saveState(state: RunState): void {
     const info = this.q.updateRun.run(state.status, JSON.stringify(state), state.updatedAt, state.finishedAt, state.runId)
     if (info.changes === 0) throw new NotFoundError(`run ${state.runId} does not exist`)
+  }
+
+  /** Counts a turn begun for each run; returns the runs' counts of turns begun since their state was last saved. */
+  beginTurns(runIds: readonly string[]): Map<string, number> {
+    const counts = new Map<string, number>()
+    for (const id of runIds) {
+      const n = this.q.beginTurn.get(id)
+      if (n !== undefined) counts.set(id, n)
+    }
+    return counts
+  }
+
+  /** Ends the turn of a run that had nothing to save (an event that changed nothing, a turn given up). */
+  settleTurn(runId: string): void {
+    this.q.settleTurn.run(runId)
   }
 
   /** Drops every timer of a run that has finished: it waits for nothing, and a leftover timer would wake it. */

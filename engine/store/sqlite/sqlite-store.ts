@@ -38,7 +38,8 @@ export class SqliteStore implements Store {
   private readonly access: SqliteAccess
   private readonly upkeep: SqliteUpkeep
   private readonly ingestTx: (batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number, patchOrder?: OrderPatcher) => IngestResult[]
-  private readonly commitTx: (commits: TransitionCommit[], patchOrder: OrderPatcher, now: number) => void
+  private readonly commitTx: (commits: TransitionCommit[], patchOrder: OrderPatcher, now: number, settled: readonly string[]) => void
+  private readonly beginTurnsTx: (runIds: readonly string[]) => Map<string, number>
   private readonly createRunsTx: (runs: NewRun[]) => string[]
 
   constructor(private readonly db: Database.Database) {
@@ -73,12 +74,14 @@ export class SqliteStore implements Store {
         return true
       })).immediate
     this.createRunsTx = db.transaction((list: NewRun[]) => list.filter((run) => runs.insertRun(run)).map((run) => run.state.runId)).immediate
-    this.commitTx = db.transaction((commits: TransitionCommit[], patchOrder: OrderPatcher, now: number) => {
+    this.commitTx = db.transaction((commits: TransitionCommit[], patchOrder: OrderPatcher, now: number, settled: readonly string[]) => {
       for (const { state, effects } of commits) {
         runs.saveState(state)
         applyEffects(state, effects, patchOrder, now)
       }
+      for (const id of settled) runs.settleTurn(id)
     }).immediate
+    this.beginTurnsTx = db.transaction((runIds: readonly string[]) => runs.beginTurns(runIds)).immediate
   }
 
   /** Reads a connection setting such as 'journal_mode' or 'synchronous'. */
@@ -116,9 +119,10 @@ export class SqliteStore implements Store {
   async listSteps(runId: string) { return this.runs.steps(runId) }
   async nodeVisitTimes(workflowId: string, runLimit: number) { return this.runs.nodeVisitTimes(workflowId, runLimit) }
   async activeRunIds() { return this.runs.activeIds() }
-  async commitTransitions(commits: TransitionCommit[], patchOrder: OrderPatcher, now: number): Promise<void> {
-    this.commitTx(commits, patchOrder, now)
+  async commitTransitions(commits: TransitionCommit[], patchOrder: OrderPatcher, now: number, settledTurns: readonly string[] = []): Promise<void> {
+    this.commitTx(commits, patchOrder, now, settledTurns)
   }
+  async beginTurns(runIds: readonly string[]) { return this.beginTurnsTx(runIds) }
   async dueTimers(now: number, limit: number) { return this.runs.due(now, limit) }
   async nextTimerDue() { return this.runs.nextDue() }
 
