@@ -19,7 +19,7 @@ import { planOrderIngest, clockSkewMs } from '../core/plan-order-ingest.ts'
 import { GroupCommit } from './group-commit.ts'
 import { newId } from './ids.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
-import { PublishedWorkflows } from './published-workflows.ts'
+import { PublishedWorkflows, type DisabledWorkflow } from './published-workflows.ts'
 import { RunExecutor, type EngineLogger } from './run-executor.ts'
 import { runSteps, type SteppedRun } from './run-steps.ts'
 import { safePatchOrder } from './safe-patch-order.ts'
@@ -99,6 +99,16 @@ export class OrderEngine {
   async stop(): Promise<void> {
     if (this.timerLoop) clearInterval(this.timerLoop)
     await this.executor.stop()
+  }
+
+  /** How many published workflows this process runs. */
+  get activeWorkflowCount(): number {
+    return this.workflows.latest.length
+  }
+
+  /** Published workflows this build cannot run (their latest version does not load), with the reason. */
+  get disabledWorkflows(): readonly DisabledWorkflow[] {
+    return this.workflows.disabled
   }
 
   /** Re-reads the latest published versions (after a publish or import). */

@@ -19,7 +19,7 @@ import type { RunState } from '../core/run-state.ts'
 import type { Effect } from '../core/effects.ts'
 import { advance, isFinished, nextReadyToken, parkRun, type RunEvent } from '../core/advance.ts'
 import type { Metrics } from './metrics.ts'
-import type { PublishedWorkflows } from './published-workflows.ts'
+import { DisabledWorkflowError, type PublishedWorkflows } from './published-workflows.ts'
 import { safePatchOrder } from './safe-patch-order.ts'
 import { runSteps } from './run-steps.ts'
 
@@ -208,7 +208,18 @@ export class RunExecutor {
           this.o.log.warn({ runId, unfinishedTurns: unfinished - 1 }, 'run parked as an incident after turns that never finished')
           continue
         }
-        const prepared = await this.o.workflows.version(state.workflowId, state.version)
+        let prepared
+        try {
+          prepared = await this.o.workflows.version(state.workflowId, state.version)
+        } catch (err) {
+          if (!(err instanceof DisabledWorkflowError) || isFinished(state)) throw err
+          // Its version cannot run in this build, now or on any retry: park it at once, saying why.
+          state = parkRun(state, err.message, now)
+          commits.push({ state, effects: [] })
+          finalStates.set(runId, state)
+          for (const p of pending) p.reject(err)
+          continue
+        }
         const effects: Effect[] = []
         const before = state
         for (const p of pending) {

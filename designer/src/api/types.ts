@@ -10,7 +10,11 @@ export interface Session { id: string; name: string; role: Role }
 
 export interface Page<T> { items: T[]; nextCursor: string | null }
 
-export interface WorkflowSummary { id: string; name: string; description: string | null; nodeCount: number; draftRevision: number; latestVersion: number | null; updatedAt: string }
+export interface WorkflowSummary {
+  id: string; name: string; description: string | null; nodeCount: number; draftRevision: number; latestVersion: number | null; updatedAt: string
+  /** Set when the latest version does not load in this build (a node type was removed...): it starts no runs. */
+  disabled: { version: number; reason: string } | null
+}
 export interface WorkflowWithDraft { id: string; name: string; draft: WorkflowDefinition; draftRevision: number; latestVersion: number | null; createdAt: string; updatedAt: string }
 export interface VersionInfo { workflowId: string; version: number; publishedAt: string; publishedBy: string; definition?: WorkflowDefinition }
 

@@ -130,7 +130,10 @@ export function WorkflowsPage() {
                 </td>
                 <td className="nowrap"><code>{w.id}</code></td>
                 <td className="num">{w.nodeCount}</td>
-                <td>{w.latestVersion != null ? <span className="badge ok">v{w.latestVersion}</span> : <span className="badge">{t('pages.workflows.draftOnly')}</span>}</td>
+                <td>
+                  {w.latestVersion != null ? <span className="badge ok">v{w.latestVersion}</span> : <span className="badge">{t('pages.workflows.draftOnly')}</span>}
+                  {w.disabled && <span className="badge failed" title={w.disabled.reason} data-testid={`disabled-${w.id}`}>{t('pages.workflows.disabled', { v: w.disabled.version })}</span>}
+                </td>
                 <td className="nowrap"><Time iso={w.updatedAt} /></td>
                 <td className="actions">
                   <button className="link" onClick={() => void exportDraft(w)} data-testid={`export-${w.id}`}>{t('pages.workflows.export')}</button>

@@ -51,7 +51,15 @@ export const workflowRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/api/workflows', { config: { roles: ALL_ROLES }, schema: { tags: ['workflows'], summary: 'List workflows' } }, async () => {
     const rows = await store.listWorkflows()
-    return { items: rows.map((r) => ({ id: r.id, name: r.name, description: r.draft.description ?? null, nodeCount: r.draft.nodes.length, draftRevision: r.draftRevision, latestVersion: r.latestVersion, updatedAt: iso(r.updatedAt) })) }
+    const disabled = new Map(engine.disabledWorkflows.map((d) => [d.workflowId, d]))
+    return {
+      items: rows.map((r) => ({
+        id: r.id, name: r.name, description: r.draft.description ?? null, nodeCount: r.draft.nodes.length, draftRevision: r.draftRevision,
+        latestVersion: r.latestVersion, updatedAt: iso(r.updatedAt),
+        // The latest version does not load in this build: new orders do not start it until a version that loads is published.
+        disabled: disabled.has(r.id) ? { version: disabled.get(r.id)!.version, reason: disabled.get(r.id)!.reason } : null,
+      })),
+    }
   })
 
   app.post<{ Body: WorkflowDefinition }>('/api/workflows', {

@@ -39,6 +39,7 @@ export const en = {
   'pages.workflows.overwrite': 'Replace the draft',
   'pages.workflows.export': 'Export',
   'pages.workflows.draftOnly': 'Draft only',
+  'pages.workflows.disabled': 'v{v} cannot run in this version of Ordo (hover for why)',
   'pages.workflows.empty': 'No workflows yet. Create one, import a JSON file or start from a template.',
 
   // Templates
@@ -210,6 +211,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'pages.workflows.overwrite': '替换草稿',
   'pages.workflows.export': '导出',
   'pages.workflows.draftOnly': '仅草稿',
+  'pages.workflows.disabled': 'v{v} 无法在当前版本的 Ordo 中运行（悬停查看原因）',
   'pages.workflows.empty': '还没有流程。可以新建、导入 JSON 文件或从模板开始。',
 
   'pages.templates.title': '模板',
