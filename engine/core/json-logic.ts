@@ -26,11 +26,17 @@ export function toRuleError(thrown: unknown): RuleError {
 /** Compiles a rule once (throws a RuleCompileError naming what cannot run); the result throws RuleErrors only. */
 export function compileRule(rule: unknown, limits: Readonly<RuleLimits> = DEFAULT_RULE_LIMITS): CompiledRule {
   const root = compileRuleTree(rule)
+  // Reused by every call: a rule runs synchronously to the end and never calls itself.
+  const meter = new RuleMeter(limits)
+  const scope = { data: null as unknown, up: null }
   return (data: unknown) => {
+    scope.data = data
     try {
-      return root({ data, up: null }, new RuleMeter(limits))
+      return root(scope, meter.reset())
     } catch (thrown) {
       throw toRuleError(thrown)
+    } finally {
+      scope.data = null
     }
   }
 }

@@ -5,7 +5,7 @@
  * closures under a RuleMeter.
  */
 import { RULE_SHAPE_LIMITS } from './rule-meter.ts'
-import { RuleCompileError, climb, readPath, splitPath, type Evaluator, type Scope } from './rule-scope.ts'
+import { RuleCompileError, climb, isPlainPath, readPath, readPlainPath, splitPath, type Evaluator, type Scope } from './rule-scope.ts'
 import { OPERATORS } from './rule-operators.ts'
 import { escapePointer } from '../../../schemas/index.ts'
 
@@ -83,9 +83,27 @@ function compileVar(arg: unknown, at: string, c: RuleCompiler): Evaluator {
     const text = String(key)
     if (text.startsWith('../')) return (scope, meter) => { meter.spend(1); return readVar(scope, text, fallback, meter) }
     const keys = splitPath(text)
+    if (!isPlainPath(keys)) return (scope, meter) => { meter.spend(1); return fallback(scope, meter) }
+    // The common shapes without a loop: "order.totalAmount", "vars.threshold", "quantity".
+    if (keys.length === 1 && fallbackRule === undefined) {
+      const [k0] = keys
+      return (scope, meter) => {
+        meter.spend(1)
+        const v = (scope.data as Record<string, unknown> | null | undefined)?.[k0]
+        return v === undefined || v === null || typeof v === 'function' ? null : v
+      }
+    }
+    if (keys.length === 2 && fallbackRule === undefined) {
+      const [k0, k1] = keys
+      return (scope, meter) => {
+        meter.spend(1)
+        const v = ((scope.data as Record<string, Record<string, unknown> | null | undefined> | null | undefined)?.[k0])?.[k1]
+        return v === undefined || v === null || typeof v === 'function' ? null : v
+      }
+    }
     return (scope, meter) => {
       meter.spend(1)
-      const value = readPath(scope.data, keys, undefined)
+      const value = readPlainPath(scope.data, keys, undefined)
       return value === undefined ? fallback(scope, meter) : value
     }
   }

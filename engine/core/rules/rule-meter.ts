@@ -66,6 +66,12 @@ export class RuleMeter {
     this.left = limits.operations
   }
 
+  /** Starts a new evaluation with the whole budget (a compiled rule reuses its meter: evaluation is synchronous). */
+  reset(): this {
+    this.left = this.limits.operations
+    return this
+  }
+
   /** Work units spent so far. */
   get used(): number {
     return this.limits.operations - this.left

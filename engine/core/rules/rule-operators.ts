@@ -71,6 +71,10 @@ function numericArgs(arg: unknown, at: string, c: RuleCompiler): (scope: Scope, 
 }
 
 const add: OperatorCompiler = (arg, at, c) => {
+  if (Array.isArray(arg) && arg.length === 2) {
+    const [a, b] = argList(arg, at, c)
+    return (scope, meter) => checked(operand(a(scope, meter)) + operand(b(scope, meter)))
+  }
   const args = numericArgs(arg, at, c)
   return (scope, meter) => {
     let sum = 0
@@ -80,6 +84,10 @@ const add: OperatorCompiler = (arg, at, c) => {
 }
 
 const multiply: OperatorCompiler = (arg, at, c) => {
+  if (Array.isArray(arg) && arg.length === 2) {
+    const [a, b] = argList(arg, at, c)
+    return (scope, meter) => checked(operand(a(scope, meter)) * operand(b(scope, meter)))
+  }
   const args = numericArgs(arg, at, c)
   return (scope, meter) => {
     let product = 1
@@ -160,7 +168,10 @@ function precoerce(value: unknown): unknown {
  * beside a falsy value compares as equal to it (null == 0, null <= 0, but not null < 0).
  */
 function comparable(item: unknown, prev: unknown): unknown {
-  if ((typeof item === 'string' || item === null) && (typeof prev === 'string' || prev === null)) return item
+  // Two numbers, or two texts, compare as they are (the common case, checked first).
+  const ti = typeof item
+  if (ti === typeof prev && (ti === 'number' ? !Number.isNaN(item) && !Number.isNaN(prev) : ti === 'string')) return item
+  if ((ti === 'string' || item === null) && (typeof prev === 'string' || prev === null)) return item
   if (Number.isNaN(+(precoerce(item) as number)) && prev !== null) throw notANumber()
   if (Number.isNaN(+(precoerce(prev) as number))) throw notANumber()
   if (prev === null && !item) return null
@@ -173,6 +184,20 @@ const RELATIONS: Record<string, (a: any, b: any) => boolean> = {
   '==': (a, b) => a == b, '!=': (a, b) => a != b, '===': (a, b) => a === b, '!==': (a, b) => a !== b,
   '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b,
 }
+
+/** A two-sided comparison with its relation written out, so each operator's call site stays monomorphic. */
+function binaryComparison(operator: string, left: Evaluator, right: Evaluator): Evaluator {
+  switch (operator) {
+    case '==': return (s, m) => { const a: any = left(s, m); return a == comparable(right(s, m), a) }
+    case '!=': return (s, m) => { const a: any = left(s, m); return a != comparable(right(s, m), a) }
+    case '===': return (s, m) => left(s, m) === right(s, m)
+    case '!==': return (s, m) => left(s, m) !== right(s, m)
+    case '<': return (s, m) => { const a: any = left(s, m); return a < (comparable(right(s, m), a) as any) }
+    case '<=': return (s, m) => { const a: any = left(s, m); return a <= (comparable(right(s, m), a) as any) }
+    case '>': return (s, m) => { const a: any = left(s, m); return a > (comparable(right(s, m), a) as any) }
+    default: return (s, m) => { const a: any = left(s, m); return a >= (comparable(right(s, m), a) as any) }
+  }
+}
 /* eslint-enable eqeqeq */
 
 function comparison(operator: string): OperatorCompiler {
@@ -180,6 +205,7 @@ function comparison(operator: string): OperatorCompiler {
   const strict = operator === '===' || operator === '!=='
   return (arg, at, c) => {
     const items = argList(requireList(operator, arg, at, 2), at, c)
+    if (items.length === 2) return binaryComparison(operator, items[0], items[1])
     return (scope, meter) => {
       let prev = items[0](scope, meter)
       for (let i = 1; i < items.length; i++) {
@@ -329,20 +355,29 @@ const preserve: OperatorCompiler = (arg) => () => arg
 // ---- lists and text --------------------------------------------------------------------------
 
 const membership: OperatorCompiler = (arg, at, c) => {
+  if (Array.isArray(arg) && arg.length === 2) {
+    const [item, container] = argList(arg, at, c)
+    return (scope, meter) => contains(item(scope, meter), container(scope, meter), meter)
+  }
   const args = evaluatedArgs(arg, at, c)
   return (scope, meter) => {
     const [item, container] = args(scope, meter)
-    if (!container) return false
-    if (Array.isArray(container)) {
-      meter.spend(container.length)
-      return container.includes(item)
-    }
-    if (typeof container === 'string') {
-      meter.spend(1 + (container.length >>> 6))
-      return container.includes(String(item))
-    }
-    throw invalidArguments('in', 'the second argument must be a list or a text')
+    return contains(item, container, meter)
   }
+}
+
+/** `in`: an item of a list, or a piece of a text; a missing container contains nothing. */
+function contains(item: unknown, container: unknown, meter: RuleMeter): boolean {
+  if (!container) return false
+  if (Array.isArray(container)) {
+    meter.spend(container.length)
+    return container.includes(item)
+  }
+  if (typeof container === 'string') {
+    meter.spend(1 + (container.length >>> 6))
+    return container.includes(String(item))
+  }
+  throw invalidArguments('in', 'the second argument must be a list or a text')
 }
 
 const merge: OperatorCompiler = (arg, at, c) => {
@@ -416,12 +451,40 @@ function selected(operator: string, value: unknown): unknown[] {
 
 type Walk = (list: unknown[], each: (item: unknown, index: number) => unknown, meter: RuleMeter) => unknown
 
+/** True when a rule may read an enclosing scope ("../" in a var, or a var whose path is computed). */
+function climbsOut(rule: unknown): boolean {
+  if (Array.isArray(rule)) return rule.some(climbsOut)
+  if (!rule || typeof rule !== 'object') return false
+  for (const [op, arg] of Object.entries(rule)) {
+    if (op === 'var') {
+      const key = Array.isArray(arg) ? arg[0] : arg
+      if (key !== null && key !== undefined && typeof key === 'object') return true
+      if (typeof key === 'string' && key.startsWith('../')) return true
+    }
+    if (op === 'try') return true
+    if (climbsOut(arg)) return true
+  }
+  return false
+}
+
 /** map, filter, all, some, none: the mapper sees each item, "../" is { iterator, index }, "../../" the data around. */
 function iteration(operator: string, walk: Walk): OperatorCompiler {
   return (arg, at, c) => {
     const [list, mapperRule] = requireList(operator, arg, at, 1)
     const selector = c.compile(list, `${at}/0`)
     const mapper = c.compile(mapperRule, `${at}/1`)
+    if (!climbsOut(mapperRule)) {
+      // Nothing can look past the item, so one scope serves the whole loop.
+      return (scope, meter) => {
+        const items = selected(operator, selector(scope, meter))
+        const itemScope: Scope = { data: null, up: scope }
+        return walk(items, (item) => {
+          meter.spend(1)
+          itemScope.data = item
+          return mapper(itemScope, meter)
+        }, meter)
+      }
+    }
     return (scope, meter) => {
       const items = selected(operator, selector(scope, meter))
       return walk(items, (item, index) => {

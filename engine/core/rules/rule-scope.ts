@@ -5,10 +5,13 @@
 import type { RuleMeter } from './rule-meter.ts'
 import { RuleError } from './rule-meter.ts'
 
-/** One level of data; `up` is the level a "../" in a var path moves to. */
+/**
+ * One level of data; `up` is the level a "../" in a var path moves to. Iterating operators reuse one
+ * Scope per loop when nothing in their rule can climb out of it (so nothing can keep a reference).
+ */
 export interface Scope {
-  readonly data: unknown
-  readonly up: Scope | null
+  data: unknown
+  up: Scope | null
 }
 
 /** A compiled rule node: computes its value in a scope, spending from the meter. */
@@ -43,29 +46,42 @@ export function splitPath(path: string): string[] {
   return parts
 }
 
+/** Keys that would reach an object's prototype: a rule reads them as missing. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'prototype', 'constructor'])
+
+/** True when a path can be read with plain property access (it names no prototype key). */
+export function isPlainPath(keys: readonly string[]): boolean {
+  return !keys.some((k) => PROTOTYPE_KEYS.has(k))
+}
+
 /**
- * Reads `keys` one after the other from `value`, own properties only (a rule never sees prototypes:
- * "constructor" or "__proto__" read as missing). Missing or null anywhere gives `fallback`.
+ * Reads `keys` one after the other from `value`. A rule never sees prototypes: paths naming
+ * "__proto__", "prototype" or "constructor" are missing, and so is anything that is a function
+ * (an inherited method such as "toString"). Missing or null anywhere gives `fallback`.
  */
 export function readPath(value: unknown, keys: readonly string[], fallback: unknown): unknown {
-  let current = value
+  if (!isPlainPath(keys)) return fallback
+  return readPlainPath(value, keys, fallback)
+}
+
+/** readPath for a path already known to be plain (checked once, when the rule was compiled). */
+export function readPlainPath(value: unknown, keys: readonly string[], fallback: unknown): unknown {
+  let current = value as Record<string, unknown> | null | undefined
   for (let i = 0; i < keys.length; i++) {
     if (current === null || current === undefined) return fallback
-    if (typeof current !== 'object' && typeof current !== 'string') return fallback
-    if (!Object.hasOwn(current as object, keys[i])) return fallback
-    current = (current as Record<string, unknown>)[keys[i]]
+    current = current[keys[i]] as Record<string, unknown> | null | undefined
   }
-  return current === null || current === undefined ? fallback : current
+  return current === null || current === undefined || typeof current === 'function' ? fallback : current
 }
 
 /** True when `keys` lead to a defined value (null counts as present); a missing or falsy parent does not. */
 export function hasPath(value: unknown, keys: readonly string[]): boolean {
-  let current = value
+  if (!isPlainPath(keys)) return false
+  let current = value as Record<string, unknown>
   for (let i = 0; i < keys.length; i++) {
-    if (!current || (typeof current !== 'object' && typeof current !== 'string')) return false
-    if (!Object.hasOwn(current as object, keys[i])) return false
-    current = (current as Record<string, unknown>)[keys[i]]
-    if (current === undefined) return false
+    if (!current) return false
+    current = current[keys[i]] as Record<string, unknown>
+    if (current === undefined || typeof current === 'function') return false
   }
   return true
 }
@@ -86,6 +102,7 @@ export function climb(scope: Scope, path: string): { scope: Scope; path: string 
  * object are false; everything else is true.
  */
 export function isTruthy(value: unknown): boolean {
+  if (value === true) return true
   if (!value) return false
   if (typeof value !== 'object') return true
   if (Array.isArray(value)) return value.length > 0
