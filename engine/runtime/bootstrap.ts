@@ -47,13 +47,29 @@ export async function importExamplesIfEmpty(engine: OrderEngine, dir: string): P
   return defs.length
 }
 
+/** Rows pruned per transaction: a backlog of millions goes a slice at a time, the event loop free in between. */
+export const PRUNE_SLICE = 2_000
+
+/** Prunes everything older than `before`, slice by slice, yielding to other work between slices. */
+export async function pruneInSlices(engine: OrderEngine, before: number): Promise<{ runs: number; steps: number; audit: number }> {
+  const total = { runs: 0, steps: 0, audit: 0 }
+  for (;;) {
+    const n = await engine.store.prune(before, PRUNE_SLICE)
+    total.runs += n.runs
+    total.steps += n.steps
+    total.audit += n.audit
+    if (n.runs < PRUNE_SLICE && n.audit < PRUNE_SLICE) return total
+    await new Promise((r) => setImmediate(r))
+  }
+}
+
 /** Periodic upkeep: WAL checkpoints and retention of finished runs and old logs. */
 export function startUpkeep(engine: OrderEngine, options: { retentionMs: number; checkpointEveryMs?: number; log: EngineLogger }): () => void {
   const checkpoint = setInterval(() => {
     engine.store.checkpoint().catch((err) => options.log.warn({ err }, 'checkpoint failed'))
   }, options.checkpointEveryMs ?? 60_000)
   const prune = setInterval(() => {
-    engine.store.prune(engine.clock.now() - options.retentionMs)
+    pruneInSlices(engine, engine.clock.now() - options.retentionMs)
       .then((n) => { if (n.runs + n.audit > 0) options.log.info(n, 'pruned old rows') })
       .catch((err) => options.log.warn({ err }, 'prune failed'))
   }, 60 * 60_000)

@@ -219,8 +219,11 @@ export interface Store {
   listAudit(limit: number, cursor?: string): Promise<Page<AuditEntry>>
 
   // Upkeep
-  /** Deletes finished runs (and their steps) and audit/integration rows older than `before`. */
-  prune(before: number): Promise<{ runs: number; steps: number; audit: number }>
+  /**
+   * Deletes finished runs (and their steps) and audit/integration rows older than `before`, the
+   * oldest `limit` of each kind at most (all without a limit); call again until fewer come back.
+   */
+  prune(before: number, limit?: number): Promise<{ runs: number; steps: number; audit: number }>
   /** WAL checkpoint (SQLite) so the log does not grow without bound. */
   checkpoint(): Promise<void>
   /** A cheap round trip that fails when the store cannot answer (liveness). */

@@ -78,6 +78,16 @@ export function describeAccessAndUpkeepContract(store: StoreRef): void {
       expect(await store().prune(cutoff)).toEqual({ runs: 0, steps: 0, audit: 0 })
     })
 
+    it('prunes a slice at a time, oldest first, when given a limit', async () => {
+      const runs = [1, 2, 3].map((i) => runState({ runId: `old-${i}`, status: 'completed', finishedAt: T0 + i, updatedAt: T0 + i }))
+      await store().createRuns(runs.map((r, i) => newRun(r, `k${i}`)))
+      for (const r of runs) await store().commitTransitions([{ state: r, effects: [] }], patchOrder, T0)
+      expect((await store().prune(T0 + 100, 2)).runs).toBe(2)
+      expect(await store().getRun('old-1')).toBeNull()
+      expect(await store().getRun('old-3')).not.toBeNull()
+      expect((await store().prune(T0 + 100, 2)).runs).toBe(1)
+    })
+
     it('counts orders and runs by status', async () => {
       await store().ingestOrders(['1', '2', '3'].map((id) => ({ input: orderInput({ platformOrderId: id }), raw: null })), makePlanner(), T0)
       await store().createRuns([

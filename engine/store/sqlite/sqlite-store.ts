@@ -133,7 +133,7 @@ export class SqliteStore implements Store {
   async appendAudit(entry: Omit<AuditEntry, 'id'>) { this.access.appendAudit(entry) }
   async listAudit(limit: number, cursor?: string) { return this.access.listAudit(limit, cursor) }
 
-  async prune(before: number) { return this.upkeep.prune(before) }
+  async prune(before: number, limit?: number) { return this.upkeep.prune(before, limit) }
   async checkpoint() { this.upkeep.checkpoint() }
   async stats() { return this.upkeep.stats() }
   async ping(): Promise<void> { this.db.prepare('SELECT 1').get() }

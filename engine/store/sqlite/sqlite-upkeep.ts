@@ -4,17 +4,18 @@
 import type Database from 'better-sqlite3'
 
 // Only runs nobody can act on again are pruned: failed runs stay as incidents an operator may retry.
-const PRUNABLE = `SELECT id FROM runs WHERE status IN ('completed', 'cancelled') AND finished_at < ?`
+// A slice at a time (oldest first), so pruning a large backlog never holds the write lock or the event loop for long.
+const PRUNABLE = `SELECT id FROM runs WHERE status IN ('completed', 'cancelled') AND finished_at < ? ORDER BY finished_at, id LIMIT ?`
 
 function prepareStatements(db: Database.Database) {
   return {
-    deleteSteps: db.prepare<[number]>(`DELETE FROM steps WHERE run_id IN (${PRUNABLE})`),
-    deleteTimers: db.prepare<[number]>(`DELETE FROM timers WHERE run_id IN (${PRUNABLE})`),
-    deleteTasks: db.prepare<[number]>(`DELETE FROM tasks WHERE run_id IN (${PRUNABLE})`),
-    deleteRuns: db.prepare<[number]>(`DELETE FROM runs WHERE id IN (${PRUNABLE})`),
-    deleteAudit: db.prepare<[number]>('DELETE FROM audit_log WHERE at < ?'),
-    deleteIntegration: db.prepare<[number]>('DELETE FROM integration_log WHERE at < ?'),
-    deleteOutbox: db.prepare<[number]>("DELETE FROM outbox WHERE status = 'done' AND created_at < ?"),
+    deleteSteps: db.prepare<[number, number]>(`DELETE FROM steps WHERE run_id IN (${PRUNABLE})`),
+    deleteTimers: db.prepare<[number, number]>(`DELETE FROM timers WHERE run_id IN (${PRUNABLE})`),
+    deleteTasks: db.prepare<[number, number]>(`DELETE FROM tasks WHERE run_id IN (${PRUNABLE})`),
+    deleteRuns: db.prepare<[number, number]>(`DELETE FROM runs WHERE id IN (${PRUNABLE})`),
+    deleteAudit: db.prepare<[number, number]>('DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ? ORDER BY id LIMIT ?)'),
+    deleteIntegration: db.prepare<[number, number]>('DELETE FROM integration_log WHERE id IN (SELECT id FROM integration_log WHERE at < ? ORDER BY id LIMIT ?)'),
+    deleteOutbox: db.prepare<[number, number]>("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'done' AND created_at < ? ORDER BY id LIMIT ?)"),
     countOrders: db.prepare<[], number>('SELECT count(*) FROM orders').pluck(),
     runsByStatus: db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM runs GROUP BY status'),
     pageCount: db.prepare<[], number>('PRAGMA page_count').pluck(),
@@ -26,20 +27,21 @@ function prepareStatements(db: Database.Database) {
 export class SqliteUpkeep {
   private readonly q: ReturnType<typeof prepareStatements>
   /** Deletes, in one transaction, finished runs (with their steps, timers and tasks) and old log rows. */
-  readonly prune: (before: number) => { runs: number; steps: number; audit: number }
+  readonly prune: (before: number, limit?: number) => { runs: number; steps: number; audit: number }
 
   constructor(private readonly db: Database.Database) {
     const q = prepareStatements(db)
     this.q = q
-    this.prune = db.transaction((before: number) => {
-      // Children first: the foreign keys from steps, timers and tasks refuse orphans.
-      const steps = q.deleteSteps.run(before).changes
-      q.deleteTimers.run(before)
-      q.deleteTasks.run(before)
-      const runs = q.deleteRuns.run(before).changes
-      const audit = q.deleteAudit.run(before).changes
-      q.deleteIntegration.run(before)
-      q.deleteOutbox.run(before)
+    this.prune = db.transaction((before: number, limit = 1_000_000_000) => {
+      // Children first: the foreign keys from steps, timers and tasks refuse orphans. Each statement
+      // selects the same oldest `limit` runs, as none of them is deleted before the last statement.
+      const steps = q.deleteSteps.run(before, limit).changes
+      q.deleteTimers.run(before, limit)
+      q.deleteTasks.run(before, limit)
+      const runs = q.deleteRuns.run(before, limit).changes
+      const audit = q.deleteAudit.run(before, limit).changes
+      q.deleteIntegration.run(before, limit)
+      q.deleteOutbox.run(before, limit)
       return { runs, steps, audit }
     }).immediate
   }
