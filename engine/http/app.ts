@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import { createAjv, allSchemas } from '../../schemas/index.ts'
 import type { OrderEngine } from '../runtime/order-engine.ts'
 import { installErrorHandling } from './errors.ts'
+import { closeUnfinishedRequests } from './close-unfinished-requests.ts'
 import { authPlugin, TokenCache } from './auth.ts'
 import { healthRoutes } from './routes/health.ts'
 import { nodeTypeRoutes } from './routes/node-types.ts'
@@ -56,6 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const textAjv = createAjv({ coerce: true })
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema))
   for (const s of allSchemas) app.addSchema(s)
+  await app.register(closeUnfinishedRequests)
 
   app.decorate('engine', options.engine)
   app.decorate('tokens', new TokenCache(options.engine.store))
