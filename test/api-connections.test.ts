@@ -4,7 +4,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { connect, type Socket } from 'node:net'
+import { request as httpRequest } from 'node:http'
 import { createHarness, type Harness } from './harness.ts'
+import type { ConnectionLimits } from '../engine/http/connection-limits.ts'
 
 /** A raw TCP client: what it received so far, and a promise of the server closing it. */
 interface RawClient {
@@ -54,12 +56,39 @@ function parseResponse(raw: string): { status: number; headers: Record<string, s
   return { status: Number(statusLine.split(' ')[1]), headers, body: raw.slice(end + 4) }
 }
 
+/** GET over a fresh connection (no pooling), closed after the answer. */
+function getFresh(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (d: string) => { body += d })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+async function openConnections(h: Harness): Promise<number> {
+  return new Promise((resolve, reject) => h.app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))))
+}
+
+/** Waits (polling briefly) until the server holds `n` connections. */
+async function untilConnections(h: Harness, n: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if ((await openConnections(h)) === n) return
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  throw new Error(`the server never held ${n} connections (it holds ${await openConnections(h)})`)
+}
+
 describe('connections on a listening server', () => {
   let h: Harness | undefined
   const clients: RawClient[] = []
 
-  async function listen(): Promise<number> {
-    h = await createHarness()
+  async function listen(connections: Partial<ConnectionLimits> = {}): Promise<number> {
+    h = await createHarness({ app: { connections } })
     await h.app.listen({ port: 0, host: '127.0.0.1' })
     return (h.app.server.address() as { port: number }).port
   }
@@ -120,5 +149,64 @@ describe('connections on a listening server', () => {
     expect(res.status).toBe(401)
     expect(res.headers.connection).toBe('keep-alive')
     expect(c.socket.destroyed).toBe(false)
+  })
+
+  it('cuts off a slow authenticated upload at the request timeout with a 408 in the standard shape', async () => {
+    const port = await listen({ requestTimeoutMs: 400, headersTimeoutMs: 300 })
+    const c = client(port)
+    const started = Date.now()
+    c.socket.write(uploadHead(1_000_000, h!.adminToken))
+    c.drip('{"x":1},', 50)
+    await within(c.closed, 2000, 'the server cutting off the upload')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350)
+    const res = parseResponse(c.received())
+    expect(res.status).toBe(408)
+    expect(JSON.parse(res.body)).toMatchObject({ statusCode: 408, error: 'Request Timeout', message: expect.any(String), details: [{ pointer: '/' }] })
+  })
+
+  it('cuts off a client that sends its headers slowly at the headers timeout', async () => {
+    const port = await listen({ requestTimeoutMs: 2000, headersTimeoutMs: 300 })
+    const c = client(port)
+    const started = Date.now()
+    c.socket.write('GET /api/health HTTP/1.1\r\n')
+    c.drip('X-Slow: 1\r\n', 50)
+    await within(c.closed, 1500, 'the server cutting off the slow headers')
+    expect(Date.now() - started).toBeLessThan(1500)
+    expect(parseResponse(c.received()).status).toBe(408)
+  })
+
+  it('closes a connection that sends nothing', async () => {
+    const port = await listen({ requestTimeoutMs: 2000, headersTimeoutMs: 300 })
+    const c = client(port)
+    await within(c.closed, 1500, 'the server closing a silent connection')
+  })
+
+  it('answers /api/health beside slow connections up to the cap, refuses connections at the cap, and recovers when the timeout frees them', async () => {
+    const cap = 8
+    const port = await listen({ maxConnections: cap, requestTimeoutMs: 1200, headersTimeoutMs: 1000 })
+    const slow = Array.from({ length: cap - 1 }, () => {
+      const c = client(port)
+      c.socket.write(uploadHead(1_000_000, h!.adminToken))
+      c.drip('{"x":1},', 50)
+      return c
+    })
+    await untilConnections(h!, cap - 1)
+    // One place left: health gets it.
+    expect((await getFresh(port, '/api/health')).status).toBe(200)
+    await untilConnections(h!, cap - 1)
+
+    const last = client(port)
+    last.socket.write(uploadHead(1_000_000, h!.adminToken))
+    last.drip('{"x":1},', 50)
+    await untilConnections(h!, cap)
+    // At the cap a new connection is accepted and closed at once, before a byte is read or written.
+    const refused = client(port)
+    refused.socket.write('GET /api/health HTTP/1.1\r\nHost: ordo\r\n\r\n')
+    await within(refused.closed, 1000, 'the refused connection closing')
+    expect(refused.received()).toBe('')
+
+    // The request timeout frees the slow connections; health answers again.
+    await within(Promise.all([...slow, last].map((c) => c.closed)), 2500, 'the slow uploads being cut off')
+    expect((await getFresh(port, '/api/health')).status).toBe(200)
   })
 })

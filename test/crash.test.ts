@@ -4,51 +4,21 @@
  * every run must finish, and each step's side effect must have happened once per idempotency key.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createServer } from 'node:net'
 import Database from 'better-sqlite3'
 import { sampleOrder } from './harness.ts'
+import { freePort, startServer as startProcess, stopServer } from './server-process.ts'
 
-const root = join(import.meta.dirname, '..')
 const token = 'ordo_crash-test-admin-token'
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port
-      srv.close(() => resolve(port))
-    })
-    srv.on('error', reject)
-  })
+function startServer(dbPath: string, port: number) {
+  return startProcess(port, { ORDO_DB: dbPath, ORDO_ADMIN_TOKEN: token })
 }
 
-async function startServer(dbPath: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'engine/server.ts')], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORDO_DB: dbPath, ORDO_ADMIN_TOKEN: token, ORDO_LOG: 'silent' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  for (let i = 0; i < 200; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/health`)
-      if (res.ok) return child
-    } catch { /* not up yet */ }
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error('server did not start')
-}
-
-function kill9(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve()
-    child.once('exit', () => resolve())
-    child.kill('SIGKILL')
-  })
+function kill9(child: Parameters<typeof stopServer>[0]): Promise<void> {
+  return stopServer(child, 'SIGKILL')
 }
 
 describe('crash safety (kill -9 mid-stream)', () => {
@@ -108,7 +78,7 @@ describe('crash safety (kill -9 mid-stream)', () => {
       expect(detail.runs.every((r: any) => r.status === 'completed'), `runs of ${platformOrderId}`).toBe(true)
       if (vip) expect(detail.order.assignedTeam, `team of ${platformOrderId}`).toBe('vip-service')
     }
-    await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM') })
+    await stopServer(child)
 
     const db = new Database(dbPath, { readonly: true })
     try {

@@ -7,7 +7,8 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { createAjv, allSchemas } from '../../schemas/index.ts'
 import type { OrderEngine } from '../runtime/order-engine.ts'
-import { installErrorHandling } from './errors.ts'
+import { clientErrorHandler, installErrorHandling } from './errors.ts'
+import { resolveConnectionLimits, serverTimeoutOptions, type ConnectionLimits } from './connection-limits.ts'
 import { closeUnfinishedRequests } from './close-unfinished-requests.ts'
 import { authPlugin, TokenCache } from './auth.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -39,17 +40,22 @@ export interface AppOptions {
   templatesDir?: string
   /** The built designer (designer/dist); served at / when it holds an index.html, else / redirects to /docs. */
   designerDir?: string
+  /** Timeouts and the connection cap of the listening server (defaults: DEFAULT_CONNECTION_LIMITS, a cap from the open-file limit). */
+  connections?: Partial<ConnectionLimits>
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { engine: OrderEngine; tokens: TokenCache; appVersion: string }
+  interface FastifyInstance { engine: OrderEngine; tokens: TokenCache; appVersion: string; connectionLimits: ConnectionLimits }
 }
 
 /** Builds the Fastify app around an engine (not listening). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const limits = resolveConnectionLimits(options.connections)
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024,
+    ...serverTimeoutOptions(limits),
+    clientErrorHandler,
     // Query strings and params arrive as text: coerce them. Bodies are JSON: never coerce (a number is not a string).
     ajv: { customOptions: { coerceTypes: 'array', allErrors: true } },
   })
@@ -57,6 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const textAjv = createAjv({ coerce: true })
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema))
   for (const s of allSchemas) app.addSchema(s)
+  limitConnections(app, limits)
   await app.register(closeUnfinishedRequests)
 
   app.decorate('engine', options.engine)
@@ -95,4 +102,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Until the designer is built, the root shows the API docs.
   else app.get('/', { schema: { hide: true } }, (_req, reply) => reply.redirect('/docs'))
   return app
+}
+
+/** Caps the server's connections; what is refused at the cap is logged, at most every 10 s. */
+function limitConnections(app: FastifyInstance, limits: ConnectionLimits): void {
+  app.decorate('connectionLimits', limits)
+  app.server.maxConnections = limits.maxConnections
+  let dropped = 0
+  let lastWarned = 0
+  app.server.on('drop', () => {
+    dropped += 1
+    const now = Date.now()
+    if (now - lastWarned < 10_000) return
+    app.log.warn({ dropped, maxConnections: limits.maxConnections }, 'connections refused: the server holds as many as it may (maxConnections)')
+    lastWarned = now
+    dropped = 0
+  })
 }

@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
 import { toErrorDetails, type ErrorDetail } from '../../schemas/index.ts'
 import { ConflictError, NotFoundError } from '../store/store.ts'
 import { InvalidCursorError } from '../store/page-cursor.ts'
@@ -57,4 +58,26 @@ export function installErrorHandling(app: FastifyInstance, options: { notFound?:
     if (options.notFound && (await options.notFound(request, reply))) return reply
     return reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`))
   })
+}
+
+/**
+ * Answers, in the standard shape, what Node's HTTP parser refuses before Fastify sees a request (a
+ * timeout, bytes that are not HTTP, headers too large), then destroys the socket. Fastify's default
+ * answers without `details`.
+ */
+export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const { requestTimeout, headersTimeout } = this.server
+  const [status, message, reason] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'the request did not arrive in time', `headers must arrive within ${headersTimeout} ms and the whole request within ${requestTimeout} ms`]
+      : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'the request headers are too large', 'headers larger than the server accepts']
+        : [400, 'the request is not valid HTTP/1.1', (err.code ?? err.message).toString()]
+  // After an answer has started on this socket, another status line would corrupt it.
+  const answering = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true
+  if (socket.writable && !answering) {
+    const body = JSON.stringify(errorBody(status, message, [{ pointer: '/', reason }]))
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+  }
+  socket.destroy()
 }
