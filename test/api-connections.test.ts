@@ -151,6 +151,16 @@ describe('connections on a listening server', () => {
     expect(c.socket.destroyed).toBe(false)
   })
 
+  it('answers bytes that are not HTTP with 400 in the standard shape and closes the socket', async () => {
+    const port = await listen()
+    const c = client(port)
+    c.socket.write('HELLO ORDO\r\n\r\n')
+    await within(c.closed, 1000, 'the server closing the socket')
+    const res = parseResponse(c.received())
+    expect(res.status).toBe(400)
+    expect(JSON.parse(res.body)).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.any(String), details: [{ pointer: '/' }] })
+  })
+
   it('cuts off a slow authenticated upload at the request timeout with a 408 in the standard shape', async () => {
     const port = await listen({ requestTimeoutMs: 400, headersTimeoutMs: 300 })
     const c = client(port)

@@ -108,6 +108,17 @@ describe('bad input', () => {
     expect(expectError(res, 400).details[0].pointer).toBe('/cursor')
   })
 
+  it('answers a path that is not valid percent-encoding with 400 in the standard shape', async () => {
+    const body = expectError(await h.api('GET', '/api/orders/%ff'), 400)
+    expect(body.details).toEqual([{ pointer: '/', in: 'path', reason: 'is not valid percent-encoded UTF-8' }])
+  })
+
+  it('names an overlong id in the path by its parameter', async () => {
+    const body = expectError(await h.api('GET', `/api/orders/${'x'.repeat(129)}`), 400)
+    expect(body.details).toContainEqual(expect.objectContaining({ pointer: '/id', in: 'params' }))
+    expectError(await h.api('GET', `/api/orders/${'x'.repeat(300)}`), 414)
+  })
+
   it('answers 401 without a token, before validating anything', async () => {
     const res = await h.api('POST', '/api/orders', { nonsense: true }, null)
     expectError(res, 401)

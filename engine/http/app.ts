@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { createAjv, allSchemas } from '../../schemas/index.ts'
 import type { OrderEngine } from '../runtime/order-engine.ts'
-import { clientErrorHandler, installErrorHandling } from './errors.ts'
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.ts'
 import { resolveConnectionLimits, serverTimeoutOptions, type ConnectionLimits } from './connection-limits.ts'
 import { closeUnfinishedRequests } from './close-unfinished-requests.ts'
 import { authPlugin, TokenCache } from './auth.ts'
@@ -56,6 +56,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024,
     ...serverTimeoutOptions(limits),
     clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
+    // Above the 128 characters an id parameter may have, so the route's schema names a long id (400), not the router (414).
+    maxParamLength: 256,
     // Query strings and params arrive as text: coerce them. Bodies are JSON: never coerce (a number is not a string).
     ajv: { customOptions: { coerceTypes: 'array', allErrors: true } },
   })

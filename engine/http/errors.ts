@@ -81,3 +81,13 @@ export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoExcep
   }
   socket.destroy()
 }
+
+/** Answers the router's own refusals (a path that is not valid percent-encoding, an overlong path parameter) in the standard shape. */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500
+  const reason = err.code === 'FST_ERR_BAD_URL' ? 'is not valid percent-encoded UTF-8'
+    : err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'has a path segment longer than the server accepts'
+      : 'could not be routed'
+  if (status === 500) request.log.error({ err }, 'routing failed')
+  void reply.code(status).send(errorBody(status, `the URL path ${reason}`, [{ pointer: '/', in: 'path', reason }]))
+}
