@@ -163,3 +163,47 @@ describe('orders changed by a workflow', () => {
     expect(detail.order).toMatchObject({ status: 'shipped', tags: ['seen'], updatedAt: '2026-11-20T10:30:00+08:00' })
   })
 })
+
+describe('order timestamps', () => {
+  let h: Harness
+  beforeEach(async () => { h = await createHarness() })
+  afterEach(() => h.close())
+
+  const ids = (res: { json(): any }) => res.json().items.map((o: any) => o.platformOrderId)
+
+  it('accepts a batch holding a leap second and places it one second after 23:59:59', async () => {
+    const batch = [
+      sampleOrder({ platformOrderId: 'before', updatedAt: '2026-12-31T23:59:59.500Z' }),
+      sampleOrder({ platformOrderId: 'after', updatedAt: '2027-01-01T00:00:00.500Z' }),
+      sampleOrder({ platformOrderId: 'plain' }),
+      sampleOrder({ platformOrderId: 'leap', updatedAt: '2026-12-31T23:59:60Z', payment: { status: 'paid', paidAt: '2026-12-31T23:59:60Z' } }),
+    ]
+    const res = await h.api('POST', '/api/orders', batch)
+    expect(res.statusCode).toBe(200)
+    expect(res.json().results.map((r: any) => r.outcome)).toEqual(['created', 'created', 'created', 'created'])
+    // Newest first: the leap second sorts between 23:59:59.5 and 00:00:00.5, and keeps its notation.
+    expect(ids(await h.api('GET', '/api/orders'))).toEqual(['after', 'leap', 'before', 'plain'])
+    const leap = (await h.api('GET', `/api/orders/${res.json().results[3].id}`)).json()
+    expect(leap.order.updatedAt).toBe('2026-12-31T23:59:60Z')
+  })
+
+  it('accepts an offset written as hours only, as the date-time format does', async () => {
+    const res = await h.api('POST', '/api/orders', sampleOrder({ platformOrderId: 'hours-only', createdAt: '2026-11-20T09:55:30+08', updatedAt: '2026-11-20T09:56:00+08' }))
+    expect(res.statusCode).toBe(200)
+    // 09:56 at +08 is 01:56 UTC, older than 30 minutes at 02:00 + 30 min.
+    h.clock.advance('PT30M')
+    expect(ids(await h.api('GET', '/api/orders?staleFor=PT30M'))).toEqual(['hours-only'])
+  })
+
+  it('refuses a timestamp that names no instant with 400 naming its pointer, and stores nothing of the batch', async () => {
+    const batch = [sampleOrder({ platformOrderId: 'ok-1' }), sampleOrder({ platformOrderId: 'ok-2' }), sampleOrder({ platformOrderId: 'ok-3' }),
+      sampleOrder({ platformOrderId: 'bad', updatedAt: '2026-12-31T12:00:60Z', payment: { status: 'paid', paidAt: '2026-02-29T10:00:00+08:00' } })]
+    const res = await h.api('POST', '/api/orders', batch)
+    expect(res.statusCode).toBe(400)
+    expect(res.json().details).toEqual([
+      { pointer: '/3/payment/paidAt', reason: 'must match format "date-time"' },
+      { pointer: '/3/updatedAt', reason: 'must match format "date-time"' },
+    ])
+    expect(ids(await h.api('GET', '/api/orders'))).toEqual([])
+  })
+})

@@ -9,6 +9,7 @@ import type { PreparedWorkflow } from './prepare-workflow.ts'
 import { ORDER_STATUSES, canMoveStatus, statusRank } from './order-state-machine.ts'
 import { matchTriggers } from './match-triggers.ts'
 import { startRun } from './advance.ts'
+import { parseInstant } from '../../schemas/date-time.ts'
 
 /** Orders stamped further ahead of Ordo's clock than this are flagged as clock skew. */
 export const CLOCK_SKEW_TOLERANCE_MS = 30_000
@@ -42,8 +43,8 @@ export function planOrderIngest(existing: StoredOrder | null, input: OrderInput,
   }
 
   const current = existing.order
-  const incomingAt = Date.parse(input.updatedAt)
-  const currentAt = Date.parse(current.updatedAt)
+  const incomingAt = instantOf(input.updatedAt, 'updatedAt')
+  const currentAt = instantOf(current.updatedAt, 'updatedAt')
   // A timestamp from a clock running ahead must not win every later comparison, or the order would
   // stay frozen until that future moment: a sane update replaces a clock-skewed one.
   const currentSkewed = current.exception?.type === 'clock_skew'
@@ -92,8 +93,15 @@ export function planOrderIngest(existing: StoredOrder | null, input: OrderInput,
 
 /** How far (ms) the order's own timestamps are ahead of Ordo's clock beyond the tolerance; 0 if not. */
 export function clockSkewMs(input: Pick<OrderInput, 'createdAt' | 'updatedAt'>, now: number): number {
-  const ahead = Math.max(Date.parse(input.createdAt), Date.parse(input.updatedAt)) - now
+  const ahead = Math.max(parseInstant(input.createdAt) ?? -Infinity, parseInstant(input.updatedAt) ?? -Infinity) - now
   return ahead > CLOCK_SKEW_TOLERANCE_MS ? ahead : 0
+}
+
+/** Epoch ms of a timestamp the schema accepted (its date-time format is parseInstant, so this holds at the edge). */
+function instantOf(text: string, field: string): number {
+  const ms = parseInstant(text)
+  if (ms === null) throw new RangeError(`${field} "${text}" is not a date-time; validate orders before planning them`)
+  return ms
 }
 
 function newOrder(input: OrderInput, raw: unknown, ctx: IngestContext, skewMs: number): Order {

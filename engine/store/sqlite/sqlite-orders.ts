@@ -11,6 +11,7 @@ import type {
 } from '../store.ts'
 import { NotFoundError } from '../store.ts'
 import { decodeCursor, keysetPage, pageLimit } from '../page-cursor.ts'
+import { parseInstant } from '../../../schemas/date-time.ts'
 
 type NewEvent = Omit<OrderEvent, 'id' | 'orderId' | 'revision'>
 interface OrderDocRow { id: string; doc: string; revision: number; raw: string | null; order_has_raw: number }
@@ -48,8 +49,8 @@ function docJson(order: Order): string {
 
 /** Parses an ISO timestamp for an epoch-ms column; a NaN would break sorting and paging silently. */
 function epochMs(iso: string, field: string, orderId: string): number {
-  const ms = Date.parse(iso)
-  if (Number.isNaN(ms)) throw new RangeError(`order ${orderId}: ${field} "${iso}" is not an ISO 8601 timestamp`)
+  const ms = parseInstant(iso)
+  if (ms === null) throw new RangeError(`order ${orderId}: ${field} "${iso}" is not an ISO 8601 timestamp`)
   return ms
 }
 
