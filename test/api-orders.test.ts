@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { createHarness, sampleOrder, type Harness } from './harness.ts'
 
 describe('POST /api/orders', () => {
@@ -193,6 +195,28 @@ describe('order timestamps', () => {
     // 09:56 at +08 is 01:56 UTC, older than 30 minutes at 02:00 + 30 min.
     h.clock.advance('PT30M')
     expect(ids(await h.api('GET', '/api/orders?staleFor=PT30M'))).toEqual(['hours-only'])
+  })
+
+  it('counts the same instant in another notation as no change: the address flow starts once', async () => {
+    const template = JSON.parse(readFileSync(join(import.meta.dirname, '../examples/address-exception-hold.workflow.json'), 'utf8'))
+    expect((await h.api('POST', '/api/workflows/import', template)).statusCode).toBe(201)
+    const order = sampleOrder({ platformOrderId: 'notations', exception: { type: 'address', reason: 'no street number' } })
+    const notations = [
+      { createdAt: '2026-11-20T09:55:30+08:00', updatedAt: '2026-11-20T09:56:00+08:00', paidAt: '2026-11-20T09:55:51+08:00' },
+      { createdAt: '2026-11-20T01:55:30Z', updatedAt: '2026-11-20T01:56:00Z', paidAt: '2026-11-20T01:55:51Z' },
+      { createdAt: '2026-11-20T01:55:30.000Z', updatedAt: '2026-11-20T01:56:00.000Z', paidAt: '2026-11-20T01:55:51.000Z' },
+    ]
+    const outcomes = []
+    for (const n of notations) {
+      const res = await h.api('POST', '/api/orders', { ...order, createdAt: n.createdAt, updatedAt: n.updatedAt, payment: { ...order.payment, paidAt: n.paidAt } })
+      outcomes.push(res.json().results[0].outcome)
+      await h.engine.idle()
+    }
+    expect(outcomes).toEqual(['created', 'unchanged', 'unchanged'])
+    const id = (await h.api('GET', '/api/orders')).json().items[0].id
+    const detail = (await h.api('GET', `/api/orders/${id}`)).json()
+    expect(detail.runs.map((r: any) => r.workflowId)).toEqual(['address-exception-hold'])
+    expect(detail.order.updatedAt).toBe('2026-11-20T09:56:00+08:00')
   })
 
   it('refuses a timestamp that names no instant with 400 naming its pointer, and stores nothing of the batch', async () => {
