@@ -34,6 +34,77 @@ describe('bad input', () => {
     expect(body.message).toMatch(/malformed JSON/)
   })
 
+  function postText(url: string, payload: string) {
+    return h.app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json', authorization: `Bearer ${h.adminToken}` } })
+  }
+
+  it('refuses a body nested 200,000 levels deep with 400 naming the first place deeper than 64 levels', async () => {
+    const depth = 200_000
+    const body = expectError(await postText('/api/orders', '['.repeat(depth) + ']'.repeat(depth)), 400)
+    expect(body.details).toEqual([{ pointer: '/0'.repeat(64), reason: 'nests deeper than 64 levels of objects and arrays' }])
+  })
+
+  it('refuses an order whose raw payload nests too deep, naming where', async () => {
+    const order = JSON.stringify(sampleOrder({ platformOrderId: 'deep-raw' }))
+    const raw = '{"a":'.repeat(100) + '1' + '}'.repeat(100)
+    const body = expectError(await postText('/api/orders', `${order.slice(0, -1)},"raw":${raw}}`), 400)
+    expect(body.details).toEqual([{ pointer: '/raw' + '/a'.repeat(63), reason: 'nests deeper than 64 levels of objects and arrays' }])
+    expect((await h.api('GET', '/api/orders?platform=douyin&limit=500')).json().items.map((o: any) => o.platformOrderId)).not.toContain('deep-raw')
+  })
+
+  it('refuses nesting too deep on every route that takes a body', async () => {
+    const deep = '['.repeat(65) + ']'.repeat(65)
+    for (const url of ['/api/workflows', '/api/workflows/import', '/api/runs', '/api/tokens', '/api/rules/evaluate']) {
+      expect(expectError(await postText(url, `{"x":${deep}}`), 400).details[0].reason, url).toMatch(/deeper than 64 levels/)
+    }
+  })
+
+  it('refuses a __proto__ key with 400 naming it, and pollutes nothing', async () => {
+    const body = expectError(await postText('/api/orders', '{"items":[{"__proto__":{"polluted":true}}]}'), 400)
+    expect(body.details).toEqual([{ pointer: '/items/0/__proto__', reason: 'is a key that could pollute object prototypes; it is refused' }])
+    // Also when the key is written with escapes.
+    const escaped = expectError(await postText('/api/orders', '[{"\\u005f_proto__":{"polluted":true}}]'), 400)
+    expect(escaped.details[0].pointer).toBe('/0/__proto__')
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('refuses a constructor.prototype key with 400 naming it', async () => {
+    const body = expectError(await postText('/api/workflows', '{"id":"x","variables":{"constructor":{"prototype":{"polluted":true}}}}'), 400)
+    expect(body.details).toEqual([{ pointer: '/variables/constructor/prototype', reason: 'is a key that could pollute object prototypes; it is refused' }])
+  })
+
+  it('takes a plain field named constructor', async () => {
+    const order = sampleOrder({ platformOrderId: 'ctor' })
+    const res = await h.api('POST', '/api/orders', { ...order, raw: { constructor: 'Acme Ltd', shop: { constructor: 7 } } })
+    expect(res.statusCode).toBe(200)
+  })
+
+  it('refuses a number too large to represent instead of storing it as null', async () => {
+    const order = JSON.stringify(sampleOrder({ platformOrderId: 'huge' }))
+    const body = expectError(await postText('/api/orders', `${order.slice(0, -1)},"raw":{"weight":1e400}}`), 400)
+    expect(body.details).toEqual([{ pointer: '/raw/weight', reason: 'is a number too large to represent (beyond ±1.8e308)' }])
+  })
+
+  it('answers an empty body and a blank one with 400 in the standard shape', async () => {
+    for (const payload of ['', '   ']) {
+      const body = expectError(await postText('/api/orders', payload), 400)
+      expect(body.message).toMatch(/^malformed JSON/)
+      expect(body.details).toEqual([{ pointer: '/', reason: expect.any(String) }])
+    }
+  })
+
+  it('takes a body that starts with a byte order mark', async () => {
+    const res = await postText('/api/orders', '\ufeff' + JSON.stringify(sampleOrder({ platformOrderId: 'bom' })))
+    expect(res.statusCode).toBe(200)
+  })
+
+  it('answers a JSON body that is a bare string, number or null with 400 naming the root', async () => {
+    for (const payload of ['"hello"', '42', 'null', 'true']) {
+      const body = expectError(await postText('/api/orders', payload), 400)
+      expect(body.details[0].pointer, payload).toBe('/')
+    }
+  })
+
   it('names each schema violation by JSON pointer', async () => {
     const order = sampleOrder({ items: [{ sku: 'A', quantity: 0, unitPrice: 100 }] })
     const res = await h.api('POST', '/api/orders', order)

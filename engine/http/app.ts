@@ -10,6 +10,7 @@ import type { OrderEngine } from '../runtime/order-engine.ts'
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.ts'
 import { resolveConnectionLimits, serverTimeoutOptions, type ConnectionLimits } from './connection-limits.ts'
 import { closeUnfinishedRequests } from './close-unfinished-requests.ts'
+import { jsonBodyParser } from './json-body.ts'
 import { authPlugin, TokenCache } from './auth.ts'
 import { healthRoutes } from './routes/health.ts'
 import { nodeTypeRoutes } from './routes/node-types.ts'
@@ -76,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandling(app, designerDir ? { notFound: designerFallback(designerDir) } : {})
   // The API speaks JSON only: text/plain is a 415, not a string body that fails validation.
   app.removeContentTypeParser('text/plain')
+  await app.register(jsonBodyParser)
 
   await app.register(swagger, {
     openapi: {

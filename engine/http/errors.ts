@@ -39,9 +39,6 @@ export function installErrorHandling(app: FastifyInstance, options: { notFound?:
     if (err instanceof NotFoundError) return reply.code(404).send(errorBody(404, err.message))
     if (err instanceof ConflictError) return reply.code(409).send(errorBody(409, err.message))
     switch (err.code) {
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return reply.code(400).send(errorBody(400, `malformed JSON: ${err.message}`, [{ pointer: '/', reason: err.message }]))
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return reply.code(413).send(errorBody(413, 'request body is larger than the limit', [{ pointer: '/', reason: `larger than ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes` }]))
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
