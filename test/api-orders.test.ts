@@ -91,6 +91,60 @@ describe('POST /api/orders', () => {
   })
 })
 
+describe('the raw payload', () => {
+  let h: Harness
+  beforeEach(async () => { h = await createHarness() })
+  afterEach(() => h.close())
+
+  const RAW = '{"order_id": 6931234567890123457, "nested": {"sku_id": 3410000000000000001}}'
+  function withRaw(order: object, raw: string): string {
+    const text = JSON.stringify(order)
+    return `${text.slice(0, -1)},"raw":${raw}}`
+  }
+  function post(payload: string) {
+    return h.app.inject({ method: 'POST', url: '/api/orders', payload, headers: { 'content-type': 'application/json', authorization: `Bearer ${h.adminToken}` } })
+  }
+
+  it('reads back 64-bit ids inside raw with every digit, byte for byte', async () => {
+    const res = await post(withRaw(sampleOrder({ platformOrderId: 'raw-64' }), RAW))
+    expect(res.statusCode).toBe(200)
+    const detail = await h.api('GET', `/api/orders/${res.json().results[0].id}`)
+    expect(detail.statusCode).toBe(200)
+    expect(detail.body).toContain(`"raw":${RAW}`)
+    // The rest of the answer is still ordinary JSON.
+    expect(detail.json().order.platformOrderId).toBe('raw-64')
+  })
+
+  it('keeps each order of a batch its own raw text', async () => {
+    const other = '{ "order_id" : 6931234567890123499 ,"note":"\\u4f60\\u597d" }'
+    const res = await post(`[${withRaw(sampleOrder({ platformOrderId: 'raw-a' }), RAW)},${JSON.stringify(sampleOrder({ platformOrderId: 'raw-none' }))},${withRaw(sampleOrder({ platformOrderId: 'raw-b' }), other)}]`)
+    expect(res.statusCode).toBe(200)
+    const [a, none, b] = res.json().results.map((r: any) => r.id)
+    expect((await h.api('GET', `/api/orders/${a}`)).body).toContain(`"raw":${RAW}`)
+    expect((await h.api('GET', `/api/orders/${b}`)).body).toContain(`"raw":${other}`)
+    expect((await h.api('GET', `/api/orders/${none}`)).json().order).not.toHaveProperty('raw')
+  })
+
+  it('keeps the stored raw text when an update brings none', async () => {
+    const order = sampleOrder({ platformOrderId: 'raw-kept' })
+    const id = (await post(withRaw(order, RAW))).json().results[0].id
+    const shipped = await h.api('POST', '/api/orders', { ...order, status: 'shipped', updatedAt: '2026-11-20T09:58:00+08:00' })
+    expect(shipped.json().results[0].outcome).toBe('updated')
+    const detail = await h.api('GET', `/api/orders/${id}`)
+    expect(detail.body).toContain(`"raw":${RAW}`)
+    expect(detail.json().history.map((e: any) => e.kind)).toEqual(['created', 'status_changed'])
+  })
+
+  it('hands rules the parsed raw payload, and lists orders without it', async () => {
+    const res = await post(withRaw(sampleOrder({ platformOrderId: 'raw-list' }), RAW))
+    const list = await h.api('GET', '/api/orders')
+    expect(list.statusCode).toBe(200)
+    expect(list.json().items.map((o: any) => [o.platformOrderId, 'raw' in o])).toEqual([['raw-list', false]])
+    const stored = await h.engine.store.getOrder(res.json().results[0].id)
+    expect(stored?.order.raw).toEqual({ order_id: 6931234567890123457, nested: { sku_id: 3410000000000000001 } })
+  })
+})
+
 describe('GET /api/orders', () => {
   let h: Harness
   beforeEach(async () => {

@@ -11,6 +11,7 @@ import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from 
 import { resolveConnectionLimits, serverTimeoutOptions, type ConnectionLimits } from './connection-limits.ts'
 import { closeUnfinishedRequests } from './close-unfinished-requests.ts'
 import { jsonBodyParser } from './json-body.ts'
+import { stringifyExact } from './exact-json.ts'
 import { authPlugin, TokenCache } from './auth.ts'
 import { healthRoutes } from './routes/health.ts'
 import { nodeTypeRoutes } from './routes/node-types.ts'
@@ -78,6 +79,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The API speaks JSON only: text/plain is a 415, not a string body that fails validation.
   app.removeContentTypeParser('text/plain')
   await app.register(jsonBodyParser)
+  // Replies without a response schema: a stored raw payload goes out as the text it arrived as.
+  app.setReplySerializer((payload) => stringifyExact(payload))
 
   await app.register(swagger, {
     openapi: {

@@ -3,7 +3,8 @@
  * that refuses what would hurt later, each with a 400 naming the place: nesting deeper than
  * MAX_JSON_DEPTH (recursive code downstream, ajv, JSON.stringify, would overflow the stack and
  * answer 500), keys that could pollute prototypes (`__proto__`, `constructor.prototype`), and
- * numbers beyond a double (1e400 parses to Infinity and would be stored as null).
+ * numbers beyond a double (1e400 parses to Infinity and would be stored as null). The request keeps
+ * the text it was parsed from (`request.jsonText`), for payloads that must be stored byte-exact.
  */
 import fp from 'fastify-plugin'
 import { escapePointer, type ErrorDetail } from '../../schemas/index.ts'
@@ -11,6 +12,13 @@ import { badRequest } from './errors.ts'
 
 /** How many levels of objects and arrays a body may nest (a top-level object is level 1). */
 export const MAX_JSON_DEPTH = 64
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The JSON text the body was parsed from (without a byte order mark); null without a JSON body. */
+    jsonText: string | null
+  }
+}
 
 const PROTOTYPE_KEY = 'is a key that could pollute object prototypes; it is refused'
 const TOO_DEEP = `nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`
@@ -79,8 +87,9 @@ function pointerOf(stack: readonly Frame[], token: string | number): string {
 
 /** Replaces Fastify's application/json parser (secure-json-parse) with parseJsonBody; the body limit still applies. */
 export const jsonBodyParser = fp(async (app) => {
+  app.decorateRequest('jsonText', null)
   app.removeContentTypeParser('application/json')
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     // Fastify's parser took a leading byte order mark; so does this one (JSON.parse would not).
     const text = (body as string).charCodeAt(0) === 0xfeff ? (body as string).slice(1) : (body as string)
     let value: unknown
@@ -89,6 +98,7 @@ export const jsonBodyParser = fp(async (app) => {
     } catch (err) {
       return done(err as Error, undefined)
     }
+    request.jsonText = text
     done(null, value)
   })
 }, { name: 'ordo-json-body' })
