@@ -67,6 +67,7 @@ const app = await (async () => {
   appLog = app.log
   app.log.info({ connections: app.connectionLimits }, 'connection limits')
   const admin = await ensureAdminToken(store, { token: env.ORDO_ADMIN_TOKEN, tokenFile: join(dirname(dbPath), 'admin-token.txt'), now: systemClock.now() })
+  if (admin.revoked) app.log.warn('ORDO_ADMIN_TOKEN is a revoked token: it does not log in; set a new one and restart')
   if (admin.source === 'file') app.log.warn(`no ORDO_ADMIN_TOKEN set: a first admin token was written to ${admin.file} (read it once, keep it secret)`)
   await engine.start()
   const imported = await importExamplesIfEmpty(engine, join(root, 'examples'))
