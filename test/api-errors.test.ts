@@ -174,6 +174,26 @@ describe('bad input', () => {
     expect(expectError(res, 400).details[0].pointer).toBe('/status')
   })
 
+  it('refuses a limit of Infinity, 1e400 or 400 digits with 400 naming it, on every list', async () => {
+    for (const list of ['/api/orders', '/api/runs', '/api/audit']) {
+      for (const limit of ['Infinity', '1e400', '9'.repeat(400), '-Infinity']) {
+        const body = expectError(await h.api('GET', `${list}?limit=${limit}`), 400)
+        expect(body.details[0], `${list}?limit=${limit.slice(0, 10)}`).toMatchObject({ pointer: '/limit', in: 'querystring' })
+      }
+    }
+  })
+
+  it('refuses a version number of Infinity in the path with 400 naming it', async () => {
+    const body = expectError(await h.api('GET', '/api/workflows/any/versions/Infinity'), 400)
+    expect(body.details).toEqual([{ pointer: '/v', in: 'params', reason: 'must be a finite number' }])
+  })
+
+  it('takes a staleFor too long to mean anything as "nothing is that stale"', async () => {
+    const res = await h.api('GET', `/api/orders?staleFor=P${'9'.repeat(400)}D`)
+    expect(res.statusCode).toBe(200)
+    expect(res.json().items).toEqual([])
+  })
+
   it('answers a cursor it never issued with 400', async () => {
     const res = await h.api('GET', '/api/orders?cursor=not-a-cursor')
     expect(expectError(res, 400).details[0].pointer).toBe('/cursor')

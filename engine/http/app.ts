@@ -11,6 +11,7 @@ import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from 
 import { resolveConnectionLimits, serverTimeoutOptions, type ConnectionLimits } from './connection-limits.ts'
 import { closeUnfinishedRequests } from './close-unfinished-requests.ts'
 import { jsonBodyParser } from './json-body.ts'
+import { compileTextValidator } from './text-validator.ts'
 import { stringifyExact } from './exact-json.ts'
 import { authPlugin, TokenCache } from './auth.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -60,13 +61,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,
     // Above the 128 characters an id parameter may have, so the route's schema names a long id (400), not the router (414).
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     // Query strings and params arrive as text: coerce them. Bodies are JSON: never coerce (a number is not a string).
     ajv: { customOptions: { coerceTypes: 'array', allErrors: true } },
   })
   const bodyAjv = createAjv()
   const textAjv = createAjv({ coerce: true })
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema))
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv.compile(schema) : compileTextValidator(textAjv, schema)))
   for (const s of allSchemas) app.addSchema(s)
   limitConnections(app, limits)
   await app.register(closeUnfinishedRequests)
