@@ -289,6 +289,13 @@ describe('bad input', () => {
     expectError(await h.api('GET', '/api/workflows/loop'), 404)
   })
 
+  it('names a bundle entry that is not a workflow by its own pointer', async () => {
+    const res = await h.api('POST', '/api/workflows/import', [null])
+    expect(expectError(res, 400).details).toContainEqual(expect.objectContaining({ pointer: '/0', reason: 'must be object' }))
+    const doc = await h.api('POST', '/api/workflows/import', { format: 'ordo.workflow/v1', workflow: 7 })
+    expect(expectError(doc, 400).details).toContainEqual(expect.objectContaining({ pointer: '/workflow', reason: 'must be object' }))
+  })
+
   it('refuses a draft that fails the workflow schema with 400 naming the field', async () => {
     const res = await h.api('POST', '/api/workflows', { id: 'Bad Id!', name: 'x', nodes: [], edges: [] })
     const body = expectError(res, 400)
