@@ -129,6 +129,15 @@ describe('connections on a listening server', () => {
     expect(parseResponse(c.received()).status).toBe(401)
   })
 
+  it('closes the socket after a 401 to an endless chunked upload', async () => {
+    const port = await listen()
+    const c = client(port)
+    c.socket.write('POST /api/orders HTTP/1.1\r\nHost: ordo\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n[\r\n')
+    c.drip('2\r\n1,\r\n', 50)
+    await within(c.closed, 1500, 'the server closing the socket after its 401')
+    expect(parseResponse(c.received()).status).toBe(401)
+  })
+
   it('answers a declared oversized upload with 413 and then closes the socket', async () => {
     const port = await listen()
     const c = client(port)
@@ -193,7 +202,8 @@ describe('connections on a listening server', () => {
 
   it('answers /api/health beside slow connections up to the cap, refuses connections at the cap, and recovers when the timeout frees them', async () => {
     const cap = 8
-    const port = await listen({ maxConnections: cap, requestTimeoutMs: 1200, headersTimeoutMs: 1000 })
+    // Slow uploads are cut off after 2 s: time enough to fill the cap first, even on a busy machine.
+    const port = await listen({ maxConnections: cap, requestTimeoutMs: 2000, headersTimeoutMs: 1000 })
     const slow = Array.from({ length: cap - 1 }, () => {
       const c = client(port)
       c.socket.write(uploadHead(1_000_000, h!.adminToken))
@@ -216,7 +226,7 @@ describe('connections on a listening server', () => {
     expect(refused.received()).toBe('')
 
     // The request timeout frees the slow connections; health answers again.
-    await within(Promise.all([...slow, last].map((c) => c.closed)), 2500, 'the slow uploads being cut off')
+    await within(Promise.all([...slow, last].map((c) => c.closed)), 3500, 'the slow uploads being cut off')
     expect((await getFresh(port, '/api/health')).status).toBe(200)
   })
 })

@@ -8,6 +8,7 @@ import fp from 'fastify-plugin'
 /** Adds `Connection: close` to every answer whose request body is still arriving; Node then destroys the socket once the answer is written. */
 export const closeUnfinishedRequests = fp(async (app) => {
   app.addHook('onSend', async (request, reply) => {
-    if (!request.raw.complete) reply.header('connection', 'close')
+    // `complete` is Node's "the whole message arrived"; injected test requests have none.
+    if (request.raw.complete === false) reply.header('connection', 'close')
   })
 }, { name: 'ordo-close-unfinished-requests' })
