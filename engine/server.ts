@@ -17,9 +17,29 @@ import { buildApp } from './http/app.ts'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const env = process.env
+
+/** A whole-number variable, or undefined when unset; anything else stops the start naming the variable. */
+function wholeNumber(name: string): number | undefined {
+  const text = env[name]
+  if (text === undefined || text.trim() === '') return undefined
+  if (!/^\s*\d+\s*$/.test(text)) {
+    process.stderr.write(`ordo: ${name} must be a whole number, got "${text}"\n`)
+    process.exit(1)
+  }
+  return Number(text)
+}
+
 const port = Number(env.PORT ?? 3000)
 const host = env.HOST ?? '127.0.0.1'
 const dbPath = resolve(env.ORDO_DB ?? './data/ordo.db')
+const bodyLimit = wholeNumber('ORDO_BODY_LIMIT')
+const connections = {
+  maxConnections: wholeNumber('ORDO_MAX_CONNECTIONS'),
+  requestTimeoutMs: wholeNumber('ORDO_REQUEST_TIMEOUT_MS'),
+  headersTimeoutMs: wholeNumber('ORDO_HEADERS_TIMEOUT_MS'),
+  keepAliveTimeoutMs: wholeNumber('ORDO_KEEP_ALIVE_TIMEOUT_MS'),
+  idleTimeoutMs: wholeNumber('ORDO_IDLE_TIMEOUT_MS'),
+}
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }
 
 const app = await (async () => {
@@ -38,14 +58,16 @@ const app = await (async () => {
     engine, version: pkg.version,
     templatesDir: join(root, 'examples'),
     designerDir: join(root, 'designer', 'dist'),
-    bodyLimit: env.ORDO_BODY_LIMIT ? Number(env.ORDO_BODY_LIMIT) : undefined,
+    bodyLimit, connections,
     logger: env.ORDO_LOG === 'silent' ? false : {
       level: env.ORDO_LOG ?? 'info',
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
     },
   })
   appLog = app.log
+  app.log.info({ connections: app.connectionLimits }, 'connection limits')
   const admin = await ensureAdminToken(store, { token: env.ORDO_ADMIN_TOKEN, tokenFile: join(dirname(dbPath), 'admin-token.txt'), now: systemClock.now() })
+  if (admin.revoked) app.log.warn('ORDO_ADMIN_TOKEN is a revoked token: it does not log in; set a new one and restart')
   if (admin.source === 'file') app.log.warn(`no ORDO_ADMIN_TOKEN set: a first admin token was written to ${admin.file} (read it once, keep it secret)`)
   await engine.start()
   const imported = await importExamplesIfEmpty(engine, join(root, 'examples'))

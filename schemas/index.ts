@@ -10,6 +10,7 @@ import workflowSchema from './workflow.schema.json' with { type: 'json' }
 import nodeManifestSchema from './node-manifest.schema.json' with { type: 'json' }
 import runSchema from './run.schema.json' with { type: 'json' }
 import stepSchema from './step.schema.json' with { type: 'json' }
+import { isDateTime, parseInstant } from './date-time.ts'
 
 export { orderSchema, orderInputSchema, workflowSchema, nodeManifestSchema, runSchema, stepSchema }
 export const allSchemas = [orderSchema, orderInputSchema, workflowSchema, nodeManifestSchema, runSchema, stepSchema]
@@ -30,6 +31,8 @@ export function createAjv(options: { coerce?: boolean } = {}): Ajv {
     messages: true,
   })
   addFormats(ajv)
+  // date-time is what parseInstant reads, so an accepted timestamp always has an instant.
+  ajv.addFormat('date-time', { type: 'string', validate: isDateTime, compare: (a: string, b: string) => (parseInstant(a) ?? NaN) - (parseInstant(b) ?? NaN) })
   for (const s of allSchemas) ajv.addSchema(s)
   return ajv
 }

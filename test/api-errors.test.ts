@@ -34,6 +34,77 @@ describe('bad input', () => {
     expect(body.message).toMatch(/malformed JSON/)
   })
 
+  function postText(url: string, payload: string) {
+    return h.app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json', authorization: `Bearer ${h.adminToken}` } })
+  }
+
+  it('refuses a body nested 200,000 levels deep with 400 naming the first place deeper than 64 levels', async () => {
+    const depth = 200_000
+    const body = expectError(await postText('/api/orders', '['.repeat(depth) + ']'.repeat(depth)), 400)
+    expect(body.details).toEqual([{ pointer: '/0'.repeat(64), reason: 'nests deeper than 64 levels of objects and arrays' }])
+  })
+
+  it('refuses an order whose raw payload nests too deep, naming where', async () => {
+    const order = JSON.stringify(sampleOrder({ platformOrderId: 'deep-raw' }))
+    const raw = '{"a":'.repeat(100) + '1' + '}'.repeat(100)
+    const body = expectError(await postText('/api/orders', `${order.slice(0, -1)},"raw":${raw}}`), 400)
+    expect(body.details).toEqual([{ pointer: '/raw' + '/a'.repeat(63), reason: 'nests deeper than 64 levels of objects and arrays' }])
+    expect((await h.api('GET', '/api/orders?platform=douyin&limit=500')).json().items.map((o: any) => o.platformOrderId)).not.toContain('deep-raw')
+  })
+
+  it('refuses nesting too deep on every route that takes a body', async () => {
+    const deep = '['.repeat(65) + ']'.repeat(65)
+    for (const url of ['/api/workflows', '/api/workflows/import', '/api/runs', '/api/tokens', '/api/rules/evaluate']) {
+      expect(expectError(await postText(url, `{"x":${deep}}`), 400).details[0].reason, url).toMatch(/deeper than 64 levels/)
+    }
+  })
+
+  it('refuses a __proto__ key with 400 naming it, and pollutes nothing', async () => {
+    const body = expectError(await postText('/api/orders', '{"items":[{"__proto__":{"polluted":true}}]}'), 400)
+    expect(body.details).toEqual([{ pointer: '/items/0/__proto__', reason: 'is a key that could pollute object prototypes; it is refused' }])
+    // Also when the key is written with escapes.
+    const escaped = expectError(await postText('/api/orders', '[{"\\u005f_proto__":{"polluted":true}}]'), 400)
+    expect(escaped.details[0].pointer).toBe('/0/__proto__')
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('refuses a constructor.prototype key with 400 naming it', async () => {
+    const body = expectError(await postText('/api/workflows', '{"id":"x","variables":{"constructor":{"prototype":{"polluted":true}}}}'), 400)
+    expect(body.details).toEqual([{ pointer: '/variables/constructor/prototype', reason: 'is a key that could pollute object prototypes; it is refused' }])
+  })
+
+  it('takes a plain field named constructor', async () => {
+    const order = sampleOrder({ platformOrderId: 'ctor' })
+    const res = await h.api('POST', '/api/orders', { ...order, raw: { constructor: 'Acme Ltd', shop: { constructor: 7 } } })
+    expect(res.statusCode).toBe(200)
+  })
+
+  it('refuses a number too large to represent instead of storing it as null', async () => {
+    const order = JSON.stringify(sampleOrder({ platformOrderId: 'huge' }))
+    const body = expectError(await postText('/api/orders', `${order.slice(0, -1)},"raw":{"weight":1e400}}`), 400)
+    expect(body.details).toEqual([{ pointer: '/raw/weight', reason: 'is a number too large to represent (beyond ±1.8e308)' }])
+  })
+
+  it('answers an empty body and a blank one with 400 in the standard shape', async () => {
+    for (const payload of ['', '   ']) {
+      const body = expectError(await postText('/api/orders', payload), 400)
+      expect(body.message).toMatch(/^malformed JSON/)
+      expect(body.details).toEqual([{ pointer: '/', reason: expect.any(String) }])
+    }
+  })
+
+  it('takes a body that starts with a byte order mark', async () => {
+    const res = await postText('/api/orders', '\ufeff' + JSON.stringify(sampleOrder({ platformOrderId: 'bom' })))
+    expect(res.statusCode).toBe(200)
+  })
+
+  it('answers a JSON body that is a bare string, number or null with 400 naming the root', async () => {
+    for (const payload of ['"hello"', '42', 'null', 'true']) {
+      const body = expectError(await postText('/api/orders', payload), 400)
+      expect(body.details[0].pointer, payload).toBe('/')
+    }
+  })
+
   it('names each schema violation by JSON pointer', async () => {
     const order = sampleOrder({ items: [{ sku: 'A', quantity: 0, unitPrice: 100 }] })
     const res = await h.api('POST', '/api/orders', order)
@@ -103,9 +174,40 @@ describe('bad input', () => {
     expect(expectError(res, 400).details[0].pointer).toBe('/status')
   })
 
+  it('refuses a limit of Infinity, 1e400 or 400 digits with 400 naming it, on every list', async () => {
+    for (const list of ['/api/orders', '/api/runs', '/api/audit']) {
+      for (const limit of ['Infinity', '1e400', '9'.repeat(400), '-Infinity']) {
+        const body = expectError(await h.api('GET', `${list}?limit=${limit}`), 400)
+        expect(body.details[0], `${list}?limit=${limit.slice(0, 10)}`).toMatchObject({ pointer: '/limit', in: 'querystring' })
+      }
+    }
+  })
+
+  it('refuses a version number of Infinity in the path with 400 naming it', async () => {
+    const body = expectError(await h.api('GET', '/api/workflows/any/versions/Infinity'), 400)
+    expect(body.details).toEqual([{ pointer: '/v', in: 'params', reason: 'must be a finite number' }])
+  })
+
+  it('takes a staleFor too long to mean anything as "nothing is that stale"', async () => {
+    const res = await h.api('GET', `/api/orders?staleFor=P${'9'.repeat(400)}D`)
+    expect(res.statusCode).toBe(200)
+    expect(res.json().items).toEqual([])
+  })
+
   it('answers a cursor it never issued with 400', async () => {
     const res = await h.api('GET', '/api/orders?cursor=not-a-cursor')
     expect(expectError(res, 400).details[0].pointer).toBe('/cursor')
+  })
+
+  it('answers a path that is not valid percent-encoding with 400 in the standard shape', async () => {
+    const body = expectError(await h.api('GET', '/api/orders/%ff'), 400)
+    expect(body.details).toEqual([{ pointer: '/', in: 'path', reason: 'is not valid percent-encoded UTF-8' }])
+  })
+
+  it('names an overlong id in the path by its parameter', async () => {
+    const body = expectError(await h.api('GET', `/api/orders/${'x'.repeat(129)}`), 400)
+    expect(body.details).toContainEqual(expect.objectContaining({ pointer: '/id', in: 'params' }))
+    expectError(await h.api('GET', `/api/orders/${'x'.repeat(300)}`), 414)
   })
 
   it('answers 401 without a token, before validating anything', async () => {
@@ -185,6 +287,13 @@ describe('bad input', () => {
     const body = expectError(res, 400)
     expect(body.details.some((d: any) => /cycle/i.test(d.reason))).toBe(true)
     expectError(await h.api('GET', '/api/workflows/loop'), 404)
+  })
+
+  it('names a bundle entry that is not a workflow by its own pointer', async () => {
+    const res = await h.api('POST', '/api/workflows/import', [null])
+    expect(expectError(res, 400).details).toContainEqual(expect.objectContaining({ pointer: '/0', reason: 'must be object' }))
+    const doc = await h.api('POST', '/api/workflows/import', { format: 'ordo.workflow/v1', workflow: 7 })
+    expect(expectError(doc, 400).details).toContainEqual(expect.objectContaining({ pointer: '/workflow', reason: 'must be object' }))
   })
 
   it('refuses a draft that fails the workflow schema with 400 naming the field', async () => {

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { createHarness, sampleOrder, type Harness } from './harness.ts'
 
 describe('POST /api/orders', () => {
@@ -89,6 +91,60 @@ describe('POST /api/orders', () => {
   })
 })
 
+describe('the raw payload', () => {
+  let h: Harness
+  beforeEach(async () => { h = await createHarness() })
+  afterEach(() => h.close())
+
+  const RAW = '{"order_id": 6931234567890123457, "nested": {"sku_id": 3410000000000000001}}'
+  function withRaw(order: object, raw: string): string {
+    const text = JSON.stringify(order)
+    return `${text.slice(0, -1)},"raw":${raw}}`
+  }
+  function post(payload: string) {
+    return h.app.inject({ method: 'POST', url: '/api/orders', payload, headers: { 'content-type': 'application/json', authorization: `Bearer ${h.adminToken}` } })
+  }
+
+  it('reads back 64-bit ids inside raw with every digit, byte for byte', async () => {
+    const res = await post(withRaw(sampleOrder({ platformOrderId: 'raw-64' }), RAW))
+    expect(res.statusCode).toBe(200)
+    const detail = await h.api('GET', `/api/orders/${res.json().results[0].id}`)
+    expect(detail.statusCode).toBe(200)
+    expect(detail.body).toContain(`"raw":${RAW}`)
+    // The rest of the answer is still ordinary JSON.
+    expect(detail.json().order.platformOrderId).toBe('raw-64')
+  })
+
+  it('keeps each order of a batch its own raw text', async () => {
+    const other = '{ "order_id" : 6931234567890123499 ,"note":"\\u4f60\\u597d" }'
+    const res = await post(`[${withRaw(sampleOrder({ platformOrderId: 'raw-a' }), RAW)},${JSON.stringify(sampleOrder({ platformOrderId: 'raw-none' }))},${withRaw(sampleOrder({ platformOrderId: 'raw-b' }), other)}]`)
+    expect(res.statusCode).toBe(200)
+    const [a, none, b] = res.json().results.map((r: any) => r.id)
+    expect((await h.api('GET', `/api/orders/${a}`)).body).toContain(`"raw":${RAW}`)
+    expect((await h.api('GET', `/api/orders/${b}`)).body).toContain(`"raw":${other}`)
+    expect((await h.api('GET', `/api/orders/${none}`)).json().order).not.toHaveProperty('raw')
+  })
+
+  it('keeps the stored raw text when an update brings none', async () => {
+    const order = sampleOrder({ platformOrderId: 'raw-kept' })
+    const id = (await post(withRaw(order, RAW))).json().results[0].id
+    const shipped = await h.api('POST', '/api/orders', { ...order, status: 'shipped', updatedAt: '2026-11-20T09:58:00+08:00' })
+    expect(shipped.json().results[0].outcome).toBe('updated')
+    const detail = await h.api('GET', `/api/orders/${id}`)
+    expect(detail.body).toContain(`"raw":${RAW}`)
+    expect(detail.json().history.map((e: any) => e.kind)).toEqual(['created', 'status_changed'])
+  })
+
+  it('hands rules the parsed raw payload, and lists orders without it', async () => {
+    const res = await post(withRaw(sampleOrder({ platformOrderId: 'raw-list' }), RAW))
+    const list = await h.api('GET', '/api/orders')
+    expect(list.statusCode).toBe(200)
+    expect(list.json().items.map((o: any) => [o.platformOrderId, 'raw' in o])).toEqual([['raw-list', false]])
+    const stored = await h.engine.store.getOrder(res.json().results[0].id)
+    expect(stored?.order.raw).toEqual({ order_id: 6931234567890123457, nested: { sku_id: 3410000000000000001 } })
+  })
+})
+
 describe('GET /api/orders', () => {
   let h: Harness
   beforeEach(async () => {
@@ -161,5 +217,71 @@ describe('orders changed by a workflow', () => {
     expect((await h.api('POST', '/api/orders', shipped)).json().results[0].outcome).toBe('updated')
     const detail = (await h.api('GET', `/api/orders/${id}`)).json()
     expect(detail.order).toMatchObject({ status: 'shipped', tags: ['seen'], updatedAt: '2026-11-20T10:30:00+08:00' })
+  })
+})
+
+describe('order timestamps', () => {
+  let h: Harness
+  beforeEach(async () => { h = await createHarness() })
+  afterEach(() => h.close())
+
+  const ids = (res: { json(): any }) => res.json().items.map((o: any) => o.platformOrderId)
+
+  it('accepts a batch holding a leap second and places it one second after 23:59:59', async () => {
+    const batch = [
+      sampleOrder({ platformOrderId: 'before', updatedAt: '2026-12-31T23:59:59.500Z' }),
+      sampleOrder({ platformOrderId: 'after', updatedAt: '2027-01-01T00:00:00.500Z' }),
+      sampleOrder({ platformOrderId: 'plain' }),
+      sampleOrder({ platformOrderId: 'leap', updatedAt: '2026-12-31T23:59:60Z', payment: { status: 'paid', paidAt: '2026-12-31T23:59:60Z' } }),
+    ]
+    const res = await h.api('POST', '/api/orders', batch)
+    expect(res.statusCode).toBe(200)
+    expect(res.json().results.map((r: any) => r.outcome)).toEqual(['created', 'created', 'created', 'created'])
+    // Newest first: the leap second sorts between 23:59:59.5 and 00:00:00.5, and keeps its notation.
+    expect(ids(await h.api('GET', '/api/orders'))).toEqual(['after', 'leap', 'before', 'plain'])
+    const leap = (await h.api('GET', `/api/orders/${res.json().results[3].id}`)).json()
+    expect(leap.order.updatedAt).toBe('2026-12-31T23:59:60Z')
+  })
+
+  it('accepts an offset written as hours only, as the date-time format does', async () => {
+    const res = await h.api('POST', '/api/orders', sampleOrder({ platformOrderId: 'hours-only', createdAt: '2026-11-20T09:55:30+08', updatedAt: '2026-11-20T09:56:00+08' }))
+    expect(res.statusCode).toBe(200)
+    // 09:56 at +08 is 01:56 UTC, older than 30 minutes at 02:00 + 30 min.
+    h.clock.advance('PT30M')
+    expect(ids(await h.api('GET', '/api/orders?staleFor=PT30M'))).toEqual(['hours-only'])
+  })
+
+  it('counts the same instant in another notation as no change: the address flow starts once', async () => {
+    const template = JSON.parse(readFileSync(join(import.meta.dirname, '../examples/address-exception-hold.workflow.json'), 'utf8'))
+    expect((await h.api('POST', '/api/workflows/import', template)).statusCode).toBe(201)
+    const order = sampleOrder({ platformOrderId: 'notations', exception: { type: 'address', reason: 'no street number' } })
+    const notations = [
+      { createdAt: '2026-11-20T09:55:30+08:00', updatedAt: '2026-11-20T09:56:00+08:00', paidAt: '2026-11-20T09:55:51+08:00' },
+      { createdAt: '2026-11-20T01:55:30Z', updatedAt: '2026-11-20T01:56:00Z', paidAt: '2026-11-20T01:55:51Z' },
+      { createdAt: '2026-11-20T01:55:30.000Z', updatedAt: '2026-11-20T01:56:00.000Z', paidAt: '2026-11-20T01:55:51.000Z' },
+    ]
+    const outcomes = []
+    for (const n of notations) {
+      const res = await h.api('POST', '/api/orders', { ...order, createdAt: n.createdAt, updatedAt: n.updatedAt, payment: { ...order.payment, paidAt: n.paidAt } })
+      outcomes.push(res.json().results[0].outcome)
+      await h.engine.idle()
+    }
+    expect(outcomes).toEqual(['created', 'unchanged', 'unchanged'])
+    const id = (await h.api('GET', '/api/orders')).json().items[0].id
+    const detail = (await h.api('GET', `/api/orders/${id}`)).json()
+    expect(detail.runs.map((r: any) => r.workflowId)).toEqual(['address-exception-hold'])
+    expect(detail.order.updatedAt).toBe('2026-11-20T09:56:00+08:00')
+  })
+
+  it('refuses a timestamp that names no instant with 400 naming its pointer, and stores nothing of the batch', async () => {
+    const batch = [sampleOrder({ platformOrderId: 'ok-1' }), sampleOrder({ platformOrderId: 'ok-2' }), sampleOrder({ platformOrderId: 'ok-3' }),
+      sampleOrder({ platformOrderId: 'bad', updatedAt: '2026-12-31T12:00:60Z', payment: { status: 'paid', paidAt: '2026-02-29T10:00:00+08:00' } })]
+    const res = await h.api('POST', '/api/orders', batch)
+    expect(res.statusCode).toBe(400)
+    expect(res.json().details).toEqual([
+      { pointer: '/3/payment/paidAt', reason: 'must match format "date-time"' },
+      { pointer: '/3/updatedAt', reason: 'must match format "date-time"' },
+    ])
+    expect(ids(await h.api('GET', '/api/orders'))).toEqual([])
   })
 })

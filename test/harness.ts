@@ -33,7 +33,11 @@ export async function createHarness(options: { dbPath?: string; start?: string; 
   await engine.start()
   const app = await buildApp({ engine, version: 'test', ...options.app })
   const adminToken = generateToken()
-  await store.createToken({ id: 'tok_test_admin', name: 'test admin', role: 'admin', hash: hashToken(adminToken) }, clock.now())
+  // Restarted on the same dbPath, a harness registers an admin token of its own beside the earlier ones.
+  const taken = new Set((await store.listTokens()).map((t) => t.id))
+  let adminId = 'tok_test_admin'
+  for (let n = 2; taken.has(adminId); n++) adminId = `tok_test_admin_${n}`
+  await store.createToken({ id: adminId, name: 'test admin', role: 'admin', hash: hashToken(adminToken) }, clock.now())
 
   const api: Harness['api'] = (method, url, body, token = adminToken) =>
     app.inject({

@@ -5,6 +5,7 @@
 import type { OrderPatch } from '../../connectors/sdk/define-node.ts'
 import type { Order, Status } from '../../schemas/generated/order.ts'
 import { canMoveStatus } from './order-state-machine.ts'
+import { sameJson } from './same-json.ts'
 
 /** What a patch did: the new order, the names of the fields it changed, and the status move. */
 export interface PatchOutcome {
@@ -83,15 +84,4 @@ function patchHolds(order: Order, patch: OrderPatch, now: number): Order['holds'
     holds = [...holds, hold]
   }
   return holds
-}
-
-/** Structural equality of JSON values, independent of key order. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  if (Array.isArray(a) !== Array.isArray(b)) return false
-  const ka = Object.keys(a)
-  const kb = Object.keys(b)
-  if (ka.length !== kb.length) return false
-  return ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
 }

@@ -9,6 +9,8 @@ import type { PreparedWorkflow } from './prepare-workflow.ts'
 import { ORDER_STATUSES, canMoveStatus, statusRank } from './order-state-machine.ts'
 import { matchTriggers } from './match-triggers.ts'
 import { startRun } from './advance.ts'
+import { parseInstant } from '../../schemas/date-time.ts'
+import { sameJson } from './same-json.ts'
 
 /** Orders stamped further ahead of Ordo's clock than this are flagged as clock skew. */
 export const CLOCK_SKEW_TOLERANCE_MS = 30_000
@@ -28,6 +30,19 @@ type OrderEventKind = 'created' | 'updated' | 'status_changed'
 /** Fields the platform owns: a newer payload replaces them. Ordo-owned fields (tags, holds, team...) stay. */
 const PLATFORM_FIELDS = ['status', 'totalAmount', 'currency', 'customer', 'shippingAddress', 'items', 'payment', 'presale', 'createdAt', 'updatedAt'] as const
 
+/**
+ * The date-time fields of an order input, as JSON pointers ('*': every array element). They are
+ * compared as instants, so the same instant in another notation (+08:00, Z, .000Z) is no change.
+ */
+export const INSTANT_FIELDS = ['/createdAt', '/updatedAt', '/payment/paidAt'] as const
+
+/** INSTANT_FIELDS by top-level field: the paths below it ([] for the field itself). */
+const INSTANT_PATHS = new Map<string, string[][]>()
+for (const pointer of INSTANT_FIELDS) {
+  const [field, ...path] = pointer.slice(1).split('/')
+  INSTANT_PATHS.set(field, [...(INSTANT_PATHS.get(field) ?? []), path])
+}
+
 /** Plans the ingest of `input` given the stored order (or null). Pure. */
 export function planOrderIngest(existing: StoredOrder | null, input: OrderInput, raw: unknown, ctx: IngestContext): IngestPlan {
   const skewMs = clockSkewMs(input, ctx.now)
@@ -42,8 +57,8 @@ export function planOrderIngest(existing: StoredOrder | null, input: OrderInput,
   }
 
   const current = existing.order
-  const incomingAt = Date.parse(input.updatedAt)
-  const currentAt = Date.parse(current.updatedAt)
+  const incomingAt = instantOf(input.updatedAt, 'updatedAt')
+  const currentAt = instantOf(current.updatedAt, 'updatedAt')
   // A timestamp from a clock running ahead must not win every later comparison, or the order would
   // stay frozen until that future moment: a sane update replaces a clock-skewed one.
   const currentSkewed = current.exception?.type === 'clock_skew'
@@ -92,8 +107,15 @@ export function planOrderIngest(existing: StoredOrder | null, input: OrderInput,
 
 /** How far (ms) the order's own timestamps are ahead of Ordo's clock beyond the tolerance; 0 if not. */
 export function clockSkewMs(input: Pick<OrderInput, 'createdAt' | 'updatedAt'>, now: number): number {
-  const ahead = Math.max(Date.parse(input.createdAt), Date.parse(input.updatedAt)) - now
+  const ahead = Math.max(parseInstant(input.createdAt) ?? -Infinity, parseInstant(input.updatedAt) ?? -Infinity) - now
   return ahead > CLOCK_SKEW_TOLERANCE_MS ? ahead : 0
+}
+
+/** Epoch ms of a timestamp the schema accepted (its date-time format is parseInstant, so this holds at the edge). */
+function instantOf(text: string, field: string): number {
+  const ms = parseInstant(text)
+  if (ms === null) throw new RangeError(`${field} "${text}" is not a date-time; validate orders before planning them`)
+  return ms
 }
 
 function newOrder(input: OrderInput, raw: unknown, ctx: IngestContext, skewMs: number): Order {
@@ -139,12 +161,29 @@ function mergeTags(current: readonly string[], add: readonly string[]): string[]
   return out
 }
 
+/** The fields whose content differs: key order is not content, nor is the notation of an instant. */
 function changedFields(a: Order, b: Order): string[] {
   const changed: string[] = []
   for (const key of [...PLATFORM_FIELDS, 'tags', 'exception'] as const) {
-    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) changed.push(key)
+    if (!sameJson(comparable(key, a[key]), comparable(key, b[key]))) changed.push(key)
   }
   return changed
+}
+
+/** An order field's value as compared: its date-times (INSTANT_FIELDS) replaced by their epoch ms. */
+function comparable(field: string, value: unknown): unknown {
+  const paths = INSTANT_PATHS.get(field)
+  if (!paths) return value
+  return paths.reduce(withInstantAt, value)
+}
+
+function withInstantAt(value: unknown, path: readonly string[]): unknown {
+  // Text that is not a date-time (never past the edge's validation) stays text and compares as such.
+  if (path.length === 0) return typeof value === 'string' ? parseInstant(value) ?? value : value
+  const [key, ...rest] = path
+  if (key === '*') return Array.isArray(value) ? value.map((v) => withInstantAt(v, rest)) : value
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, key)) return value
+  return { ...value, [key]: withInstantAt((value as Record<string, unknown>)[key], rest) }
 }
 
 /**

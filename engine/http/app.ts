@@ -8,7 +8,12 @@ import swaggerUi from '@fastify/swagger-ui'
 import { createAjv, allSchemas } from '../../schemas/index.ts'
 import type { OrderEngine } from '../runtime/order-engine.ts'
 import { RuleSandbox } from '../runtime/rule-sandbox.ts'
-import { installErrorHandling } from './errors.ts'
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.ts'
+import { resolveConnectionLimits, serverTimeoutOptions, type ConnectionLimits } from './connection-limits.ts'
+import { closeUnfinishedRequests } from './close-unfinished-requests.ts'
+import { jsonBodyParser } from './json-body.ts'
+import { compileTextValidator } from './text-validator.ts'
+import { stringifyExact } from './exact-json.ts'
 import { authPlugin, TokenCache } from './auth.ts'
 import { healthRoutes } from './routes/health.ts'
 import { nodeTypeRoutes } from './routes/node-types.ts'
@@ -41,24 +46,34 @@ export interface AppOptions {
   designerDir?: string
   /** Where tried-out rules and dry runs execute (default: a sandbox of the app's own, closed with it). */
   sandbox?: RuleSandbox
+  /** Timeouts and the connection cap of the listening server (defaults: DEFAULT_CONNECTION_LIMITS, a cap from the open-file limit). */
+  connections?: Partial<ConnectionLimits>
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { engine: OrderEngine; tokens: TokenCache; appVersion: string; sandbox: RuleSandbox }
+  interface FastifyInstance { engine: OrderEngine; tokens: TokenCache; appVersion: string; sandbox: RuleSandbox; connectionLimits: ConnectionLimits }
 }
 
 /** Builds the Fastify app around an engine (not listening). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const limits = resolveConnectionLimits(options.connections)
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024,
+    ...serverTimeoutOptions(limits),
+    clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
+    // Above the 128 characters an id parameter may have, so the route's schema names a long id (400), not the router (414).
+    routerOptions: { maxParamLength: 256 },
     // Query strings and params arrive as text: coerce them. Bodies are JSON: never coerce (a number is not a string).
     ajv: { customOptions: { coerceTypes: 'array', allErrors: true } },
   })
   const bodyAjv = createAjv()
   const textAjv = createAjv({ coerce: true })
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema))
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv.compile(schema) : compileTextValidator(textAjv, schema)))
   for (const s of allSchemas) app.addSchema(s)
+  limitConnections(app, limits)
+  await app.register(closeUnfinishedRequests)
 
   app.decorate('engine', options.engine)
   app.decorate('tokens', new TokenCache(options.engine.store))
@@ -70,6 +85,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandling(app, designerDir ? { notFound: designerFallback(designerDir) } : {})
   // The API speaks JSON only: text/plain is a 415, not a string body that fails validation.
   app.removeContentTypeParser('text/plain')
+  await app.register(jsonBodyParser)
+  // Replies without a response schema: a stored raw payload goes out as the text it arrived as.
+  app.setReplySerializer((payload) => stringifyExact(payload))
 
   await app.register(swagger, {
     openapi: {
@@ -99,4 +117,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Until the designer is built, the root shows the API docs.
   else app.get('/', { schema: { hide: true } }, (_req, reply) => reply.redirect('/docs'))
   return app
+}
+
+/** Caps the server's connections; what is refused at the cap is logged, at most every 10 s. */
+function limitConnections(app: FastifyInstance, limits: ConnectionLimits): void {
+  app.decorate('connectionLimits', limits)
+  app.server.maxConnections = limits.maxConnections
+  let dropped = 0
+  let lastWarned = 0
+  app.server.on('drop', () => {
+    dropped += 1
+    const now = Date.now()
+    if (now - lastWarned < 10_000) return
+    app.log.warn({ dropped, maxConnections: limits.maxConnections }, 'connections refused: the server holds as many as it may (maxConnections)')
+    lastWarned = now
+    dropped = 0
+  })
 }

@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
 import { toErrorDetails, type ErrorDetail } from '../../schemas/index.ts'
 import { ConflictError, NotFoundError } from '../store/store.ts'
 import { InvalidCursorError } from '../store/page-cursor.ts'
@@ -38,9 +39,6 @@ export function installErrorHandling(app: FastifyInstance, options: { notFound?:
     if (err instanceof NotFoundError) return reply.code(404).send(errorBody(404, err.message))
     if (err instanceof ConflictError) return reply.code(409).send(errorBody(409, err.message))
     switch (err.code) {
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return reply.code(400).send(errorBody(400, `malformed JSON: ${err.message}`, [{ pointer: '/', reason: err.message }]))
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return reply.code(413).send(errorBody(413, 'request body is larger than the limit', [{ pointer: '/', reason: `larger than ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes` }]))
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -57,4 +55,36 @@ export function installErrorHandling(app: FastifyInstance, options: { notFound?:
     if (options.notFound && (await options.notFound(request, reply))) return reply
     return reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`))
   })
+}
+
+/**
+ * Answers, in the standard shape, what Node's HTTP parser refuses before Fastify sees a request (a
+ * timeout, bytes that are not HTTP, headers too large), then destroys the socket. Fastify's default
+ * answers without `details`.
+ */
+export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const { requestTimeout, headersTimeout } = this.server
+  const [status, message, reason] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'the request did not arrive in time', `headers must arrive within ${headersTimeout} ms and the whole request within ${requestTimeout} ms`]
+      : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'the request headers are too large', 'headers larger than the server accepts']
+        : [400, 'the request is not valid HTTP/1.1', (err.code ?? err.message).toString()]
+  // After an answer has started on this socket, another status line would corrupt it.
+  const answering = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true
+  if (socket.writable && !answering) {
+    const body = JSON.stringify(errorBody(status, message, [{ pointer: '/', reason }]))
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+  }
+  socket.destroy()
+}
+
+/** Answers the router's own refusals (a path that is not valid percent-encoding, an overlong path parameter) in the standard shape. */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500
+  const reason = err.code === 'FST_ERR_BAD_URL' ? 'is not valid percent-encoded UTF-8'
+    : err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'has a path segment longer than the server accepts'
+      : 'could not be routed'
+  if (status === 500) request.log.error({ err }, 'routing failed')
+  void reply.code(status).send(errorBody(status, `the URL path ${reason}`, [{ pointer: '/', in: 'path', reason }]))
 }

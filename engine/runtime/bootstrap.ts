@@ -1,7 +1,7 @@
 /** First-start chores: the first admin token, the example templates, periodic upkeep. */
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join, dirname } from 'node:path'
-import type { Store } from '../store/store.ts'
+import { ConflictError, type Store, type TokenRow } from '../store/store.ts'
 import { checkDefinition } from '../core/check-definition.ts'
 import type { WorkflowDefinition } from '../../schemas/generated/workflow.ts'
 import type { OrderEngine, EngineLogger } from './order-engine.ts'
@@ -9,14 +9,36 @@ import { importWorkflows } from './workflow-import.ts'
 import { newId } from './ids.ts'
 import { generateToken, hashToken } from '../http/auth.ts'
 
+/** The name of the token registered from ORDO_ADMIN_TOKEN. */
+const ENV_TOKEN_NAME = 'ORDO_ADMIN_TOKEN'
+/** Who the audit log names for what a start does. */
+const START_ACTOR = 'ordo (start)'
+
 /**
  * Makes sure an admin can log in: registers ORDO_ADMIN_TOKEN's hash, or on a store without tokens
- * writes a generated one to `tokenFile` (mode 600) — never to the log.
+ * writes a generated one to `tokenFile` (mode 600) — never to the log. A new ORDO_ADMIN_TOKEN
+ * replaces the previous one: the earlier env tokens are revoked, so changing the variable and
+ * restarting is how the admin token is rotated. An env token an admin revoked stays revoked
+ * (`revoked: true`, for the caller to warn about): a restart must not bring back a leaked secret.
  */
-export async function ensureAdminToken(store: Store, options: { token?: string; tokenFile: string; now: number }): Promise<{ source: 'env' | 'file' | 'existing'; file?: string }> {
+export async function ensureAdminToken(store: Store, options: { token?: string; tokenFile: string; now: number }): Promise<{ source: 'env' | 'file' | 'existing'; file?: string; revoked?: true }> {
   if (options.token) {
     const hash = hashToken(options.token)
-    if (!(await store.findTokenByHash(hash))) await store.createToken({ id: newId('tok', options.now), name: 'ORDO_ADMIN_TOKEN', role: 'admin', hash }, options.now)
+    if (await store.findTokenByHash(hash)) return { source: 'env' }
+    const previous = (await store.listTokens()).filter((t) => t.name === ENV_TOKEN_NAME && t.revokedAt == null)
+    let row: TokenRow
+    try {
+      row = await store.createToken({ id: newId('tok', options.now), name: ENV_TOKEN_NAME, role: 'admin', hash }, options.now)
+    } catch (err) {
+      // The id is new, so the conflict is the hash: this token exists, revoked (findTokenByHash sees active ones only).
+      if (err instanceof ConflictError) return { source: 'env', revoked: true }
+      throw err
+    }
+    await store.appendAudit({ at: options.now, actor: START_ACTOR, action: 'token.create', target: row.id, detail: { name: row.name, role: row.role } })
+    for (const old of previous) {
+      await store.revokeToken(old.id, options.now)
+      await store.appendAudit({ at: options.now, actor: START_ACTOR, action: 'token.rotate', target: old.id, detail: { name: ENV_TOKEN_NAME, replacedBy: row.id } })
+    }
     return { source: 'env' }
   }
   const tokens = await store.listTokens()

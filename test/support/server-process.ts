@@ -31,13 +31,22 @@ export interface ServerOptions {
   startTimeoutMs?: number
 }
 
-/** Starts the server and resolves once /api/health answers 200; rejects if it exits first. */
-export async function startServer(options: ServerOptions): Promise<ChildProcess> {
+/** Spawns the server without waiting for it; its stderr is passed through and collected. */
+export function spawnServer(options: Omit<ServerOptions, 'startTimeoutMs'>): { child: ChildProcess; stderr: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', options.script ?? join(root, 'engine/server.ts')], {
     cwd: root,
     env: { ...process.env, PORT: String(options.port), HOST: '127.0.0.1', ORDO_DB: options.dbPath, ORDO_ADMIN_TOKEN: options.token, ORDO_LOG: 'silent', ...options.env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'],
   })
+  let stderr = ''
+  child.stderr!.setEncoding('utf8')
+  child.stderr!.on('data', (d: string) => { stderr += d; process.stderr.write(d) })
+  return { child, stderr: () => stderr }
+}
+
+/** Starts the server and resolves once /api/health answers 200; rejects if it exits first. */
+export async function startServer(options: ServerOptions): Promise<ChildProcess> {
+  const { child } = spawnServer(options)
   const deadline = Date.now() + (options.startTimeoutMs ?? 20_000)
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new ServerExitedError(child.exitCode, child.signalCode)

@@ -7,6 +7,8 @@ import { NotFoundError } from '../../store/store.ts'
 import { parseDurationMs } from '../../core/duration.ts'
 import { ALL_ROLES } from '../auth.ts'
 import { badRequest } from '../errors.ts'
+import { memberTextOfItems } from '../json-member-text.ts'
+import { keepSourceText } from '../../store/json-source-text.ts'
 import { iso } from '../iso.ts'
 import { idParams, pageQuery } from './paging.ts'
 import { runView } from './runs.ts'
@@ -46,7 +48,9 @@ export const orderRoutes: FastifyPluginAsync = async (app) => {
     }
     // A batch is taken whole or not at all, so a client can resend it after fixing the named fields.
     if (details.length) throw badRequest(details)
-    const results = await engine.ingest(list.map((input) => ({ input: input as OrderInput })), `api:${request.principal?.name ?? 'unknown'}`)
+    const inputs = list as OrderInput[]
+    keepRawTexts(inputs, request.jsonText)
+    const results = await engine.ingest(inputs.map((input) => ({ input })), `api:${request.principal?.name ?? 'unknown'}`)
     return { results: results.map(({ id, platform, platformOrderId, outcome }) => ({ id, platform, platformOrderId, outcome })) }
   })
 
@@ -91,6 +95,19 @@ export const orderRoutes: FastifyPluginAsync = async (app) => {
       history: history.map((e) => ({ ...e, at: iso(e.at) })),
       runs: runs.items.map((r) => runView(r)),
     }
+  })
+}
+
+/**
+ * Ties each order's raw payload to its exact text in the request, so the store keeps that text
+ * (JSON.parse has already rounded 64-bit ids in the parsed value). Scans only when a raw is present.
+ */
+function keepRawTexts(inputs: readonly OrderInput[], jsonText: string | null): void {
+  if (jsonText === null || !inputs.some((input) => input.raw !== undefined)) return
+  const texts = memberTextOfItems(jsonText, 'raw')
+  inputs.forEach((input, i) => {
+    const text = texts[i]
+    if (input.raw !== undefined && text !== undefined) keepSourceText(input.raw, text)
   })
 }
 

@@ -27,7 +27,8 @@ function versionView(row: WorkflowVersionRow, withDefinition: boolean) {
 
 export function refuseInvalid(check: DefinitionCheck, prefix = ''): void {
   if (check.valid) return
-  const details = check.errors.map((e) => ({ pointer: prefix + e.pointer, reason: e.reason, nodeId: e.nodeId }))
+  // The root of an entry ('/') is the entry itself: /0, not /0/ (which would name a key "").
+  const details = check.errors.map((e) => ({ pointer: prefix && e.pointer === '/' ? prefix : prefix + e.pointer, reason: e.reason, nodeId: e.nodeId }))
   throw badRequest(details, `the workflow is not valid: ${details.slice(0, 3).map((d) => `${d.nodeId ? `node ${d.nodeId}: ` : ''}${d.pointer} ${d.reason}`).join('; ')}`)
 }
 

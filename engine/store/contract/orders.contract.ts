@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { IngestPlanner } from '../store.ts'
+import { keepSourceText, sourceTextOf } from '../json-source-text.ts'
 import { T0, isoAt, makePlanner, newRun, orderInput, patchOrder, runState, stepEffect, type StoreRef } from './contract-fixtures.ts'
 
 /** Registers the order-ingest specifications against the store `store()` returns. */
@@ -33,6 +34,21 @@ export function describeOrderIngestContract(store: StoreRef): void {
       const stored = await store().getOrder(created.id)
       expect(stored).toMatchObject({ revision: 3, order: { status: 'shipped', tags: ['x'], raw: { body: '1001' } } })
       expect((await store().listOrders({ limit: 1 })).items[0]).toEqual(stored?.order)
+    })
+
+    it('keeps a raw payload as the text it was read from, when that text was kept, also across an update without one', async () => {
+      const text = '{"order_id": 6931234567890123457, "nested": {"sku_id": 3410000000000000001}}'
+      const raw = JSON.parse(text) as object
+      keepSourceText(raw, text)
+      const planner = makePlanner({ keepRaw: true })
+      const [created] = await store().ingestOrders([{ input: orderInput(), raw }], planner, T0)
+      const stored = await store().getOrder(created.id)
+      expect(stored?.order.raw).toEqual(raw)
+      expect(sourceTextOf(stored?.order.raw)).toBe(text)
+      // The planner keeps the stored payload when an update brings none: its text stays too.
+      const keepStored: IngestPlanner = (existing, input) => planner(existing, input, existing?.order.raw ?? null)
+      await store().ingestOrders([{ input: orderInput({ status: 'shipped', updatedAt: isoAt(1) }), raw: null }], keepStored, T0)
+      expect(sourceTextOf((await store().getOrder(created.id))?.order.raw)).toBe(text)
     })
 
     it('returns an order without a raw field when the plan gave it none', async () => {

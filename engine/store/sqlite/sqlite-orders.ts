@@ -11,6 +11,8 @@ import type {
 } from '../store.ts'
 import { NotFoundError } from '../store.ts'
 import { decodeCursor, keysetPage, pageLimit } from '../page-cursor.ts'
+import { parseInstant } from '../../../schemas/date-time.ts'
+import { keepSourceText, sourceTextOf } from '../json-source-text.ts'
 
 type NewEvent = Omit<OrderEvent, 'id' | 'orderId' | 'revision'>
 interface OrderDocRow { id: string; doc: string; revision: number; raw: string | null; order_has_raw: number }
@@ -23,20 +25,32 @@ type OrderColumns = [string, number, string, number, number, number, string, str
 /** raw, order_has_raw */
 type RawColumns = [string | null, number]
 
-/** The order as stored: the doc, with its raw payload put back when it was the order's own. */
+/**
+ * The order as stored: the doc, with its raw payload put back when it was the order's own. The raw
+ * text stays its source text, so it is stored again and served exactly as it arrived.
+ */
 function readOrder(row: OrderDocRow): Order {
   const order = JSON.parse(row.doc) as Order
-  if (row.order_has_raw === 1 && row.raw !== null) order.raw = JSON.parse(row.raw) as Order['raw']
+  if (row.order_has_raw === 1 && row.raw !== null) {
+    const raw = JSON.parse(row.raw) as NonNullable<Order['raw']>
+    keepSourceText(raw, row.raw)
+    order.raw = raw
+  }
   return order
 }
 
 /**
- * The raw payload is serialised once, into its own column: the order's own `raw` when it has one,
- * else the payload given to ingest (kept only for replay, not part of the order).
+ * The raw payload goes into its own column, as the text it arrived as when that was kept (digits
+ * of 64-bit ids intact), else serialised: the order's own `raw` when it has one, else the payload
+ * given to ingest (kept only for replay, not part of the order).
  */
 function rawColumns(order: Order, payload: unknown): RawColumns {
-  if (order.raw !== undefined) return [JSON.stringify(order.raw), 1]
-  return [payload === undefined ? null : JSON.stringify(payload), 0]
+  if (order.raw !== undefined) return [rawText(order.raw), 1]
+  return [payload === undefined ? null : rawText(payload), 0]
+}
+
+function rawText(payload: unknown): string {
+  return sourceTextOf(payload) ?? JSON.stringify(payload)
 }
 
 /** The order's JSON without its raw payload (that has a column of its own). */
@@ -48,8 +62,8 @@ function docJson(order: Order): string {
 
 /** Parses an ISO timestamp for an epoch-ms column; a NaN would break sorting and paging silently. */
 function epochMs(iso: string, field: string, orderId: string): number {
-  const ms = Date.parse(iso)
-  if (Number.isNaN(ms)) throw new RangeError(`order ${orderId}: ${field} "${iso}" is not an ISO 8601 timestamp`)
+  const ms = parseInstant(iso)
+  if (ms === null) throw new RangeError(`order ${orderId}: ${field} "${iso}" is not an ISO 8601 timestamp`)
   return ms
 }
 
