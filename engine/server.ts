@@ -84,6 +84,9 @@ const app = await (async () => {
   }
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
   process.once('SIGINT', () => void shutdown('SIGINT'))
+  // Every state change is one transaction, so a promise nobody awaited that failed has left nothing
+  // half-written: log it and keep serving rather than let one request's stray error stop the process.
+  process.on('unhandledRejection', (err) => app.log.error({ err }, 'a promise failed and nobody handled it; carrying on'))
   return app
 })()
 
