@@ -86,3 +86,10 @@ export const validators: { order: ValidateFunction; orderInput: ValidateFunction
 }
 /** The shared strict ajv, for node config schemas and the like. */
 export const ajv = shared
+
+/**
+ * An ajv for schemas people write into workflows (an approval's form): lenient about keywords it
+ * does not know, and never registering a schema's $id, so two forms with the same $id do not clash.
+ */
+export const formAjv = new Ajv({ allErrors: true, strict: false, addUsedSchema: false, coerceTypes: false })
+addFormats(formAjv)

@@ -1,6 +1,8 @@
 /**
- * The node SDK: one node type = one module exporting `defineNode({ manifest, prepare?, run })`.
- * The manifest (JSON) feeds the palette, the config form and the runtime validator; `run` executes it.
+ * The node SDK: one node type = one module exporting `defineNode({ manifest, prepare?, run, resume? })`.
+ * The manifest (JSON) feeds the palette, the config form and the runtime validator. `run` decides what
+ * a node does when a run reaches it, `resume` what it does when what it waits for happens; both are
+ * pure: they say what should happen (go on, wait, fail) as data, and the engine does it durably.
  */
 import type { NodeManifest } from '../../schemas/generated/node-manifest.ts'
 import type { Order, Status, Exception, HealthScore } from '../../schemas/generated/order.ts'
@@ -20,9 +22,8 @@ export interface OrderPatch {
   healthScore?: HealthScore | null
 }
 
-/** What one execution of a node produced. */
-export interface NodeResult {
-  /** The output port taken; omitted for a node's single port. */
+/** Go on: along `port` (omitted for a node's single port), with an output, order changes and variables. */
+export interface NextStep {
   port?: string
   /** Recorded as the step's output and passed as the next nodes' input. */
   output?: unknown
@@ -33,6 +34,114 @@ export interface NodeResult {
   endRun?: boolean
 }
 
+/** Why a timer is set: shown to operators and counted in metrics. */
+export type TimerPurpose = 'retry' | 'wait' | 'deadline' | 'reminder' | 'escalation'
+
+/** Who a task is for: user names (token names) and roles. */
+export interface Assignees { users: string[]; roles: string[] }
+
+/** How many of a task's assignees must approve it. */
+export type Quorum = { kind: 'any' } | { kind: 'all' } | { kind: 'at-least'; count: number }
+
+/** Task priorities, lowest first. */
+export type TaskPriority = 'low' | 'normal' | 'high' | 'urgent'
+
+/** A task for people, as a waiting node asks for it. `key` names it within its node visit. */
+export interface TaskRequest {
+  key: string
+  title: string
+  assignees: Assignees
+  quorum: Quorum
+  priority: TaskPriority
+  /** Which level of a sequence this is (1 for a single level) and its name ("Team lead"). */
+  level: number
+  levelName?: string
+  /** JSON Schema of the answers approvers fill in. */
+  form?: Record<string, unknown>
+  /** Must approvers write a comment? */
+  commentRequired?: boolean
+  /** People who may not act on it (who started the run or last changed the order, when self-approval is forbidden). */
+  excluded?: string[]
+  dueAt?: number
+}
+
+/** A message to people (a reminder, an escalation): the inbox and the live event stream carry it. */
+export interface Notification {
+  key: string
+  kind: 'task' | 'reminder' | 'escalation' | 'notice'
+  to: Assignees
+  title: string
+  message?: string
+  priority: TaskPriority
+  /** The task it is about (a key of this node visit's tasks), if any. */
+  taskKey?: string
+}
+
+/** Work outside the interpreter: the shell performs it after the step commits and feeds back the result. */
+export interface ActivityRequest {
+  /** The connector (node type) or built-in performer (`ordo.find-orders`) that performs it. */
+  performer: string
+  request: unknown
+  timeoutMs?: number
+}
+
+/** Child runs a node starts: one per item, at most `concurrency` at a time. */
+export interface ChildRunsRequest {
+  workflowId: string
+  /** One child per item; an item that is an order id (or has `id`) becomes the child's order. */
+  items: unknown[]
+  concurrency: number
+  /** Pass each item to its child as this variable. */
+  itemVariable: string
+  /** Variables every child gets besides its item. */
+  variables?: Record<string, unknown>
+  /** Resume the node when every child has finished (else it goes on at once). */
+  awaitAll: boolean
+}
+
+/**
+ * What a waiting node waits for: any part wakes its `resume`. Each time the node waits again it
+ * says the whole wait anew; the engine sets up what is new (timers, tasks, subscriptions) and takes
+ * down what is gone, in the same transaction.
+ */
+export interface Wait {
+  /** Named timers: each fires a `timer` event with its name. */
+  timers?: Record<string, { at: number; purpose: TimerPurpose }>
+  /** A signal by name, sent for the run's order (POST /api/orders/:id/signals). */
+  signal?: string
+  /** Resume on every change of the run's order (the node checks whether it is the change it waits for). */
+  orderChange?: boolean
+  /** Tasks for people, by key. */
+  tasks?: TaskRequest[]
+  /** Messages to send now (not kept as part of the wait). */
+  notify?: Notification[]
+  /** One outside call (connectors), or a built-in one (find orders). */
+  activity?: ActivityRequest
+  /** Child runs to start (for-each, sub-workflow). */
+  children?: ChildRunsRequest
+  /** The node's own bookkeeping, handed back to `resume` (levels approved so far, outcomes...). */
+  state?: unknown
+  /** What the wait is, for people: "signal address_confirmed", "approval by team lead". */
+  label: string
+  /** When it gives up, if ever (the timer named `timeout`/`deadline`), for the designer. */
+  until?: number
+}
+
+/** A node failed: `retryable` failures go through the node's retry policy, others straight to its error port. */
+export interface NodeFailure { error: string; retryable: boolean }
+
+/** What one execution of a node decided. */
+export type NodeResult = { next: NextStep } | { wait: Wait } | { fail: NodeFailure }
+
+/** What woke a waiting node. */
+export type ResumeEvent =
+  | { kind: 'timer'; name: string; purpose: TimerPurpose }
+  | { kind: 'signal'; name: string; data: unknown }
+  | { kind: 'order-changed' }
+  | { kind: 'task-completed'; taskKey: string; decision: 'approve' | 'reject'; by: string[]; comment: string | null; data: Record<string, unknown> | null }
+  | { kind: 'activity-result'; ok: boolean; response?: unknown; error?: string; permanent?: boolean }
+  | { kind: 'children-finished'; outcomes: Array<{ item: unknown; runId: string; status: string; variables: Record<string, unknown> }> }
+
 /** Everything a node may read while it runs. There is no I/O and no clock but `now`. */
 export interface NodeContext<Prepared> {
   config: Prepared
@@ -40,7 +149,7 @@ export interface NodeContext<Prepared> {
   runId: string
   /** Output of the step that led here (for a join: the outputs of every arriving branch, by edge id). */
   input: unknown
-  /** The order as it stands before this step (null for runs without an order). */
+  /** The order as it stands now (read afresh before a resume), null for runs without an order. */
   order: Order | null
   variables: Readonly<Record<string, unknown>>
   /** UTC epoch ms */
@@ -49,6 +158,12 @@ export interface NodeContext<Prepared> {
   attempt: number
   /** runId:nodeId:visit, the same for every attempt of one visit */
   idempotencyKey: string
+  /** Who started the run by hand (a user's token name), null when an event or a schedule did. */
+  startedBy: string | null
+  /** Who last changed the order through the API (a user's token name), null when a platform or a run did. */
+  orderChangedBy?: string | null
+  /** In `resume` only: the wait the node is in, with its own state, and when it began waiting. */
+  waiting?: { state: unknown; since: number }
 }
 
 /** Helpers available while a config is prepared, once per workflow version. */
@@ -60,10 +175,12 @@ export interface PrepareTools {
 /** A node type. `Config` is the JSON config; `Prepared` what `prepare` turns it into (compiled rules...). */
 export interface NodeModule<Config = Record<string, unknown>, Prepared = Config> {
   manifest: NodeManifest
-  /** Runs once per workflow version; throw to report a config the schema cannot catch (a bad rule). */
+  /** Runs once per workflow version; throw (a ConfigError names the field) for a config the schema cannot catch. */
   prepare?(config: Config, tools: PrepareTools): Prepared
-  /** Executes the node. Throwing takes the retry policy, then the error port, then an incident. */
+  /** Executes the node. Throwing is a retryable failure: the retry policy, then the error port, then an incident. */
   run(ctx: NodeContext<Prepared>): NodeResult
+  /** Called when something the node waits for happens; a node that never waits has none. */
+  resume?(ctx: NodeContext<Prepared> & { waiting: { state: unknown; since: number } }, event: ResumeEvent): NodeResult
 }
 
 /** Declares a node type; the identity function exists for type inference. */
@@ -72,3 +189,8 @@ export function defineNode<Config = Record<string, unknown>, Prepared = Config>(
 ): NodeModule<Config, Prepared> {
   return module
 }
+
+/** Shorthand results, so a node reads as what it decides: `return next({ port: 'true' })`. */
+export const next = (step: NextStep = {}): NodeResult => ({ next: step })
+export const wait = (w: Wait): NodeResult => ({ wait: w })
+export const fail = (error: string, retryable = false): NodeResult => ({ fail: { error, retryable } })

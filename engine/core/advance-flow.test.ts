@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { advance, startRun } from './advance.ts'
 import { prepareWorkflow } from './prepare-workflow.ts'
-import { makeOrder } from './test-orders.ts'
-import { edges, node, runUntilRest, stepsOf, testRegistry, workflow } from './test-workflows.ts'
+import { makeOrder } from '../../test/support/orders.ts'
+import { edges, node, runUntilRest, stepsOf, testRegistry, workflow } from '../../test/support/workflows.ts'
 
 const now = Date.UTC(2025, 2, 1, 12)
 const trigger = node('start', 'trigger.manual')

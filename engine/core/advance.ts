@@ -5,23 +5,33 @@
  */
 import type { Order } from '../../schemas/generated/order.ts'
 import type { Effect } from './effects.ts'
-import { dropAllTokens, executeToken, parkAsIncident, type Transition } from './execute-token.ts'
+import type { ResumeEvent } from '../../connectors/sdk/define-node.ts'
+import { dropAllTokens, executeToken, parkAsIncident, resumeToken, type Transition } from './execute-token.ts'
 import type { PreparedWorkflow } from './prepare-workflow.ts'
 import type { RunState, Token } from './run-state.ts'
 import { MAX_LIVE_TOKENS, MAX_STEPS_WITHOUT_WAIT } from './run-limits.ts'
 
 export { MAX_LIVE_TOKENS, MAX_STEPS_WITHOUT_WAIT }
 
+/** Something from outside that wakes waiting tokens; `eventId` is the stored event it came from (claimed once). */
+export type WakeEvent =
+  | { kind: 'signal'; name: string; data: unknown; eventId?: number }
+  | { kind: 'order-changed'; eventId?: number }
+  | { kind: 'task-completed'; taskId: string; decision: 'approve' | 'reject'; by: string[]; comment: string | null; data: Record<string, unknown> | null; eventId?: number }
+  | { kind: 'activity-result'; activityId: string; ok: boolean; response?: unknown; error?: string; permanent?: boolean; eventId?: number }
+  | { kind: 'children-finished'; groupId: string; outcomes: Array<{ item: unknown; runId: string; status: string; variables: Record<string, unknown> }>; eventId?: number }
+
 /** What can happen to a run. */
 export type RunEvent =
   /** Execute the first ready token (one node execution). */
   | { kind: 'step' }
-  /** A retry timer fired: its token becomes ready. */
+  /** A timer fired: a retry's token becomes ready, a waiting token's node resumes. Claimed exactly once. */
   | { kind: 'timer'; timerId: string }
   /** An operator retries a failed run from its failed step, optionally with edited variables. */
   | { kind: 'retry'; tokenId?: string; variables?: Record<string, unknown> }
-  /** Stop the run: drop its tokens and cancel their timers. */
+  /** Stop the run: drop its tokens and take down what they wait for. */
   | { kind: 'cancel' }
+  | WakeEvent
 
 /** The new state and what the shell must do; `state` is the very input object when nothing changed. */
 export interface AdvanceResult {
@@ -36,6 +46,10 @@ export interface StartRunOptions {
   variables?: Record<string, unknown>
   now: number
   input?: unknown
+  /** The person who started it by hand. */
+  startedBy?: string | null
+  /** The run whose node started it (for-each, sub-workflow). */
+  parent?: { runId: string; groupId: string; depth?: number } | null
 }
 
 /** The initial state of a run: one ready token on the trigger node, visit 1. */
@@ -46,6 +60,8 @@ export function startRun(prepared: PreparedWorkflow, options: StartRunOptions): 
     workflowId: prepared.workflowId,
     version: prepared.version,
     orderId: options.orderId,
+    startedBy: options.startedBy ?? null,
+    parent: options.parent ?? null,
     status: 'running',
     tokens: [{ id: 't1', nodeId: trigger, visit: 1, attempt: 1, status: 'ready', input: options.input ?? null, viaEdge: null }],
     visits: { [trigger]: 1 },
@@ -72,10 +88,15 @@ export function isFinished(state: RunState): boolean {
 }
 
 /** Applies one event to a run. Events that do not apply (a step of a waiting run, a stale timer) change nothing. */
-export function advance(prepared: PreparedWorkflow, state: RunState, event: RunEvent, now: number, order: Order | null): AdvanceResult {
+export function advance(prepared: PreparedWorkflow, state: RunState, event: RunEvent, now: number, order: Order | null, orderChangedBy: string | null = null): AdvanceResult {
   const unchanged: AdvanceResult = { state, effects: [] }
-  if (isFinished(state)) return unchanged
-  const t: Transition = { prepared, draft: copyState(state), effects: [], now }
+  if (isFinished(state)) {
+    // A finished run still consumes what was queued for it, so nothing fires or waits for it again.
+    if (event.kind === 'timer') return { state, effects: [{ kind: 'claim-timer', timerId: event.timerId }] }
+    if ('eventId' in event && event.eventId !== undefined) return { state, effects: [{ kind: 'claim-event', eventId: event.eventId }] }
+    return unchanged
+  }
+  const t: Transition = { prepared, draft: copyState(state), effects: [], now, orderChangedBy }
 
   switch (event.kind) {
     case 'step': {
@@ -96,10 +117,37 @@ export function advance(prepared: PreparedWorkflow, state: RunState, event: RunE
       break
     }
     case 'timer': {
-      const token = t.draft.tokens.find((x) => x.status === 'retry-wait' && x.timerId === event.timerId)
-      if (!token) return unchanged
-      token.status = 'ready'
-      delete token.timerId
+      // The fired timer is claimed first, whatever it finds: a timer applies once, even if stale.
+      const claim: Effect = { kind: 'claim-timer', timerId: event.timerId }
+      const retrying = t.draft.tokens.find((x) => x.status === 'retry-wait' && x.timerId === event.timerId)
+      const waitingFor = t.draft.tokens.some((x) => x.status === 'waiting' && Object.values(x.wait?.timers ?? {}).some((tm) => tm.id === event.timerId))
+      if (!retrying && !waitingFor) return { state, effects: [claim] }
+      t.effects.push(claim)
+      if (retrying) {
+        retrying.status = 'ready'
+        delete retrying.timerId
+      } else {
+        const waiting = t.draft.tokens.find((x) => x.status === 'waiting' && Object.values(x.wait?.timers ?? {}).some((tm) => tm.id === event.timerId))
+        if (waiting) {
+          const [name, timer] = Object.entries(waiting.wait!.timers).find(([, tm]) => tm.id === event.timerId)!
+          // It fired: it is no longer part of the wait (a node that wants it again declares it anew).
+          const { [name]: _fired, ...rest } = waiting.wait!.timers
+          waiting.wait = { ...waiting.wait!, timers: rest }
+          resumeToken(t, waiting, { kind: 'timer', name, purpose: timer.purpose }, order)
+        }
+      }
+      t.draft.stepsSinceWake = 0
+      break
+    }
+    case 'signal': case 'order-changed': case 'task-completed': case 'activity-result': case 'children-finished': {
+      const claims: Effect[] = event.eventId !== undefined ? [{ kind: 'claim-event', eventId: event.eventId }] : []
+      const woken = wokenBy(t.draft, event)
+      if (woken.length === 0) return { state, effects: claims }
+      t.effects.push(...claims)
+      for (const [token, resumeEvent] of woken) {
+        const current = t.draft.tokens.find((x) => x.id === token.id)
+        if (current && current.status === 'waiting') resumeToken(t, current, resumeEvent, order)
+      }
       t.draft.stepsSinceWake = 0
       break
     }
@@ -127,6 +175,37 @@ export function advance(prepared: PreparedWorkflow, state: RunState, event: RunE
   settleStatus(t.draft, now)
   t.draft.updatedAt = now
   return { state: t.draft, effects: t.effects }
+}
+
+/** The waiting tokens an outside event wakes, each with what its node is told. */
+function wokenBy(state: RunState, event: WakeEvent): Array<[Token, ResumeEvent]> {
+  const woken: Array<[Token, ResumeEvent]> = []
+  for (const token of state.tokens) {
+    const wait = token.wait
+    if (token.status !== 'waiting' || !wait) continue
+    switch (event.kind) {
+      case 'signal':
+        if (wait.signal === event.name) woken.push([token, { kind: 'signal', name: event.name, data: event.data ?? null }])
+        break
+      case 'order-changed':
+        if (wait.orderChange) woken.push([token, { kind: 'order-changed' }])
+        break
+      case 'task-completed': {
+        const entry = Object.entries(wait.tasks).find(([, task]) => task.id === event.taskId)
+        if (entry) woken.push([token, { kind: 'task-completed', taskKey: entry[0], decision: event.decision, by: event.by, comment: event.comment, data: event.data }])
+        break
+      }
+      case 'activity-result':
+        if (wait.activityId === event.activityId) {
+          woken.push([token, { kind: 'activity-result', ok: event.ok, ...(event.response !== undefined ? { response: event.response } : {}), ...(event.error !== undefined ? { error: event.error } : {}), ...(event.permanent !== undefined ? { permanent: event.permanent } : {}) }])
+        }
+        break
+      case 'children-finished':
+        if (wait.childrenGroupId === event.groupId) woken.push([token, { kind: 'children-finished', outcomes: event.outcomes }])
+        break
+    }
+  }
+  return woken
 }
 
 /**
@@ -164,7 +243,7 @@ function settleStatus(draft: RunState, now: number): void {
 function copyState(state: RunState): RunState {
   return {
     ...state,
-    tokens: state.tokens.map((token) => ({ ...token })),
+    tokens: state.tokens.map((token) => (token.wait ? { ...token, wait: { ...token.wait } } : { ...token })),
     visits: { ...state.visits },
     joins: Object.fromEntries(Object.entries(state.joins).map(([id, arrived]) => [id, { ...arrived }])),
     variables: { ...state.variables },

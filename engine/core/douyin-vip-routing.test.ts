@@ -5,8 +5,8 @@ import { toErrorDetails, validators } from '../../schemas/index.ts'
 import { startRun } from './advance.ts'
 import { matchTriggers } from './match-triggers.ts'
 import { prepareWorkflow } from './prepare-workflow.ts'
-import { makeOrder } from './test-orders.ts'
-import { runUntilRest, stepsOf, testRegistry } from './test-workflows.ts'
+import { makeOrder } from '../../test/support/orders.ts'
+import { runUntilRest, stepsOf, testRegistry } from '../../test/support/workflows.ts'
 import { validateWorkflow } from './validate-workflow.ts'
 
 const definition = example as WorkflowDefinition

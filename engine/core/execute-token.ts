@@ -1,15 +1,17 @@
 /**
- * One step transition: executing one ready token's node and deciding what follows (next tokens,
- * a retry timer, the error edge or an incident). Works on a draft RunState the caller already
- * copied, and appends the effects the shell must persist.
+ * One node execution: running a ready token's node, or resuming a waiting token's node with what
+ * woke it, and carrying out what the node decided — go on along a port, wait (setting up timers,
+ * tasks and subscriptions), or fail (the retry policy, the error port, an incident). Works on a
+ * draft RunState the caller already copied, and appends the effects the shell must persist.
  */
-import type { NodeContext, NodeResult } from '../../connectors/sdk/define-node.ts'
+import type { NodeContext, NodeResult, ResumeEvent, Wait } from '../../connectors/sdk/define-node.ts'
 import type { Order } from '../../schemas/generated/order.ts'
 import type { Effect, StepEffect } from './effects.ts'
 import { JOIN_NODE_TYPE, arriveAtJoin, type JoinSettings } from './join.ts'
 import { edgesFrom, type PreparedNode, type PreparedWorkflow } from './prepare-workflow.ts'
 import { retryDelay } from './retry-policy.ts'
-import type { RunState, Token } from './run-state.ts'
+import type { RunState, Token, TokenWait } from './run-state.ts'
+import { setUpWait, takeDownWait } from './token-wait.ts'
 
 /** A run state being built by one transition, and the effects gathered so far. */
 export interface Transition {
@@ -17,6 +19,8 @@ export interface Transition {
   draft: RunState
   effects: Effect[]
   now: number
+  /** Who last changed the run's order (a person's token name), when known. */
+  orderChangedBy?: string | null
 }
 
 /** The idempotency key of a visit: the same for every attempt, new for every entry into the node. */
@@ -31,8 +35,39 @@ export function executeToken(t: Transition, token: Token, order: Order | null): 
     parkAsIncident(t, token, `node ${token.nodeId} is not part of workflow ${t.prepared.workflowId} version ${t.prepared.version}`)
     return
   }
-  const key = idempotencyKey(t.draft.runId, node.id, token.visit)
-  const ctx: NodeContext<unknown> = {
+  const ctx = nodeContext(t, node, token, order)
+  let result: NodeResult
+  try {
+    // Modules of every config type share the registry; `run` receives what its own `prepare` produced.
+    result = (node.module.run as (c: NodeContext<unknown>) => NodeResult)(ctx)
+  } catch (thrown) {
+    result = { fail: { error: thrown instanceof Error ? thrown.message : `node threw ${String(thrown)}`, retryable: true } }
+  }
+  carryOut(t, node, token, ctx.idempotencyKey, result, t.now)
+}
+
+/**
+ * Resumes a waiting `token` with what woke it. The order passed in is the one stored now: it may
+ * have changed while the token waited. A node without `resume` goes on along its default port.
+ */
+export function resumeToken(t: Transition, token: Token, event: ResumeEvent, order: Order | null): void {
+  const node = t.prepared.nodes.get(token.nodeId)
+  const wait = token.wait
+  if (!node || !wait) return
+  const ctx = { ...nodeContext(t, node, token, order), waiting: { state: wait.state, since: wait.since } }
+  let result: NodeResult
+  try {
+    const resume = node.module.resume as ((c: typeof ctx, e: ResumeEvent) => NodeResult) | undefined
+    result = resume ? resume(ctx, event) : { next: {} }
+  } catch (thrown) {
+    result = { fail: { error: thrown instanceof Error ? thrown.message : `node threw ${String(thrown)}`, retryable: true } }
+  }
+  const expired = event.kind === 'timer' && event.purpose === 'deadline'
+  carryOut(t, node, token, ctx.idempotencyKey, result, wait.since, expired)
+}
+
+function nodeContext(t: Transition, node: PreparedNode, token: Token, order: Order | null): NodeContext<unknown> {
+  return {
     config: node.config,
     node: node.name === undefined ? { id: node.id, type: node.type } : { id: node.id, type: node.type, name: node.name },
     runId: t.draft.runId,
@@ -41,59 +76,98 @@ export function executeToken(t: Transition, token: Token, order: Order | null): 
     variables: t.draft.variables,
     now: t.now,
     attempt: token.attempt,
-    idempotencyKey: key,
+    idempotencyKey: idempotencyKey(t.draft.runId, node.id, token.visit),
+    startedBy: t.draft.startedBy ?? null,
+    orderChangedBy: t.orderChangedBy ?? null,
   }
-  let outcome: { port: string | null; result: NodeResult }
+}
+
+/** Does what the node decided; `startedAt` is when this attempt began (the wait's start for a resume). */
+function carryOut(t: Transition, node: PreparedNode, token: Token, key: string, result: NodeResult, startedAt: number, expired = false): void {
+  let outcome: NodeResult
   try {
-    // Modules of every config type share the registry; `run` receives what its own `prepare` produced.
-    const result = (node.module.run as (c: NodeContext<unknown>) => NodeResult)(ctx)
     outcome = checkResult(node, result, t.draft.orderId)
-  } catch (thrown) {
-    fail(t, node, token, key, thrown instanceof Error ? thrown.message : `node threw ${String(thrown)}`)
+  } catch (error) {
+    outcome = { fail: { error: (error as Error).message, retryable: false } }
+  }
+  if ('wait' in outcome) {
+    enterWait(t, node, token, key, outcome.wait, startedAt)
     return
   }
-  succeed(t, node, token, key, outcome.port, outcome.result)
-}
-
-/** Validates what a node returned; throws (as a node failure) when the graph cannot follow it. */
-function checkResult(node: PreparedNode, result: NodeResult, orderId: string | null): { port: string | null; result: NodeResult } {
-  if (typeof result !== 'object' || result === null) throw new Error(`node ${node.id} returned no result`)
-  if (result.orderPatch && orderId === null) throw new Error(`node ${node.id} changes the order, but this run has no order`)
-  if (result.port !== undefined) {
-    if (!node.ports.includes(result.port)) throw new Error(`node ${node.id} returned unknown port "${result.port}"`)
-    return { port: result.port, result }
+  if (token.wait) takeDownWait(t, token.wait, expired ? 'expired' : 'cancelled')
+  delete token.wait
+  if ('fail' in outcome) {
+    fail(t, node, token, key, outcome.fail.error, outcome.fail.retryable, startedAt)
+    return
   }
-  const normalPorts = node.ports.filter((p) => p !== node.errorPort)
-  if (node.defaultPort === null && normalPorts.length > 0) {
-    throw new Error(`node ${node.id} returned no port; it must name one of ${normalPorts.join(', ')}`)
-  }
-  return { port: node.defaultPort, result }
-}
-
-function succeed(t: Transition, node: PreparedNode, token: Token, key: string, port: string | null, result: NodeResult): void {
-  const output = result.output === undefined ? null : result.output
-  t.effects.push(stepEffect(t, node, token, key, { status: 'completed', port, output, error: null }))
-  if (result.orderPatch && t.draft.orderId !== null) {
+  const step = outcome.next
+  const port = step.port ?? node.defaultPort
+  const output = step.output === undefined ? null : step.output
+  t.effects.push(stepEffect(t, node, token, key, { status: 'completed', port, output, error: null }, startedAt))
+  if (step.orderPatch && t.draft.orderId !== null) {
     t.effects.push({
       kind: 'patch-order',
       orderId: t.draft.orderId,
-      patch: result.orderPatch,
+      patch: step.orderPatch,
       source: `run:${t.draft.runId}:${node.id}:${token.visit}`,
       idempotencyKey: key,
     })
   }
-  if (result.variables) t.draft.variables = { ...t.draft.variables, ...result.variables }
+  if (step.variables) t.draft.variables = { ...t.draft.variables, ...step.variables }
   removeToken(t, token)
-  if (result.endRun) {
+  if (step.endRun) {
     endRun(t)
     return
   }
   if (port !== null) follow(t, node.id, port, output)
 }
 
-function fail(t: Transition, node: PreparedNode, token: Token, key: string, error: string): void {
-  if (token.attempt < node.retry.maxAttempts) {
-    t.effects.push(stepEffect(t, node, token, key, { status: 'retrying', port: null, output: null, error }))
+/** Validates what a node returned; throws (as a permanent failure) when the graph cannot follow it. */
+function checkResult(node: PreparedNode, result: NodeResult, orderId: string | null): NodeResult {
+  if (typeof result !== 'object' || result === null) throw new Error(`node ${node.id} returned no result`)
+  if ('fail' in result) {
+    if (typeof result.fail?.error !== 'string') throw new Error(`node ${node.id} failed without saying why`)
+    return result
+  }
+  if ('wait' in result) {
+    if (typeof result.wait !== 'object' || result.wait === null) throw new Error(`node ${node.id} returned an empty wait`)
+    if (node.manifest.waits !== true) throw new Error(`node ${node.id} waits, but its type ${node.type} does not declare that it may ("waits": true)`)
+    return result
+  }
+  if (!('next' in result) || typeof result.next !== 'object' || result.next === null) {
+    throw new Error(`node ${node.id} returned neither next, wait nor fail`)
+  }
+  const step = result.next
+  if (step.orderPatch && orderId === null) throw new Error(`node ${node.id} changes the order, but this run has no order`)
+  if (step.port !== undefined) {
+    if (!node.ports.includes(step.port)) throw new Error(`node ${node.id} returned unknown port "${step.port}"`)
+    return result
+  }
+  const normalPorts = node.ports.filter((p) => p !== node.errorPort)
+  if (node.defaultPort === null && normalPorts.length > 0) {
+    throw new Error(`node ${node.id} returned no port; it must name one of ${normalPorts.join(', ')}`)
+  }
+  return result
+}
+
+/** The token waits: what is new in the wait is set up, what is gone taken down. */
+function enterWait(t: Transition, node: PreparedNode, token: Token, key: string, wait: Wait, startedAt: number): void {
+  const first = token.wait === undefined
+  token.status = 'waiting'
+  token.wait = setUpWait(t, { node, token, key, wait, previous: token.wait })
+  if (first) {
+    t.effects.push(stepEffect(t, node, token, key, { status: 'waiting', port: null, output: waitOutput(token.wait), error: null }, startedAt, null))
+  }
+}
+
+/** What a waiting step's record shows: what it waits for and until when. */
+function waitOutput(wait: TokenWait): unknown {
+  return { waitingFor: wait.label, ...(wait.until !== undefined ? { until: wait.until } : {}) }
+}
+
+function fail(t: Transition, node: PreparedNode, token: Token, key: string, error: string, retryable: boolean, startedAt: number): void {
+  if (retryable && token.attempt < node.retry.maxAttempts) {
+    t.effects.push(stepEffect(t, node, token, key, { status: 'retrying', port: null, output: null, error }, startedAt))
     const timerId = `${key}:retry:${token.attempt}`
     const dueAt = t.now + retryDelay(node.retry, token.attempt, key)
     token.status = 'retry-wait'
@@ -103,17 +177,19 @@ function fail(t: Transition, node: PreparedNode, token: Token, key: string, erro
     return
   }
   if (node.errorPort !== null && edgesFrom(t.prepared, node.id, node.errorPort).length > 0) {
-    t.effects.push(stepEffect(t, node, token, key, { status: 'failed', port: node.errorPort, output: null, error }))
+    t.effects.push(stepEffect(t, node, token, key, { status: 'failed', port: node.errorPort, output: null, error }, startedAt))
     removeToken(t, token)
     follow(t, node.id, node.errorPort, { error })
     return
   }
-  t.effects.push(stepEffect(t, node, token, key, { status: 'failed', port: null, output: null, error }))
+  t.effects.push(stepEffect(t, node, token, key, { status: 'failed', port: null, output: null, error }, startedAt))
   parkAsIncident(t, token, error)
 }
 
 /** Marks the token failed and the run as an incident an operator can retry. */
 export function parkAsIncident(t: Transition, token: Token, error: string): void {
+  if (token.wait) takeDownWait(t, token.wait, 'cancelled')
+  delete token.wait
   token.status = 'failed'
   delete token.timerId
   t.draft.incident = { nodeId: token.nodeId, tokenId: token.id, error, at: t.now }
@@ -145,10 +221,11 @@ function removeToken(t: Transition, token: Token): void {
   t.draft.tokens = t.draft.tokens.filter((x) => x !== token)
 }
 
-/** Drops every token (cancelling the timers they wait for) and any half-arrived join. */
+/** Drops every token (cancelling the timers, tasks, subscriptions and calls they wait for) and any half-arrived join. */
 export function dropAllTokens(t: Transition): void {
   for (const token of t.draft.tokens) {
     if (token.timerId !== undefined) t.effects.push({ kind: 'cancel-timer', timerId: token.timerId })
+    if (token.wait) takeDownWait(t, token.wait, 'cancelled')
   }
   t.draft.tokens = []
   t.draft.joins = {}
@@ -163,7 +240,7 @@ function endRun(t: Transition): void {
 
 function stepEffect(
   t: Transition, node: PreparedNode, token: Token, key: string,
-  result: Pick<StepEffect['step'], 'status' | 'port' | 'output' | 'error'>,
+  result: Pick<StepEffect['step'], 'status' | 'port' | 'output' | 'error'>, startedAt: number, finishedAt: number | null = t.now,
 ): StepEffect {
   return {
     kind: 'record-step',
@@ -177,8 +254,8 @@ function stepEffect(
       idempotencyKey: key,
       ...result,
       input: token.input,
-      startedAt: t.now,
-      finishedAt: t.now,
+      startedAt,
+      finishedAt,
     },
   }
 }

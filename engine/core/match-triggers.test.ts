@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { matchTriggers } from './match-triggers.ts'
 import { prepareWorkflow } from './prepare-workflow.ts'
-import { makeOrder } from './test-orders.ts'
-import { edges, node, testRegistry, workflow } from './test-workflows.ts'
+import { makeOrder } from '../../test/support/orders.ts'
+import { edges, node, testRegistry, workflow } from '../../test/support/workflows.ts'
 
 function withTrigger(config: Record<string, unknown>, type = 'trigger.order-event') {
   return prepareWorkflow(workflow([node('start', type, config), node('end', 'flow.end')], edges('start>end')), testRegistry)

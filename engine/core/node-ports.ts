@@ -5,7 +5,11 @@ import type { NodeManifest } from '../../schemas/generated/node-manifest.ts'
 export function outputPorts(manifest: NodeManifest, config: unknown): string[] {
   const names: string[] = []
   for (const name of dynamicPorts(manifest, config)) if (!names.includes(name)) names.push(name)
-  for (const port of manifest.outputs) if (!names.includes(port.name)) names.push(port.name)
+  for (const port of manifest.outputs) {
+    // A port `when` a config value is set: a timeout port exists only with a timeout.
+    if (port.when !== undefined && readPointer(config, port.when) === undefined) continue
+    if (!names.includes(port.name)) names.push(port.name)
+  }
   return names
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { patchOrder } from './order-patch.ts'
-import { makeOrder } from './test-orders.ts'
+import { makeOrder } from '../../test/support/orders.ts'
 import { validators } from '../../schemas/index.ts'
 
 const now = Date.UTC(2025, 0, 2, 8, 30)

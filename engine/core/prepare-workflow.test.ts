@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidWorkflowError, edgesFrom, prepareWorkflow } from './prepare-workflow.ts'
-import { edges, node, testRegistry, workflow } from './test-workflows.ts'
+import { edges, node, testRegistry, workflow } from '../../test/support/workflows.ts'
 
 const trigger = node('start', 'trigger.manual')
 

@@ -8,7 +8,7 @@ const manifest = (overrides: Partial<NodeManifest> = {}): NodeManifest => ({
   type: 'test.thing', title: 'Thing', description: 'A thing', category: 'flow', inputs: 1,
   outputs: [{ name: 'out' }], configSchema: { type: 'object', additionalProperties: false, properties: {} }, ...overrides,
 })
-const module = (m: NodeManifest) => defineNode({ manifest: m, run: () => ({}) })
+const module = (m: NodeManifest) => defineNode({ manifest: m, run: () => ({ next: {} }) })
 
 describe('createRegistry', () => {
   it('registers every built-in node and lists manifests by type', () => {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { advance, MAX_LIVE_TOKENS, MAX_STEPS_WITHOUT_WAIT, nextReadyToken, startRun } from './advance.ts'
 import { prepareWorkflow } from './prepare-workflow.ts'
 import { validateWorkflow } from './validate-workflow.ts'
-import { makeOrder } from './test-orders.ts'
-import { edges, node, testRegistry, workflow } from './test-workflows.ts'
+import { makeOrder } from '../../test/support/orders.ts'
+import { edges, node, testRegistry, workflow } from '../../test/support/workflows.ts'
 import type { RunState } from './run-state.ts'
 
 const now = Date.UTC(2026, 11, 1, 8)

@@ -3,6 +3,26 @@
  * in the run's row at each step transition and the interpreter resumes from it after a restart.
  */
 import type { RunStatus } from '../../schemas/generated/run.ts'
+import type { TimerPurpose } from '../../connectors/sdk/define-node.ts'
+
+/** What a waiting token waits for, and the ids of what the shell set up for it (to take it down again). */
+export interface TokenWait {
+  /** For people: "signal address_confirmed", "approval (level 1 of 2)". */
+  label: string
+  since: number
+  until?: number
+  timers: Record<string, { id: string; at: number; purpose: TimerPurpose }>
+  signal?: string
+  orderChange?: boolean
+  /** Ids of the subscriptions (signal, order change) set up for it. */
+  subscriptions: string[]
+  /** The tasks set up for it by the node's task key: id, and a digest of what an escalation may change. */
+  tasks: Record<string, { id: string; digest: string }>
+  activityId?: string
+  childrenGroupId?: string
+  /** The node's own bookkeeping, handed back to its resume. */
+  state?: unknown
+}
 
 /** A position of execution: "this node is next (or waiting)". A parallel split makes several. */
 export interface Token {
@@ -12,13 +32,15 @@ export interface Token {
   visit: number
   /** Attempt number of this visit (1-based); a retry keeps the visit and raises the attempt. */
   attempt: number
-  /** ready: to execute; retry-wait: a timer will make it ready; failed: parked as incident */
-  status: 'ready' | 'retry-wait' | 'failed'
+  /** ready: to execute; retry-wait: a timer will make it ready; waiting: its node waits (see `wait`); failed: parked as incident */
+  status: 'ready' | 'retry-wait' | 'waiting' | 'failed'
   input: unknown
   /** The edge that brought the token here (null for the trigger). */
   viaEdge: string | null
-  /** Id of the timer this token waits for, if any */
+  /** Id of the retry timer this token waits for, if any */
   timerId?: string
+  /** What its node waits for, while status is 'waiting'. */
+  wait?: TokenWait
 }
 
 /** One run: its tokens, visits, joins, variables and incident. */
@@ -27,6 +49,10 @@ export interface RunState {
   workflowId: string
   version: number
   orderId: string | null
+  /** Who started the run by hand (a token name), null for runs an order event or a schedule started. */
+  startedBy?: string | null
+  /** The run that started this one (for-each, sub-workflow), with the child group. */
+  parent?: { runId: string; groupId: string; depth?: number } | null
   status: RunStatus
   tokens: Token[]
   /** Entries into each node so far (for the idempotency key's visit). */

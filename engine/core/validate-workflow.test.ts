@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { validators } from '../../schemas/index.ts'
 import type { Edge, Node } from '../../schemas/generated/workflow.ts'
-import { edges, node, testRegistry, workflow } from './test-workflows.ts'
+import { edges, node, testRegistry, workflow } from '../../test/support/workflows.ts'
 import { validateWorkflow, type WorkflowError } from './validate-workflow.ts'
 
 const trigger = node('start', 'trigger.order-event', { events: ['created'] })

@@ -1,5 +1,5 @@
 /** Ends the whole run, dropping every other branch still in flight. */
-import { defineNode } from '../../connectors/sdk/define-node.ts'
+import { defineNode, next } from '../../connectors/sdk/define-node.ts'
 
 type Config = { outcome?: string }
 
@@ -37,6 +37,6 @@ export default defineNode<Config>({
     },
   },
   run(ctx) {
-    return { output: { outcome: ctx.config.outcome ?? null }, endRun: true }
+    return next({ output: { outcome: ctx.config.outcome ?? null }, endRun: true })
   },
 })

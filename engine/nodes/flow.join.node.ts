@@ -1,5 +1,5 @@
 /** Joins parallel branches: waits for all of them (or the first) before going on. */
-import { defineNode } from '../../connectors/sdk/define-node.ts'
+import { defineNode, next } from '../../connectors/sdk/define-node.ts'
 import type { JoinSettings } from '../core/join.ts'
 
 type Config = { mode?: 'all' | 'any' }
@@ -46,6 +46,6 @@ export default defineNode<Config, JoinSettings>({
     return { mode: config.mode ?? 'all' }
   },
   run(ctx) {
-    return { output: ctx.input }
+    return next({ output: ctx.input })
   },
 })

@@ -1,5 +1,5 @@
 /** Splits a run into parallel branches: every edge leaving it gets its own token. */
-import { defineNode } from '../../connectors/sdk/define-node.ts'
+import { defineNode, next } from '../../connectors/sdk/define-node.ts'
 
 /** flow.parallel: passes its input to every branch. */
 export default defineNode<Record<string, never>>({
@@ -17,6 +17,6 @@ export default defineNode<Record<string, never>>({
     },
   },
   run(ctx) {
-    return { output: ctx.input }
+    return next({ output: ctx.input })
   },
 })

@@ -2,6 +2,7 @@
 import type { AnyNodeModule } from '../core/registry.ts'
 import triggerOrderEvent from './trigger.order-event.node.ts'
 import triggerManual from './trigger.manual.node.ts'
+import triggerSchedule from './trigger.schedule.node.ts'
 import ruleCondition from './rule.condition.node.ts'
 import ruleSwitch from './rule.switch.node.ts'
 import ruleSet from './rule.set.node.ts'
@@ -12,11 +13,14 @@ import orderAssign from './order.assign.node.ts'
 import flowParallel from './flow.parallel.node.ts'
 import flowJoin from './flow.join.node.ts'
 import flowEnd from './flow.end.node.ts'
+import timeWait from './time.wait.node.ts'
+import humanApproval from './human.approval.node.ts'
 
 /** Every built-in node module, ready for `createRegistry`. */
 export const builtinNodes: readonly AnyNodeModule[] = [
-  triggerOrderEvent, triggerManual,
+  triggerOrderEvent, triggerManual, triggerSchedule,
   ruleCondition, ruleSwitch, ruleSet,
   orderUpdateStatus, orderTag, orderHold, orderAssign,
   flowParallel, flowJoin, flowEnd,
+  timeWait, humanApproval,
 ]

@@ -1,5 +1,5 @@
 /** Assigns the order to a team (customer service, VIP service, risk review...). */
-import { defineNode } from '../../connectors/sdk/define-node.ts'
+import { defineNode, next } from '../../connectors/sdk/define-node.ts'
 import { requireOrder } from './require-order.ts'
 
 type Config = { team: string }
@@ -36,7 +36,7 @@ export default defineNode<Config>({
   run(ctx) {
     const order = requireOrder(ctx)
     const team = ctx.config.team
-    if (order.assignedTeam === team) return { output: { team, changed: false } }
-    return { output: { team, changed: true }, orderPatch: { assignedTeam: team } }
+    if (order.assignedTeam === team) return next({ output: { team, changed: false } })
+    return next({ output: { team, changed: true }, orderPatch: { assignedTeam: team } })
   },
 })

@@ -1,5 +1,5 @@
 /** Puts the order on hold in a pool (risk, presale, exception, frozen...), or releases it. */
-import { defineNode } from '../../connectors/sdk/define-node.ts'
+import { defineNode, next } from '../../connectors/sdk/define-node.ts'
 import { requireOrder } from './require-order.ts'
 
 type Config = { pool: string; reason?: string; release?: boolean }
@@ -48,9 +48,9 @@ export default defineNode<Config>({
     const { pool, reason, release } = ctx.config
     const held = order.holds.some((h) => h.pool === pool)
     if (release) {
-      return held ? { output: { pool, released: true }, orderPatch: { releaseHold: pool } } : { output: { pool, released: false } }
+      return next(held ? { output: { pool, released: true }, orderPatch: { releaseHold: pool } } : { output: { pool, released: false } })
     }
-    if (held) return { output: { pool, held: false } }
-    return { output: { pool, held: true }, orderPatch: { addHold: reason === undefined ? { pool } : { pool, reason } } }
+    if (held) return next({ output: { pool, held: false } })
+    return next({ output: { pool, held: true }, orderPatch: { addHold: reason === undefined ? { pool } : { pool, reason } } })
   },
 })

@@ -1,5 +1,5 @@
 /** Adds and removes order tags. */
-import { defineNode } from '../../connectors/sdk/define-node.ts'
+import { defineNode, next } from '../../connectors/sdk/define-node.ts'
 import { requireOrder } from './require-order.ts'
 import { tagListField } from './schema-fragments.ts'
 
@@ -48,7 +48,7 @@ export default defineNode<Config>({
     const added = after.filter((t) => !order.tags.includes(t))
     const removed = order.tags.filter((t) => !after.includes(t))
     const output = { added, removed }
-    if (added.length === 0 && removed.length === 0) return { output }
-    return { output, orderPatch: { ...(added.length ? { addTags: added } : {}), ...(removed.length ? { removeTags: removed } : {}) } }
+    if (added.length === 0 && removed.length === 0) return next({ output })
+    return next({ output, orderPatch: { ...(added.length ? { addTags: added } : {}), ...(removed.length ? { removeTags: removed } : {}) } })
   },
 })

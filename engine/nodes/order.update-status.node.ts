@@ -1,5 +1,5 @@
 /** Moves the order to a new status, if the order state machine allows the move. */
-import { defineNode } from '../../connectors/sdk/define-node.ts'
+import { defineNode, next } from '../../connectors/sdk/define-node.ts'
 import type { Status } from '../../schemas/generated/order.ts'
 import { ORDER_STATUSES, canMoveStatus } from '../core/order-state-machine.ts'
 import { requireOrder } from './require-order.ts'
@@ -48,8 +48,8 @@ export default defineNode<Config>({
   run(ctx) {
     const order = requireOrder(ctx)
     const to = ctx.config.status
-    if (order.status === to) return { output: { from: order.status, to, changed: false } }
+    if (order.status === to) return next({ output: { from: order.status, to, changed: false } })
     if (!canMoveStatus(order.status, to)) throw new Error(`cannot move order from ${order.status} to ${to}`)
-    return { output: { from: order.status, to, changed: true }, orderPatch: { status: to } }
+    return next({ output: { from: order.status, to, changed: true }, orderPatch: { status: to } })
   },
 })

@@ -1,5 +1,5 @@
 /** Routes a run one of two ways by a JsonLogic rule over { order, vars, input }. */
-import { defineNode } from '../../connectors/sdk/define-node.ts'
+import { defineNode, next } from '../../connectors/sdk/define-node.ts'
 import { ConfigError } from '../core/config-error.ts'
 import { isTruthy, type CompiledRule } from '../core/json-logic.ts'
 import { ruleData } from '../core/rule-data.ts'
@@ -52,6 +52,6 @@ export default defineNode<Config, Prepared>({
     }
   },
   run(ctx) {
-    return { port: isTruthy(ctx.config.rule(ruleData(ctx))) ? 'true' : 'false', output: ctx.input }
+    return next({ port: isTruthy(ctx.config.rule(ruleData(ctx))) ? 'true' : 'false', output: ctx.input })
   },
 })

@@ -1,5 +1,5 @@
 /** Computes run variables with JsonLogic expressions and optionally tags the order. */
-import { defineNode } from '../../connectors/sdk/define-node.ts'
+import { defineNode, next } from '../../connectors/sdk/define-node.ts'
 import { ConfigError } from '../core/config-error.ts'
 import type { CompiledRule } from '../core/json-logic.ts'
 import { ruleData } from '../core/rule-data.ts'
@@ -69,8 +69,8 @@ export default defineNode<Config, Prepared>({
     for (const [name, expr] of ctx.config.variables) {
       set[name] = expr(ruleData({ ...ctx, variables: { ...ctx.variables, ...set } }))
     }
-    if (ctx.config.tags.length === 0) return { variables: set, output: set }
+    if (ctx.config.tags.length === 0) return next({ variables: set, output: set })
     if (!ctx.order) throw new Error('rule.set cannot tag: this run has no order')
-    return { variables: set, output: set, orderPatch: { addTags: ctx.config.tags } }
+    return next({ variables: set, output: set, orderPatch: { addTags: ctx.config.tags } })
   },
 })

@@ -1,5 +1,5 @@
 /** Routes a run to the first case whose JsonLogic rule holds, else to `default`. */
-import { defineNode } from '../../connectors/sdk/define-node.ts'
+import { defineNode, next } from '../../connectors/sdk/define-node.ts'
 import { ConfigError } from '../core/config-error.ts'
 import { isTruthy, type CompiledRule } from '../core/json-logic.ts'
 import { ruleData } from '../core/rule-data.ts'
@@ -86,6 +86,6 @@ export default defineNode<Config, Prepared>({
   run(ctx) {
     const data = ruleData(ctx)
     const hit = ctx.config.cases.find((c) => isTruthy(c.rule(data)))
-    return { port: hit ? hit.port : 'default', output: ctx.input }
+    return next({ port: hit ? hit.port : 'default', output: ctx.input })
   },
 })

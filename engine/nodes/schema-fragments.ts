@@ -20,3 +20,25 @@ export const tagSchema = {
 export function tagListField(title: string, description: string): Record<string, unknown> {
   return { type: 'array', title, description, items: tagSchema, uniqueItems: true, maxItems: 100 }
 }
+
+/** ISO 8601 durations in weeks, days, hours, minutes and seconds (as engine/core/duration.ts reads them). */
+export const DURATION_PATTERN = '^P(?!$)(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$'
+
+/** A config field holding an ISO 8601 duration ("PT24H", "P2D"). */
+export function durationField(title: string, description: string): Record<string, unknown> {
+  return { type: 'string', title, description, pattern: DURATION_PATTERN, maxLength: 32 }
+}
+
+/** Who a task or a message is for: user names (their token names) and roles. */
+export function assigneesField(title: string, description: string): Record<string, unknown> {
+  return {
+    type: 'object', title, description, additionalProperties: false,
+    properties: {
+      roles: { type: 'array', title: 'Roles', description: 'By role.', items: { type: 'string', enum: ['admin', 'designer', 'operator', 'approver'] }, uniqueItems: true, maxItems: 4 },
+      users: { type: 'array', title: 'Users', description: 'By user name.', items: { type: 'string', minLength: 1, maxLength: 64, title: 'User name' }, uniqueItems: true, maxItems: 100 },
+    },
+  }
+}
+
+/** Task priorities, lowest first. */
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const

@@ -1,5 +1,5 @@
 /** Starts a run by hand (an operator or the API), with the input they give. */
-import { defineNode } from '../../connectors/sdk/define-node.ts'
+import { defineNode, next } from '../../connectors/sdk/define-node.ts'
 
 type Config = { inputDescription?: string }
 
@@ -37,6 +37,6 @@ export default defineNode<Config>({
     },
   },
   run(ctx) {
-    return { output: ctx.input }
+    return next({ output: ctx.input })
   },
 })

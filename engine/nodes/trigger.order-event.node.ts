@@ -1,5 +1,5 @@
 /** Starts a run when an order is created, updated or changes status, optionally filtered by a rule. */
-import { defineNode } from '../../connectors/sdk/define-node.ts'
+import { defineNode, next } from '../../connectors/sdk/define-node.ts'
 import type { OrderEventKind, OrderEventTrigger } from '../core/match-triggers.ts'
 import { ConfigError } from '../core/config-error.ts'
 import { jsonLogicField } from './schema-fragments.ts'
@@ -60,6 +60,6 @@ export default defineNode<Config, OrderEventTrigger>({
     }
   },
   run(ctx) {
-    return { output: ctx.input }
+    return next({ output: ctx.input })
   },
 })

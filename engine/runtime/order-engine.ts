@@ -22,6 +22,11 @@ import { createMetrics, type Metrics } from './metrics.ts'
 import { PublishedWorkflows, type DisabledWorkflow } from './published-workflows.ts'
 import { RunExecutor, type EngineLogger } from './run-executor.ts'
 import { runSteps, type SteppedRun } from './run-steps.ts'
+import { TaskService } from './task-service.ts'
+import { ActivityWorker, type Performer } from './activity-worker.ts'
+import { findOrders } from './find-orders.ts'
+import { ChildLauncher } from './child-launcher.ts'
+import { ScheduleRunner } from './schedule-runner.ts'
 import { safePatchOrder } from './safe-patch-order.ts'
 
 export type { EngineLogger }
@@ -39,6 +44,8 @@ export interface OrderEngineOptions {
   runsPerBatch?: number
   /** First back-off after a run's turn failed (ms; doubles per failure). */
   retryBaseMs?: number
+  /** Performers of activities beside the built-in ones, by name (connector nodes). */
+  performers?: ReadonlyArray<[string, Performer]>
 }
 
 /**
@@ -60,15 +67,23 @@ export class OrderEngine {
   /**
    * Live updates for SSE: 'run' ({ runId, workflowId, status, orderId }) after every committed step
    * transition (inline at ingest too) and when a manual run starts; 'order' ({ orderId, outcome });
-   * 'workflow' ({ workflowId, action: 'updated' | 'published', version? }) from the workflow routes.
+   * 'workflow' ({ workflowId, action: 'updated' | 'published', version? }) from the workflow routes;
+   * 'task' ({ taskId, runId, status, assignees }) when a task is created, changed, decided or closed;
+   * 'notification' ({ id, kind, to, title, priority, taskId }) for reminders and escalations.
    */
   readonly events = new EventEmitter()
   /** The largest lead of an order's timestamps over our clock, for /api/health. */
   readonly skew = { maxAheadMs: 0, lastSeenAt: null as number | null }
 
+  /** The approval inbox. */
+  readonly tasks: TaskService
+
   private readonly log: EngineLogger
   private readonly workflows: PublishedWorkflows
   private readonly executor: RunExecutor
+  private readonly activities: ActivityWorker
+  private readonly children: ChildLauncher
+  private readonly schedules: ScheduleRunner
   private readonly ingestGroup: GroupCommit<{ input: OrderInput; raw: unknown; source: string }, IngestResult>
   private timerLoop: NodeJS.Timeout | null = null
 
@@ -85,22 +100,69 @@ export class OrderEngine {
     })
     this.ingestGroup = new GroupCommit((items) => this.commitIngest(items))
     this.events.setMaxListeners(1000)
+    const wake = (runId: string) => this.executor.enqueue(runId)
+    this.tasks = new TaskService(this.store, wake, this.events)
+    this.activities = new ActivityWorker({
+      store: this.store, clock: this.clock, log: this.log, wake, retryBaseMs: options.retryBaseMs,
+      performers: new Map([['ordo.find-orders', findOrders], ...(options.performers ?? [])]),
+    })
+    this.children = new ChildLauncher({
+      store: this.store, clock: this.clock, log: this.log, started: wake,
+      prepared: (workflowId) => this.workflows.latest.find((w) => w.workflowId === workflowId),
+      cancel: (runId) => this.cancelRun(runId),
+    })
+    this.schedules = new ScheduleRunner({ store: this.store, clock: this.clock, log: this.log, latest: () => this.workflows.latest, started: wake })
   }
 
-  /** Loads published workflows, resumes every run that was active, starts the timer loop. */
+  /**
+   * Loads published workflows and their schedules, resumes every run that was active or has events
+   * waiting, and starts the background loop (timers, events, activities, child runs, schedules).
+   * Timers and schedules that came due while Ordo was down fire on the loop's first round, once.
+   */
   async start(): Promise<void> {
     await this.workflows.refresh()
+    await this.schedules.refresh()
     for (const runId of await this.store.activeRunIds()) this.executor.enqueue(runId)
+    for (const runId of await this.store.runsWithPendingEvents(10_000)) this.executor.enqueue(runId)
     if (this.options.autoTimers) {
-      this.timerLoop = setInterval(() => { void this.executor.fireDueTimers().catch((err) => this.log.error({ err }, 'timer loop failed')) }, 250)
+      const round = () => { void this.backgroundRound().catch((err) => this.log.error({ err }, 'background loop failed')) }
+      this.timerLoop = setInterval(round, 250)
       this.timerLoop.unref()
+      round()
     }
   }
+
+  /** One round of the background work: due timers, queued events, activities, child runs, schedules. */
+  private async backgroundRound(): Promise<void> {
+    if (this.backgroundBusy) return
+    this.backgroundBusy = true
+    try {
+      await this.executor.fireDueTimers()
+      for (const runId of await this.store.runsWithPendingEvents(1000)) this.executor.enqueue(runId)
+      await this.activities.performDue()
+      await this.children.launch()
+      await this.schedules.fireDue()
+    } finally {
+      this.backgroundBusy = false
+    }
+  }
+
+  private backgroundBusy = false
 
   /** Stops taking work and waits for the batch in flight. */
   async stop(): Promise<void> {
     if (this.timerLoop) clearInterval(this.timerLoop)
     await this.executor.stop()
+  }
+
+  /**
+   * Tells the runs waiting for signal `name` on this order; resolves once it is queued for them,
+   * with how many there are (a signal nobody waits for is not kept).
+   */
+  async signal(orderId: string, name: string, data: unknown): Promise<number> {
+    const runIds = await this.store.deliverSignal(orderId, name, data, this.clock.now())
+    for (const runId of runIds) this.executor.enqueue(runId)
+    return runIds.length
   }
 
   /** How many published workflows this process runs. */
@@ -113,9 +175,10 @@ export class OrderEngine {
     return this.workflows.disabled
   }
 
-  /** Re-reads the latest published versions (after a publish or import). */
-  refreshWorkflows(): Promise<void> {
-    return this.workflows.refresh()
+  /** Re-reads the latest published versions and their schedules (after a publish or import). */
+  async refreshWorkflows(): Promise<void> {
+    await this.workflows.refresh()
+    await this.schedules.refresh()
   }
 
   /** The prepared (rules compiled) form of one published version. */
@@ -166,6 +229,7 @@ export class OrderEngine {
         },
       }
     }, now, safePatchOrder)
+    for (const runId of results[0]?.woken ?? []) this.executor.enqueue(runId)
     for (const r of results) {
       this.metrics.ordersIngested.inc({ outcome: r.outcome })
       if (r.outcome !== 'unchanged') this.events.emit('order', { orderId: r.id, outcome: r.outcome })
@@ -229,10 +293,26 @@ export class OrderEngine {
   }
 
 
-  /** Fires the timers due now and waits until the work they cause is done (tests drive time with it). */
+  /**
+   * Does everything due now — timers, queued events, activities, child runs, schedules — and what
+   * that causes, until nothing is left to do at this instant (tests drive time with it).
+   */
   async tick(): Promise<void> {
-    await this.executor.fireDueTimers()
-    await this.executor.idle()
+    for (let round = 0; round < 50; round++) {
+      await this.backgroundRound()
+      await this.executor.idle()
+      if (!(await this.hasDueWork())) return
+    }
+  }
+
+  private async hasDueWork(): Promise<boolean> {
+    const now = this.clock.now()
+    const [timers, events, activities, groups, schedules] = await Promise.all([
+      this.store.dueTimers(now, 1), this.store.runsWithPendingEvents(1), this.store.dueActivities(now, 1),
+      this.store.childGroupsWithQueued(1), this.store.dueSchedules(now),
+    ])
+    const startable = groups.some((g) => g.running < g.concurrency && this.workflows.latest.some((w) => w.workflowId === g.workflowId))
+    return timers.length + events.length + activities.length + schedules.length > 0 || startable
   }
 
   /** Resolves when no run has work left in this process. */

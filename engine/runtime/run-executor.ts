@@ -12,9 +12,8 @@
 import type { EventEmitter } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import type { Clock } from '../core/clock.ts'
-import type { Order } from '../../schemas/generated/order.ts'
-import type { Store, TransitionCommit } from '../store/store.ts'
-import { ConflictError, NotFoundError } from '../store/store.ts'
+import type { StoredOrder, StoredRunEvent, Store, TransitionCommit } from '../store/store.ts'
+import { ConflictError, NotFoundError, StaleWakeError } from '../store/store.ts'
 import type { RunState } from '../core/run-state.ts'
 import type { Effect } from '../core/effects.ts'
 import { advance, isFinished, nextReadyToken, parkRun, type RunEvent } from '../core/advance.ts'
@@ -178,7 +177,16 @@ export class RunExecutor {
     }
     const oneStep = runIds.length === 1 && this.careful.has(runIds[0])
 
-    const orders = new Map<string, Order | null>()
+    const orders = new Map<string, StoredOrder | null>()
+    // Events queued in the store for these runs (signals, task decisions, order changes, results).
+    let stored: Map<string, StoredRunEvent[]>
+    try {
+      stored = await this.o.store.pendingRunEvents(runIds)
+    } catch (err) {
+      this.o.log.error({ err }, 'could not read the events queued for a batch of runs; trying again later')
+      for (const id of runIds) this.retryLater(id, 'advance', err)
+      return
+    }
     const commits: TransitionCommit[] = []
     const settled: string[] = []
     const answered: Array<{ p: Pending; runId: string }> = []
@@ -222,20 +230,21 @@ export class RunExecutor {
         }
         const effects: Effect[] = []
         const before = state
-        for (const p of pending) {
-          const r = advance(prepared, state, p.event, now, await this.orderOf(state.orderId, orders))
+        const events: RunEvent[] = [...pending.map((p) => p.event), ...(stored.get(runId) ?? []).map((e) => e.event)]
+        // The order as stored now: what the run waited for may have changed it meanwhile.
+        const current = await this.orderOf(state.orderId, orders)
+        for (const event of events) {
+          const r = advance(prepared, state, event, now, current?.order ?? null, current?.changedBy ?? null)
           state = r.state
           effects.push(...r.effects)
-          if (p.event.kind === 'timer') effects.push({ kind: 'cancel-timer', timerId: p.event.timerId })
         }
         if (nextReadyToken(state)) {
-          const stepped = runSteps(prepared, state, await this.orderOf(state.orderId, orders), now,
-            oneStep ? { maxSteps: 1 } : { until: Math.min(sliceEnd, performance.now() + TURN_SLICE_MS) })
+          const stepped = this.step(prepared, state, await this.orderOf(state.orderId, orders), now, oneStep, sliceEnd)
           state = stepped.state
           effects.push(...stepped.effects)
-          if (state.orderId) orders.set(state.orderId, stepped.order)
-          if (stepped.more) again.push(runId)
+          if (state.orderId && stepped.order) orders.set(state.orderId, { ...(orders.get(state.orderId) as StoredOrder), order: stepped.order })
         }
+        if (nextReadyToken(state)) again.push(runId)
         if (state !== before || effects.length > 0) commits.push({ state, effects })
         else settled.push(runId)
         finalStates.set(runId, state)
@@ -252,7 +261,8 @@ export class RunExecutor {
       }
     }
 
-    const failed = await this.commitIsolatingFailures(commits, now, settled)
+    const { failed, woken } = await this.commitIsolatingFailures(commits, now, settled)
+    for (const id of woken) this.queue.add(id)
     for (const runId of advanced) this.states.delete(runId)
     for (const c of commits) {
       const id = c.state.runId
@@ -272,6 +282,12 @@ export class RunExecutor {
       this.states.set(id, finalStates.get(id)!)
       this.queue.add(id)
     }
+  }
+
+  /** One turn's stepping: a careful run one step, others until their slice of time is up. */
+  private step(prepared: Parameters<typeof runSteps>[0], state: RunState, stored: StoredOrder | null, now: number, oneStep: boolean, sliceEnd: number) {
+    return runSteps(prepared, state, stored?.order ?? null, now,
+      oneStep ? { maxSteps: 1 } : { until: Math.min(sliceEnd, performance.now() + TURN_SLICE_MS) }, stored?.changedBy ?? null)
   }
 
   /** Why a run is parked: what this process saw fail, or that the process stopped during its turns. */
@@ -302,18 +318,19 @@ export class RunExecutor {
    * its order is gone) does not hold up the others; the runs that still fail are retried later with
    * backoff from their last committed state. Returns those runs with their errors.
    */
-  private async commitIsolatingFailures(commits: TransitionCommit[], now: number, settled: string[]): Promise<Map<string, unknown>> {
+  private async commitIsolatingFailures(commits: TransitionCommit[], now: number, settled: string[]): Promise<{ failed: Map<string, unknown>; woken: string[] }> {
     const failed = new Map<string, unknown>()
-    if (commits.length === 0 && settled.length === 0) return failed
+    const woken: string[] = []
+    if (commits.length === 0 && settled.length === 0) return { failed, woken }
     try {
-      await this.o.store.commitTransitions(commits, safePatchOrder, now, settled)
-      return failed
+      woken.push(...(await this.o.store.commitTransitions(commits, safePatchOrder, now, settled)).woken)
+      return { failed, woken }
     } catch (err) {
       if (commits.length === 1) failed.set(commits[0].state.runId, err)
       else {
         for (const c of commits) {
           try {
-            await this.o.store.commitTransitions([c], safePatchOrder, now)
+            woken.push(...(await this.o.store.commitTransitions([c], safePatchOrder, now)).woken)
           } catch (e) {
             failed.set(c.state.runId, e)
           }
@@ -326,10 +343,16 @@ export class RunExecutor {
       const err = failed.get(c.state.runId)
       if (!err) continue
       this.clearFiring(c.effects)
+      if (err instanceof StaleWakeError) {
+        // Another transition applied that timer or event first: this one is void; the run goes on from the store.
+        this.states.delete(c.state.runId)
+        this.queue.add(c.state.runId)
+        continue
+      }
       this.o.log.error({ err, runId: c.state.runId }, 'step commit failed')
       this.retryLater(c.state.runId, 'commit', err)
     }
-    return failed
+    return { failed, woken }
   }
 
   /** Metrics and live events for a committed step transition (here or at ingest). */
@@ -339,6 +362,13 @@ export class RunExecutor {
     for (const e of c.effects) {
       if (e.kind === 'record-step') this.o.metrics.stepsExecuted.inc({ status: e.step.status })
       else if (e.kind === 'patch-order') this.o.events.emit('order', { orderId: e.orderId, outcome: 'patched' })
+      else if (e.kind === 'create-task') this.o.events.emit('task', { taskId: e.task.id, runId: e.task.runId, status: 'open', assignees: e.task.assignees })
+      else if (e.kind === 'update-task') this.o.events.emit('task', { taskId: e.taskId, runId: s.runId, status: 'open', assignees: e.changes.assignees ?? null })
+      else if (e.kind === 'close-task') this.o.events.emit('task', { taskId: e.taskId, runId: s.runId, status: e.status, assignees: null })
+      else if (e.kind === 'notify') {
+        const n = e.notification
+        this.o.events.emit('notification', { id: n.id, kind: n.kind, to: n.to, title: n.title, message: n.message ?? null, priority: n.priority, taskId: n.taskId, runId: n.runId })
+      }
     }
     if (isFinished(s) || s.status === 'failed') {
       this.o.metrics.runsFinished.inc({ status: s.status })
@@ -348,15 +378,14 @@ export class RunExecutor {
   }
 
   private clearFiring(effects: Effect[]): void {
-    for (const e of effects) if (e.kind === 'cancel-timer') this.firingTimers.delete(e.timerId)
+    for (const e of effects) if (e.kind === 'claim-timer' || e.kind === 'cancel-timer') this.firingTimers.delete(e.timerId)
   }
 
-  private async orderOf(orderId: string | null, cache: Map<string, Order | null>): Promise<Order | null> {
+  private async orderOf(orderId: string | null, cache: Map<string, StoredOrder | null>): Promise<StoredOrder | null> {
     if (!orderId) return null
     if (cache.has(orderId)) return cache.get(orderId)!
     const stored = await this.o.store.getOrder(orderId)
-    const order = stored?.order ?? null
-    cache.set(orderId, order)
-    return order
+    cache.set(orderId, stored)
+    return stored
   }
 }

@@ -33,12 +33,12 @@ export interface TurnLimits {
  * The time limit keeps one run's turn from holding the event loop; a step already begun finishes
  * (a rule's own budget bounds it), so a turn always ends within about one step of `until`.
  */
-export function runSteps(prepared: PreparedWorkflow, state: RunState, order: Order | null, now: number, limits: TurnLimits = {}): SteppedRun {
+export function runSteps(prepared: PreparedWorkflow, state: RunState, order: Order | null, now: number, limits: TurnLimits = {}, orderChangedBy: string | null = null): SteppedRun {
   const maxSteps = limits.maxSteps ?? STEPS_PER_TURN
   const effects: Effect[] = []
   for (let steps = 0; nextReadyToken(state); steps++) {
     if (steps === maxSteps || (limits.until !== undefined && performance.now() >= limits.until)) return { state, effects, order, more: true }
-    const r = advance(prepared, state, { kind: 'step' }, now, order)
+    const r = advance(prepared, state, { kind: 'step' }, now, order, orderChangedBy)
     state = r.state
     for (const e of r.effects) {
       effects.push(e)

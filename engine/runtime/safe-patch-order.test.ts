@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { safePatchOrder } from './safe-patch-order.ts'
-import { makeOrder } from '../core/test-orders.ts'
+import { makeOrder } from '../../test/support/orders.ts'
 
 describe('safePatchOrder', () => {
   it('drops a status move the order has outgrown since the node ran, and keeps the rest of the patch', () => {

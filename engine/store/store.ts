@@ -7,8 +7,9 @@ import type { Order, Platform, Status } from '../../schemas/generated/order.ts'
 import type { OrderInput } from '../../schemas/generated/order-input.ts'
 import type { WorkflowDefinition } from '../../schemas/generated/workflow.ts'
 import type { RunState } from '../core/run-state.ts'
-import type { Effect, StepEffect } from '../core/effects.ts'
-import type { OrderPatch } from '../../connectors/sdk/define-node.ts'
+import type { Effect, StepEffect, TaskRecord } from '../core/effects.ts'
+import type { WakeEvent } from '../core/advance.ts'
+import type { Assignees, OrderPatch, TaskPriority } from '../../connectors/sdk/define-node.ts'
 
 /** What a token may do; admin may do everything. */
 export type Role = 'admin' | 'designer' | 'operator' | 'approver'
@@ -18,6 +19,8 @@ export interface StoredOrder {
   order: Order
   /** Increments with every change; (orderId, revision) names one order event. */
   revision: number
+  /** The person (token name) whose API call last changed the order; null when a platform or a run did. */
+  changedBy?: string | null
 }
 
 /** One entry of an order's append-only history. */
@@ -39,7 +42,7 @@ export interface OrderEvent {
 /** A run to create, with its initial state. */
 export interface NewRun {
   state: RunState
-  trigger: { kind: 'order-event' | 'manual'; event?: string; revision?: number; by?: string }
+  trigger: { kind: 'order-event' | 'manual' | 'schedule' | 'child'; event?: string; revision?: number; by?: string; tick?: number; parentRunId?: string }
   /** Unique: "<workflowId>:<orderId>:<revision>" for order events, so an event starts a workflow once. */
   triggerKey: string
   /**
@@ -75,6 +78,8 @@ export interface IngestResult {
   outcome: 'created' | 'updated' | 'unchanged'
   /** ids of the runs created by this ingest */
   runIds: string[]
+  /** Runs this ingest queued events for (they wait on an order it changed): the same list on every result of a batch. */
+  woken?: string[]
 }
 
 /** Filters and paging of an order listing. */
@@ -152,6 +157,66 @@ export interface TransitionCommit {
 /** Applies an order patch purely; the store calls it inside the transaction. */
 export type OrderPatcher = (order: Order, patch: OrderPatch, now: number) => { order: Order; changed: string[]; fromStatus: Status; toStatus: Status }
 
+/** One approver's decision on a task. */
+export interface TaskVote { by: string; decision: 'approve' | 'reject'; comment: string | null; data: Record<string, unknown> | null; at: number }
+
+/** A task as stored: what its node asked for, and what people did with it. */
+export interface TaskRow extends TaskRecord {
+  status: 'open' | 'completed' | 'expired' | 'cancelled'
+  votes: TaskVote[]
+  claimedBy: string | null
+  updatedAt: number
+  completedAt: number | null
+  completedBy: string[] | null
+  decision: 'approve' | 'reject' | null
+  comment: string | null
+  data: Record<string, unknown> | null
+}
+
+/** Filters of a task listing; `actor` keeps the tasks that user (by name) or role may act on (null: all). */
+export interface TaskFilter {
+  status?: TaskRow['status']
+  priority?: TaskPriority
+  workflowId?: string
+  orderId?: string
+  actor?: { name: string; role: string } | null
+  limit: number
+  cursor?: string
+}
+
+/** What acting on an open task does: the votes it now has, and the decision once its quorum is reached. */
+export interface TaskAction { votes: TaskVote[]; decision: 'approve' | 'reject' | null; claimedBy?: string | null }
+
+/** A message to people, as the inbox lists it. */
+export interface NotificationRow {
+  id: string; runId: string; nodeId: string; taskId: string | null; kind: 'task' | 'reminder' | 'escalation' | 'notice'
+  to: Assignees; title: string; message: string | null; priority: TaskPriority; at: number
+}
+
+/** Outside work waiting to be performed. */
+export interface ActivityRow {
+  id: string; runId: string; tokenId: string; nodeId: string; performer: string; request: unknown
+  idempotencyKey: string; attempt: number; timeoutMs: number | null; tries: number; createdAt: number
+}
+
+/** An event queued for a run, with the id its applying transition claims. */
+export interface StoredRunEvent { id: number; runId: string; event: WakeEvent; at: number }
+
+/** A group of child runs with children still queued, and how many run now. */
+export interface ChildGroupRow {
+  id: string; parentRunId: string; workflowId: string; orderId: string | null; concurrency: number
+  itemVariable: string; variables: Record<string, unknown>; running: number
+}
+
+/** A queued child of a group. */
+export interface QueuedChild { groupId: string; idx: number; item: unknown }
+
+/** A published workflow's schedule: its cron, zone and next tick (epoch ms). */
+export interface ScheduleRow { workflowId: string; version: number; cron: string; timeZone: string; nextAt: number; lastTick: number | null }
+
+/** What a commit did beyond itself: the runs it queued events for (to wake them now). */
+export interface CommitOutcome { woken: string[] }
+
 /** An API token without its secret (only its hash is stored). */
 export interface TokenRow { id: string; name: string; role: Role; createdAt: number; revokedAt: number | null }
 
@@ -200,7 +265,7 @@ export interface Store {
    * Commits step transitions of one or more runs in one transaction. Saving a run's state ends its
    * turn; `settledTurns` ends, in the same transaction, the turns of runs that had nothing to save.
    */
-  commitTransitions(commits: TransitionCommit[], patchOrder: OrderPatcher, now: number, settledTurns?: readonly string[]): Promise<void>
+  commitTransitions(commits: TransitionCommit[], patchOrder: OrderPatcher, now: number, settledTurns?: readonly string[]): Promise<CommitOutcome>
   /**
    * Counts, durably and before any work, a turn begun for each run; returns per run the turns begun
    * since its state was last saved (1 after a clean history). Unknown runs are left out.
@@ -209,6 +274,46 @@ export interface Store {
   /** Timers due at or before `now`, oldest first. */
   dueTimers(now: number, limit: number): Promise<TimerRow[]>
   nextTimerDue(): Promise<number | null>
+
+  // Waiting
+  /** Events queued for these runs, oldest first (each applied once: its transition claims it). */
+  pendingRunEvents(runIds: readonly string[]): Promise<Map<string, StoredRunEvent[]>>
+  /** Runs that have queued events, oldest event first (to wake after a restart). */
+  runsWithPendingEvents(limit: number): Promise<string[]>
+  /** Queues a signal for every run waiting on it for this order; returns those runs (none when nobody waits: nothing is kept). */
+  deliverSignal(orderId: string, name: string, data: unknown, now: number): Promise<string[]>
+  getTask(id: string): Promise<TaskRow | null>
+  listTasks(filter: TaskFilter): Promise<Page<TaskRow>>
+  countOpenTasks(actor: { name: string; role: string } | null): Promise<number>
+  /**
+   * Acts on a task in one transaction: `act` sees the task as stored (throw to refuse), returns its
+   * votes and decision; a decision completes the task and queues a task-completed event for its run.
+   */
+  actOnTask(id: string, act: (task: TaskRow) => TaskAction, now: number): Promise<{ task: TaskRow; woken: string[] }>
+  listNotifications(actor: { name: string; role: string } | null, limit: number, cursor?: string): Promise<Page<NotificationRow>>
+  /** Activities due now (pending, their next try due), oldest first. */
+  dueActivities(now: number, limit: number): Promise<ActivityRow[]>
+  /** Records an activity's result and queues it for its run; null when it was no longer pending (cancelled, done). */
+  finishActivity(id: string, result: Extract<WakeEvent, { kind: 'activity-result' }>, now: number): Promise<string | null>
+  /** Tries an activity again at `nextTryAt`. */
+  postponeActivity(id: string, nextTryAt: number, now: number): Promise<void>
+  /** Groups of child runs with queued children. */
+  childGroupsWithQueued(limit: number): Promise<ChildGroupRow[]>
+  /** Up to `limit` queued children of a group, in order. */
+  queuedChildren(groupId: string, limit: number): Promise<QueuedChild[]>
+  /** Creates child runs and marks their rows running, in one transaction (a child whose row is no longer queued is skipped). */
+  startChildRuns(children: Array<{ groupId: string; idx: number; run: NewRun }>): Promise<string[]>
+  /** Runs of cancelled groups still running (to cancel them). */
+  orphanedChildRuns(limit: number): Promise<string[]>
+  /** Replaces the schedules of published workflows (one per workflow with a schedule trigger). */
+  setSchedules(schedules: ScheduleRow[]): Promise<void>
+  /** Schedules due at or before `now`. */
+  dueSchedules(now: number): Promise<ScheduleRow[]>
+  /**
+   * Starts a scheduled run and moves its schedule to `nextAt`, in one transaction, only if the schedule
+   * still stands at `tick` (two ticks racing start one run); returns the run id created, or null.
+   */
+  fireSchedule(workflowId: string, tick: number, nextAt: number, run: NewRun | null): Promise<string | null>
 
   // Access
   createToken(row: { id: string; name: string; role: Role; hash: string }, now: number): Promise<TokenRow>
@@ -231,6 +336,9 @@ export interface Store {
   /** Counts for dashboards (scans: not for liveness). */
   stats(): Promise<{ orders: number; runs: Record<string, number>; dbBytes: number | null }>
 }
+
+/** A transition claimed a timer or run event another transition already applied: drop it, reload the run. */
+export class StaleWakeError extends Error { readonly code = 'STALE_WAKE' }
 
 /** Thrown for a duplicate key the caller should see as 409. */
 export class ConflictError extends Error { readonly code = 'CONFLICT' }

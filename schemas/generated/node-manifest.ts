@@ -64,6 +64,10 @@ title?: string
  * Taken when the node fails after its retries
  */
 errorPort?: boolean
+/**
+ * A JSON pointer into the config: the port exists only when that value is set (a timeout port without a timeout is no port)
+ */
+when?: string
 }
 /**
  * One config field's label, help text and, for an enum, the labels of its values

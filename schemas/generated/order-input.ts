@@ -91,4 +91,8 @@ paidAt?: string
 export interface Exception {
 type: ("payment" | "address" | "stock" | "compliance" | "blacklist" | "clock_skew" | "other")
 reason?: string
+/**
+ * How urgently the exception needs handling
+ */
+priority?: ("low" | "normal" | "high" | "urgent")
 }

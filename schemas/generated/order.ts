@@ -106,6 +106,10 @@ at: Timestamp
 export interface Exception {
 type: ("payment" | "address" | "stock" | "compliance" | "blacklist" | "clock_skew" | "other")
 reason?: string
+/**
+ * How urgently the exception needs handling
+ */
+priority?: ("low" | "normal" | "high" | "urgent")
 }
 export interface HealthScore {
 score: number

@@ -15,10 +15,12 @@ version: number
 orderId: (string | null)
 status: RunStatus
 trigger: {
-kind: ("order-event" | "manual")
+kind: ("order-event" | "manual" | "schedule" | "child")
 event?: string
 eventId?: number
 by?: string
+tick?: string
+parentRunId?: string
 }
 variables: {
 [k: string]: unknown

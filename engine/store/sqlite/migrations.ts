@@ -225,6 +225,165 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN unfinished_turns INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 7,
+    name: 'waiting: tasks, subscriptions, run events, notifications, activities, child runs, schedules',
+    sql: `
+      -- The tasks table of version 4 was never written by any build: it is replaced by its real shape.
+      DROP TABLE tasks;
+      CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        workflow_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        order_id TEXT,
+        node_id TEXT NOT NULL,
+        token_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        -- open | completed | expired | cancelled
+        status TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        -- low 0 .. urgent 3, so the inbox sorts by it
+        priority_rank INTEGER NOT NULL,
+        level INTEGER NOT NULL,
+        level_name TEXT,
+        assignees TEXT NOT NULL,
+        quorum TEXT NOT NULL,
+        form TEXT,
+        comment_required INTEGER NOT NULL,
+        excluded TEXT NOT NULL,
+        votes TEXT NOT NULL,
+        claimed_by TEXT,
+        due_at INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        completed_at INTEGER,
+        completed_by TEXT,
+        decision TEXT,
+        comment TEXT,
+        data TEXT
+      );
+      CREATE INDEX tasks_status ON tasks (status, priority_rank, due_at, id);
+      CREATE INDEX tasks_run ON tasks (run_id);
+      CREATE INDEX tasks_order ON tasks (order_id);
+      -- Who may act on a task, one row per user or role: "my tasks" is an index look-up.
+      CREATE TABLE task_assignees (
+        task_id TEXT NOT NULL REFERENCES tasks (id),
+        kind TEXT NOT NULL CHECK (kind IN ('user', 'role')),
+        name TEXT NOT NULL,
+        PRIMARY KEY (task_id, kind, name)
+      ) WITHOUT ROWID;
+      CREATE INDEX task_assignees_name ON task_assignees (kind, name, task_id);
+
+      -- A waiting token's interest in a signal for its order, or in any change of its order.
+      CREATE TABLE subscriptions (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        token_id TEXT NOT NULL,
+        order_id TEXT,
+        signal TEXT,
+        order_change INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX subscriptions_order ON subscriptions (order_id, signal);
+      CREATE INDEX subscriptions_run ON subscriptions (run_id);
+
+      -- Events waiting to be applied to a run (a signal, a task decision, an order change, a result),
+      -- written in the transaction of their cause and deleted in the transaction that applies them.
+      CREATE TABLE run_events (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX run_events_run ON run_events (run_id, id);
+
+      CREATE TABLE notifications (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        node_id TEXT NOT NULL,
+        task_id TEXT,
+        kind TEXT NOT NULL,
+        recipients TEXT NOT NULL,
+        title TEXT NOT NULL,
+        message TEXT,
+        priority TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX notifications_at ON notifications (at, id);
+      CREATE TABLE notification_recipients (
+        notification_id TEXT NOT NULL REFERENCES notifications (id),
+        kind TEXT NOT NULL CHECK (kind IN ('user', 'role')),
+        name TEXT NOT NULL,
+        PRIMARY KEY (notification_id, kind, name)
+      ) WITHOUT ROWID;
+      CREATE INDEX notification_recipients_name ON notification_recipients (kind, name, notification_id);
+
+      -- Outside work a node waits for, performed after commit, at least once under its idempotency key.
+      CREATE TABLE activities (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        token_id TEXT NOT NULL,
+        node_id TEXT NOT NULL,
+        performer TEXT NOT NULL,
+        request TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        timeout_ms INTEGER,
+        -- pending | done | cancelled
+        status TEXT NOT NULL,
+        tries INTEGER NOT NULL DEFAULT 0,
+        next_try_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        result TEXT
+      );
+      CREATE INDEX activities_due ON activities (status, next_try_at);
+
+      -- Child runs a node started (for-each, sub-workflow), at most concurrency at a time.
+      CREATE TABLE child_groups (
+        id TEXT PRIMARY KEY,
+        parent_run_id TEXT NOT NULL REFERENCES runs (id),
+        parent_token_id TEXT NOT NULL,
+        workflow_id TEXT NOT NULL,
+        order_id TEXT,
+        concurrency INTEGER NOT NULL,
+        item_variable TEXT NOT NULL,
+        variables TEXT NOT NULL,
+        await_all INTEGER NOT NULL,
+        -- running | done | cancelled
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX child_groups_status ON child_groups (status);
+      CREATE TABLE child_runs (
+        group_id TEXT NOT NULL REFERENCES child_groups (id),
+        idx INTEGER NOT NULL,
+        item TEXT NOT NULL,
+        run_id TEXT,
+        -- queued | running | done | cancelled
+        status TEXT NOT NULL,
+        outcome TEXT,
+        PRIMARY KEY (group_id, idx)
+      ) WITHOUT ROWID;
+      CREATE INDEX child_runs_run ON child_runs (run_id);
+      CREATE INDEX child_runs_queued ON child_runs (group_id, status, idx);
+
+      -- The next tick of each published workflow that a schedule starts.
+      CREATE TABLE schedules (
+        workflow_id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        cron TEXT NOT NULL,
+        time_zone TEXT NOT NULL,
+        next_at INTEGER NOT NULL,
+        last_tick INTEGER
+      );
+
+      -- Who last changed the order (a person's token name), for rules that forbid self-approval.
+      ALTER TABLE orders ADD COLUMN changed_by TEXT;
+    `,
+  },
 ]
 
 /**

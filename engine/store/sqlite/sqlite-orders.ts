@@ -146,7 +146,7 @@ export class SqliteOrders {
    * order is written only if that insert took effect. The patcher sees the order without its raw
    * payload, which a run cannot change. The caller wraps it in the step's transaction.
    */
-  applyPatch(effect: OrderPatchEffect, patchOrder: OrderPatcher, now: number): void {
+  applyPatch(effect: OrderPatchEffect, patchOrder: OrderPatcher, now: number): boolean {
     const row = this.q.byIdForPatch.get(effect.orderId)
     if (!row) throw new NotFoundError(`order ${effect.orderId} does not exist`)
     const order = JSON.parse(row.doc) as Order
@@ -158,10 +158,11 @@ export class SqliteOrders {
       kind: 'patched', fromStatus: result.fromStatus, toStatus: result.toStatus, source: effect.source, at: now,
       detail: { changed: result.changed, idempotencyKey: effect.idempotencyKey },
     }, effect.idempotencyKey)
-    if (!inserted || !changed) return
+    if (!inserted || !changed) return false
     const patched = result.order.id === row.id ? result.order : { ...result.order, id: row.id }
     this.q.update.run(...this.columns(patched, revision), row.id)
     this.syncTags(row.id, tagsBefore, patched.tags)
+    return true
   }
 
   /** Reads one order with its revision. */

@@ -7,7 +7,7 @@ import type { NewRun, NodeVisitTime, Page, RunFilter, RunRow, StepRow, TimerRow 
 import { isFinished } from '../../core/advance.ts'
 import type { RunState } from '../../core/run-state.ts'
 import type { StepEffect } from '../../core/effects.ts'
-import { NotFoundError } from '../store.ts'
+import { NotFoundError, StaleWakeError } from '../store.ts'
 import { decodeCursor, keysetPage, pageLimit } from '../page-cursor.ts'
 
 interface RunRecordRow { id: string; started_at: number; state: string; trigger: string }
@@ -41,7 +41,7 @@ function prepareStatements(db: Database.Database) {
     selectRun: db.prepare<[string], RunRecordRow>('SELECT id, started_at, state, "trigger" FROM runs WHERE id = ?'),
     selectActive: db.prepare<[], string>(
       "SELECT id FROM runs WHERE status = 'running' ORDER BY started_at, id").pluck(),
-    upsertStep: db.prepare<[string, string, number, number, string, string, string | null, string | null, string | null, string | null, number, number]>(
+    upsertStep: db.prepare<[string, string, number, number, string, string, string | null, string | null, string | null, string | null, number, number | null]>(
       `INSERT INTO steps (run_id, node_id, visit, attempt, node_type, status, port, input, output, error, started_at, finished_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id, node_id, visit, attempt) DO UPDATE SET status = excluded.status, port = excluded.port, input = excluded.input,
@@ -61,6 +61,7 @@ function prepareStatements(db: Database.Database) {
        ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id, token_id = excluded.token_id,
          due_at = excluded.due_at, purpose = excluded.purpose`),
     deleteTimer: db.prepare<[string]>('DELETE FROM timers WHERE id = ?'),
+    claimTimer: db.prepare<[string]>('DELETE FROM timers WHERE id = ?'),
     deleteRunTimers: db.prepare<[string]>('DELETE FROM timers WHERE run_id = ?'),
     selectDue: db.prepare<[number, number], TimerRecordRow>(
       'SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, id LIMIT ?'),
@@ -121,6 +122,11 @@ export class SqliteRuns {
   /** Schedules (or moves) a timer. */
   scheduleTimer(timer: TimerRow): void {
     this.q.upsertTimer.run(timer.id, timer.runId, timer.tokenId, timer.dueAt, timer.purpose)
+  }
+
+  /** Removes the timer a transition was woken by; throws StaleWakeError when another transition applied it first. */
+  claimTimer(id: string): void {
+    if (this.q.claimTimer.run(id).changes !== 1) throw new StaleWakeError(`timer ${id} has already fired`)
   }
 
   /** Deletes a timer; a missing timer is fine (it may have fired and been cancelled already). */

@@ -7,10 +7,16 @@ import Database from 'better-sqlite3'
 import type { OrderInput } from '../../../schemas/generated/order-input.ts'
 import type { WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
 import type {
-  AuditEntry, IngestPlanner, IngestResult, NewRun, OrderFilter, OrderPatcher, Role, RunFilter, Store, TransitionCommit,
+  AuditEntry, CommitOutcome, IngestPlanner, IngestResult, NewRun, OrderFilter, OrderPatcher, Role, RunFilter, ScheduleRow, Store,
+  StoredRunEvent, TaskAction, TaskFilter, TaskRow, TransitionCommit,
 } from '../store.ts'
+import { ConflictError, NotFoundError } from '../store.ts'
 import type { RunState } from '../../core/run-state.ts'
 import type { Effect } from '../../core/effects.ts'
+import type { WakeEvent } from '../../core/advance.ts'
+import { isFinished } from '../../core/advance.ts'
+import { SqliteChildren } from './sqlite-children.ts'
+import { SqliteWaits } from './sqlite-waits.ts'
 import { migrate } from './migrations.ts'
 import { SqliteAccess } from './sqlite-access.ts'
 import { SqliteOrders } from './sqlite-orders.ts'
@@ -37,10 +43,18 @@ export class SqliteStore implements Store {
   private readonly workflows: SqliteWorkflows
   private readonly access: SqliteAccess
   private readonly upkeep: SqliteUpkeep
+  private readonly waits: SqliteWaits
+  private readonly children: SqliteChildren
   private readonly ingestTx: (batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number, patchOrder?: OrderPatcher) => IngestResult[]
-  private readonly commitTx: (commits: TransitionCommit[], patchOrder: OrderPatcher, now: number, settled: readonly string[]) => void
+  private readonly commitTx: (commits: TransitionCommit[], patchOrder: OrderPatcher, now: number, settled: readonly string[]) => CommitOutcome
   private readonly beginTurnsTx: (runIds: readonly string[]) => Map<string, number>
   private readonly createRunsTx: (runs: NewRun[]) => string[]
+  private readonly signalTx: (orderId: string, name: string, data: unknown, now: number) => string[]
+  private readonly actOnTaskTx: (id: string, act: (task: TaskRow) => TaskAction, now: number) => { task: TaskRow; woken: string[] }
+  private readonly finishActivityTx: (id: string, result: Extract<WakeEvent, { kind: 'activity-result' }>, now: number) => string | null
+  private readonly startChildRunsTx: (children: Array<{ groupId: string; idx: number; run: NewRun }>) => string[]
+  private readonly setSchedulesTx: (schedules: ScheduleRow[]) => void
+  private readonly fireScheduleTx: (workflowId: string, tick: number, nextAt: number, run: NewRun | null) => string | null
 
   constructor(private readonly db: Database.Database) {
     const runs = new SqliteRuns(db)
@@ -50,38 +64,105 @@ export class SqliteStore implements Store {
     this.workflows = new SqliteWorkflows(db)
     this.access = new SqliteAccess(db)
     this.upkeep = new SqliteUpkeep(db)
-    // Applies one run's effects in the current transaction, in order.
-    const applyEffects = (state: RunState, effects: readonly Effect[], patchOrder: OrderPatcher | undefined, now: number) => {
+    const waits = new SqliteWaits(db)
+    const children = new SqliteChildren(db, waits)
+    this.waits = waits
+    this.children = children
+    // Applies one run's effects in the current transaction, in order. `touched` collects the orders it
+    // changed (their waiting runs get one order-changed event at the end), `woken` the runs it queued events for.
+    const applyEffects = (state: RunState, effects: readonly Effect[], patchOrder: OrderPatcher | undefined, now: number, woken: Set<string>, touched: Set<string>) => {
       for (const effect of effects) {
         switch (effect.kind) {
           case 'record-step': runs.recordStep(effect.step); break
           case 'patch-order':
             if (!patchOrder) throw new TypeError('a run with order patches needs a patchOrder')
-            orders.applyPatch(effect, patchOrder, now)
+            if (orders.applyPatch(effect, patchOrder, now)) touched.add(effect.orderId)
             break
           case 'schedule-timer': runs.scheduleTimer(effect.timer); break
           case 'cancel-timer': runs.cancelTimer(effect.timerId); break
+          case 'claim-timer': runs.claimTimer(effect.timerId); break
+          case 'claim-event': waits.claimEvent(effect.eventId); break
+          case 'create-task': waits.createTask(effect); break
+          case 'update-task': waits.updateTask(effect, now); break
+          case 'close-task': waits.closeTask(effect.taskId, effect.status, effect.at); break
+          case 'subscribe': waits.subscribe(effect, now); break
+          case 'unsubscribe': waits.unsubscribe(effect.subscriptionId); break
+          case 'notify': waits.notify(effect); break
+          case 'enqueue-activity': waits.enqueueActivity(effect); break
+          case 'cancel-activity': waits.cancelActivity(effect.activityId, now); break
+          case 'start-children': children.start(effect); break
+          case 'cancel-children': children.cancel(effect.groupId); break
           default: throw new TypeError(`unknown effect ${JSON.stringify(effect satisfies never)}`)
         }
       }
-      // After the effects, so that a finished run also drops a timer scheduled in this very commit.
+      // After the effects, so that a finished run also drops what it scheduled in this very commit.
       runs.dropTimersIfFinished(state)
+      if (isFinished(state)) {
+        waits.clearFinishedRun(state.runId, now)
+        const parent = children.childFinished(state, now)
+        if (parent) woken.add(parent)
+      }
     }
-    this.ingestTx = db.transaction((batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number, patchOrder?: OrderPatcher) =>
-      orders.ingest(batch, plan, (run) => {
+    this.ingestTx = db.transaction((batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number, patchOrder?: OrderPatcher) => {
+      const woken = new Set<string>()
+      const touched = new Set<string>()
+      const results = orders.ingest(batch, plan, (run) => {
         if (!runs.insertRun(run)) return false
-        if (run.effects) applyEffects(run.state, run.effects, patchOrder, now)
+        if (run.effects) applyEffects(run.state, run.effects, patchOrder, now, woken, touched)
         return true
-      })).immediate
+      })
+      for (const r of results) if (r.outcome !== 'unchanged') touched.add(r.id)
+      for (const orderId of touched) for (const id of waits.notifyOrderChanged(orderId, now)) woken.add(id)
+      if (woken.size > 0) for (const r of results) r.woken = [...woken]
+      return results
+    }).immediate
     this.createRunsTx = db.transaction((list: NewRun[]) => list.filter((run) => runs.insertRun(run)).map((run) => run.state.runId)).immediate
     this.commitTx = db.transaction((commits: TransitionCommit[], patchOrder: OrderPatcher, now: number, settled: readonly string[]) => {
+      const woken = new Set<string>()
+      const touched = new Set<string>()
       for (const { state, effects } of commits) {
         runs.saveState(state)
-        applyEffects(state, effects, patchOrder, now)
+        applyEffects(state, effects, patchOrder, now, woken, touched)
       }
+      for (const orderId of touched) for (const id of waits.notifyOrderChanged(orderId, now)) woken.add(id)
       for (const id of settled) runs.settleTurn(id)
+      return { woken: [...woken] }
     }).immediate
     this.beginTurnsTx = db.transaction((runIds: readonly string[]) => runs.beginTurns(runIds)).immediate
+    this.signalTx = db.transaction((orderId: string, name: string, data: unknown, now: number) => {
+      const subscribers = waits.signalSubscribers(orderId, name)
+      for (const runId of subscribers) waits.appendEvent(runId, { kind: 'signal', name, data }, now)
+      return subscribers
+    }).immediate
+    this.actOnTaskTx = db.transaction((id: string, act: (task: TaskRow) => TaskAction, now: number) => {
+      const task = waits.getTask(id)
+      if (!task) throw new NotFoundError(`task ${id} not found`)
+      const action = act(task)
+      if (task.status !== 'open') throw new ConflictError(closedTaskReason(task))
+      if (action.claimedBy !== undefined) waits.claim(id, action.claimedBy, now)
+      const updated = action.votes.length === task.votes.length && action.decision === null ? waits.getTask(id)! : waits.vote(task, action.votes, action.decision, now)
+      if (action.decision === null) return { task: updated, woken: [] }
+      waits.appendEvent(task.runId, {
+        kind: 'task-completed', taskId: id, decision: action.decision, by: action.votes.map((v) => v.by),
+        comment: updated.comment, data: updated.data,
+      }, now)
+      return { task: updated, woken: [task.runId] }
+    }).immediate
+    this.finishActivityTx = db.transaction((id: string, result: Extract<WakeEvent, { kind: 'activity-result' }>, now: number) =>
+      waits.finishActivity(id, result, now)).immediate
+    this.startChildRunsTx = db.transaction((list: Array<{ groupId: string; idx: number; run: NewRun }>) => {
+      const started: string[] = []
+      for (const c of list) {
+        if (!children.markRunning(c.groupId, c.idx, c.run.state.runId)) continue
+        if (runs.insertRun(c.run)) started.push(c.run.state.runId)
+      }
+      return started
+    }).immediate
+    this.setSchedulesTx = db.transaction((schedules: ScheduleRow[]) => children.setSchedules(schedules)).immediate
+    this.fireScheduleTx = db.transaction((workflowId: string, tick: number, nextAt: number, run: NewRun | null) => {
+      if (!children.move(workflowId, tick, nextAt)) return null
+      return run && runs.insertRun(run) ? run.state.runId : null
+    }).immediate
   }
 
   /** Reads a connection setting such as 'journal_mode' or 'synchronous'. */
@@ -119,12 +200,38 @@ export class SqliteStore implements Store {
   async listSteps(runId: string) { return this.runs.steps(runId) }
   async nodeVisitTimes(workflowId: string, runLimit: number) { return this.runs.nodeVisitTimes(workflowId, runLimit) }
   async activeRunIds() { return this.runs.activeIds() }
-  async commitTransitions(commits: TransitionCommit[], patchOrder: OrderPatcher, now: number, settledTurns: readonly string[] = []): Promise<void> {
-    this.commitTx(commits, patchOrder, now, settledTurns)
+  async commitTransitions(commits: TransitionCommit[], patchOrder: OrderPatcher, now: number, settledTurns: readonly string[] = []): Promise<CommitOutcome> {
+    return this.commitTx(commits, patchOrder, now, settledTurns)
   }
   async beginTurns(runIds: readonly string[]) { return this.beginTurnsTx(runIds) }
   async dueTimers(now: number, limit: number) { return this.runs.due(now, limit) }
   async nextTimerDue() { return this.runs.nextDue() }
+
+  async pendingRunEvents(runIds: readonly string[]) {
+    const out = new Map<string, StoredRunEvent[]>()
+    for (const id of runIds) {
+      const events = this.waits.eventsOf(id)
+      if (events.length > 0) out.set(id, events)
+    }
+    return out
+  }
+  async runsWithPendingEvents(limit: number) { return this.waits.runsWithEvents(limit) }
+  async deliverSignal(orderId: string, name: string, data: unknown, now: number) { return this.signalTx(orderId, name, data, now) }
+  async getTask(id: string) { return this.waits.getTask(id) }
+  async listTasks(filter: TaskFilter) { return this.waits.listTasks(filter) }
+  async countOpenTasks(actor: { name: string; role: string } | null) { return this.waits.countOpen(actor) }
+  async actOnTask(id: string, act: (task: TaskRow) => TaskAction, now: number) { return this.actOnTaskTx(id, act, now) }
+  async listNotifications(actor: { name: string; role: string } | null, limit: number, cursor?: string) { return this.waits.listNotifications(actor, limit, cursor) }
+  async dueActivities(now: number, limit: number) { return this.waits.dueActivities(now, limit) }
+  async finishActivity(id: string, result: Extract<WakeEvent, { kind: 'activity-result' }>, now: number) { return this.finishActivityTx(id, result, now) }
+  async postponeActivity(id: string, nextTryAt: number, now: number) { this.waits.postponeActivity(id, nextTryAt, now) }
+  async childGroupsWithQueued(limit: number) { return this.children.withQueued(limit) }
+  async queuedChildren(groupId: string, limit: number) { return this.children.queued(groupId, limit) }
+  async startChildRuns(list: Array<{ groupId: string; idx: number; run: NewRun }>) { return this.startChildRunsTx(list) }
+  async orphanedChildRuns(limit: number) { return this.children.orphans(limit) }
+  async setSchedules(schedules: ScheduleRow[]) { this.setSchedulesTx(schedules) }
+  async dueSchedules(now: number) { return this.children.due(now) }
+  async fireSchedule(workflowId: string, tick: number, nextAt: number, run: NewRun | null) { return this.fireScheduleTx(workflowId, tick, nextAt, run) }
 
   async createToken(row: { id: string; name: string; role: Role; hash: string }, now: number) { return this.access.createToken(row, now) }
   async findTokenByHash(hash: string) { return this.access.findTokenByHash(hash) }
@@ -137,6 +244,16 @@ export class SqliteStore implements Store {
   async checkpoint() { this.upkeep.checkpoint() }
   async stats() { return this.upkeep.stats() }
   async ping(): Promise<void> { this.db.prepare('SELECT 1').get() }
+}
+
+/** Why a task can no longer be acted on, naming its status. */
+function closedTaskReason(task: TaskRow): string {
+  switch (task.status) {
+    case 'completed': return `task ${task.id} is completed: ${task.decision === 'approve' ? 'approved' : 'rejected'} by ${(task.completedBy ?? []).join(', ')}`
+    case 'expired': return `task ${task.id} is expired: its deadline passed before a decision`
+    case 'cancelled': return `task ${task.id} is cancelled: its run no longer waits for it`
+    default: return `task ${task.id} is ${task.status}`
+  }
 }
 
 /** Opens (creating and migrating as needed) the SQLite store at `path`. */

@@ -1,8 +1,8 @@
 /** Runs one node module in isolation for its tests: prepares its config like the engine does, then runs it. */
-import type { NodeContext, NodeResult } from '../../connectors/sdk/define-node.ts'
-import type { AnyNodeModule } from '../core/registry.ts'
-import { compileRule } from '../core/json-logic.ts'
-import { makeOrder } from '../core/test-orders.ts'
+import type { NextStep, NodeContext, NodeResult } from '../../connectors/sdk/define-node.ts'
+import type { AnyNodeModule } from '../../engine/core/registry.ts'
+import { compileRule } from '../../engine/core/json-logic.ts'
+import { makeOrder } from './orders.ts'
 
 /** Prepares `config` with the module's `prepare` (if any) and runs the module once. */
 export function runNode(module: AnyNodeModule, config: Record<string, unknown>, ctx: Partial<Omit<NodeContext<unknown>, 'config'>> = {}): NodeResult {
@@ -19,6 +19,14 @@ export function runNode(module: AnyNodeModule, config: Record<string, unknown>, 
     now: Date.UTC(2025, 0, 1),
     attempt: 1,
     idempotencyKey: 'r1:n1:1',
+    startedBy: null,
     ...ctx,
   })
+}
+
+/** runNode for a node that goes on: its next step (throws when it waited or failed instead). */
+export function runNodeNext(module: AnyNodeModule, config: Record<string, unknown>, ctx: Partial<Omit<NodeContext<unknown>, 'config'>> = {}): NextStep {
+  const result = runNode(module, config, ctx)
+  if (!('next' in result)) throw new Error(`expected the node to go on, but it returned ${JSON.stringify(result)}`)
+  return result.next
 }

@@ -1,18 +1,19 @@
 /**
  * Helpers for the interpreter's tests: a registry of the built-in nodes plus a few test-only node
- * types (flaky, failing, pausing), a compact definition builder, and a pure "shell" that steps a
- * run to rest while applying its order patches the way the runtime does.
+ * types (flaky, failing, pausing), a compact definition builder, and `runUntilRest`, which steps a
+ * run with the very loop production uses (runSteps, with its order patches applied the same way).
  */
-import { defineNode, type NodeModule } from '../../connectors/sdk/define-node.ts'
+import { defineNode, next, type NodeModule } from '../../connectors/sdk/define-node.ts'
 import type { Order } from '../../schemas/generated/order.ts'
 import type { Edge, Node, WorkflowDefinition } from '../../schemas/generated/workflow.ts'
-import { builtinNodes } from '../nodes/index.ts'
-import { advance, nextReadyToken, type RunEvent } from './advance.ts'
-import type { Effect } from './effects.ts'
-import { patchOrder } from './order-patch.ts'
-import { createRegistry, type AnyNodeModule } from './registry.ts'
-import type { RunState } from './run-state.ts'
-import type { PreparedWorkflow } from './prepare-workflow.ts'
+import { builtinNodes } from '../../engine/nodes/index.ts'
+import { advance, type RunEvent } from '../../engine/core/advance.ts'
+import type { Effect } from '../../engine/core/effects.ts'
+import { createRegistry, type AnyNodeModule } from '../../engine/core/registry.ts'
+import type { RunState } from '../../engine/core/run-state.ts'
+import type { PreparedWorkflow } from '../../engine/core/prepare-workflow.ts'
+import { runSteps } from '../../engine/runtime/run-steps.ts'
+import { safePatchOrder } from '../../engine/runtime/safe-patch-order.ts'
 
 const openConfig = { type: 'object', additionalProperties: false, properties: {} }
 
@@ -25,18 +26,21 @@ export const flakyNode = defineNode({
   run(ctx) {
     const succeedOn = Number(ctx.variables.succeedOnAttempt ?? Infinity)
     if (ctx.attempt < succeedOn) throw new Error(`attempt ${ctx.attempt} failed`)
-    return { output: { attempt: ctx.attempt, key: ctx.idempotencyKey } }
+    return next({ output: { attempt: ctx.attempt, key: ctx.idempotencyKey } })
   },
 })
 
-/** test.pause: a node that declares it waits, so loops through it validate; passes input through. */
+/** test.pause: waits for the signal "go", then passes its input through; loops through it validate. */
 export const pauseNode = defineNode({
   manifest: {
-    type: 'test.pause', title: 'Pause', description: 'Waits', category: 'time', inputs: 1, waits: true,
+    type: 'test.pause', title: 'Pause', description: 'Waits for the signal go', category: 'time', inputs: 1, waits: true,
     outputs: [{ name: 'out' }], configSchema: openConfig,
   },
-  run(ctx) {
-    return { output: ctx.input }
+  run() {
+    return { wait: { signal: 'go', label: 'signal go' } }
+  },
+  resume(ctx) {
+    return next({ output: ctx.input })
   },
 })
 
@@ -81,8 +85,9 @@ export interface RunTrace {
 }
 
 /**
- * Applies `event`, then steps while a token is ready, applying order patches in between as the
- * shell does. Throws if the run does not come to rest within `maxSteps` (a runaway loop).
+ * Applies `event`, then steps while a token is ready with production's loop (runSteps), applying
+ * order patches between steps as the shell does. Throws if the run does not come to rest within
+ * `maxSteps` (a runaway loop).
  */
 export function runUntilRest(
   prepared: PreparedWorkflow, state: RunState, now: number, order: Order | null, event?: RunEvent, maxSteps = 200,
@@ -90,20 +95,17 @@ export function runUntilRest(
   const effects: Effect[] = []
   let current = state
   let currentOrder = order
-  const apply = (e: RunEvent) => {
-    const r = advance(prepared, current, e, now, currentOrder)
+  if (event) {
+    const r = advance(prepared, current, event, now, currentOrder)
     current = r.state
     effects.push(...r.effects)
     for (const effect of r.effects) {
-      if (effect.kind === 'patch-order' && currentOrder) currentOrder = patchOrder(currentOrder, effect.patch, now).order
+      if (effect.kind === 'patch-order' && currentOrder) currentOrder = safePatchOrder(currentOrder, effect.patch, now).order
     }
   }
-  if (event) apply(event)
-  for (let i = 0; nextReadyToken(current); i++) {
-    if (i === maxSteps) throw new Error(`run did not come to rest in ${maxSteps} steps`)
-    apply({ kind: 'step' })
-  }
-  return { state: current, effects, order: currentOrder }
+  const stepped = runSteps(prepared, current, currentOrder, now, { maxSteps })
+  if (stepped.more) throw new Error(`run did not come to rest in ${maxSteps} steps`)
+  return { state: stepped.state, effects: [...effects, ...stepped.effects], order: stepped.order }
 }
 
 /** The record-step effects among `effects`. */
