@@ -46,15 +46,19 @@ for (const pointer of INSTANT_FIELDS) {
 /** Plans the ingest of `input` given the stored order (or null). Pure. */
 export function planOrderIngest(existing: StoredOrder | null, input: OrderInput, raw: unknown, ctx: IngestContext): IngestPlan {
   const skewMs = clockSkewMs(input, ctx.now)
+  const changedBy = personOf(ctx.source)
   if (!existing) {
     const order = newOrder(input, raw, ctx, skewMs)
     return {
       outcome: 'created',
       order,
-      events: [{ kind: 'created', fromStatus: null, toStatus: order.status, source: ctx.source, at: ctx.now, detail: skewMs > 0 ? { clockSkewMs: skewMs } : {} }],
-      runs: (stored, revision) => runsFor(['created'], null, stored, revision, ctx),
+      revision: 1,
+      events: [{ kind: 'created', revision: 1, fromStatus: null, toStatus: order.status, source: ctx.source, at: ctx.now, detail: skewMs > 0 ? { clockSkewMs: skewMs } : {} }],
+      runs: runsFor(['created'], null, order, 1, ctx),
+      changedBy,
     }
   }
+  const revision = existing.revision
 
   const current = existing.order
   const incomingAt = instantOf(input.updatedAt, 'updatedAt')
@@ -66,9 +70,11 @@ export function planOrderIngest(existing: StoredOrder | null, input: OrderInput,
     // A late, older event: keep everything, but note it so the history explains what arrived.
     return {
       outcome: 'unchanged',
-      events: [{ kind: 'stale_ignored', fromStatus: current.status, toStatus: current.status, source: ctx.source, at: ctx.now,
+      revision,
+      events: [{ kind: 'stale_ignored', revision, fromStatus: current.status, toStatus: current.status, source: ctx.source, at: ctx.now,
         detail: { incomingStatus: input.status, incomingUpdatedAt: input.updatedAt } }],
-      runs: () => [],
+      runs: [],
+      changedBy: existing.changedBy ?? null,
     }
   }
 
@@ -87,22 +93,30 @@ export function planOrderIngest(existing: StoredOrder | null, input: OrderInput,
     } else {
       // The platform says something the state machine forbids (e.g. completed -> paid): keep ours, say so.
       next.status = current.status
-      events.push({ kind: 'status_rejected', fromStatus: current.status, toStatus: current.status, source: ctx.source, at: ctx.now,
+      events.push({ kind: 'status_rejected', revision, fromStatus: current.status, toStatus: current.status, source: ctx.source, at: ctx.now,
         detail: { incomingStatus: input.status, reason: `no legal move from ${current.status} to ${input.status}` } })
     }
   }
 
   const changed = changedFields(current, next)
-  if (changed.length === 0) return { outcome: 'unchanged', events, runs: () => [] }
+  if (changed.length === 0) return { outcome: 'unchanged', revision, events, runs: [], changedBy: existing.changedBy ?? null }
 
   const kinds: OrderEventKind[] = statusMoved ? ['status_changed', 'updated'] : ['updated']
-  events.push({ kind: statusMoved ? 'status_changed' : 'updated', fromStatus: current.status, toStatus: next.status, source: ctx.source, at: ctx.now, detail: { changed } })
+  events.push({ kind: statusMoved ? 'status_changed' : 'updated', revision: revision + 1, fromStatus: current.status, toStatus: next.status, source: ctx.source, at: ctx.now, detail: { changed } })
   return {
     outcome: 'updated',
     order: next,
+    revision: revision + 1,
     events,
-    runs: (stored, revision) => runsFor(kinds, current.status, stored, revision, ctx),
+    runs: runsFor(kinds, current.status, next, revision + 1, ctx),
+    changedBy,
   }
+}
+
+/** The person behind a source ("api:li" is the API token li; platforms and runs are nobody). */
+function personOf(source: string): string | null {
+  const m = /^(?:api|operator):(.+)$/.exec(source)
+  return m ? m[1] : null
 }
 
 /** How far (ms) the order's own timestamps are ahead of Ordo's clock beyond the tolerance; 0 if not. */

@@ -21,7 +21,7 @@ import { newId } from './ids.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { PublishedWorkflows, type DisabledWorkflow } from './published-workflows.ts'
 import { RunExecutor, type EngineLogger } from './run-executor.ts'
-import { runSteps, type SteppedRun } from './run-steps.ts'
+import { stepNewRuns } from './step-new-runs.ts'
 import { TaskService } from './task-service.ts'
 import { ActivityWorker, type Performer } from './activity-worker.ts'
 import { findOrders } from './find-orders.ts'
@@ -205,30 +205,18 @@ export class OrderEngine {
     const byId = new Map(workflows.map((w) => [w.workflowId, w]))
     const sources = new Map(items.map((i) => [i.input, i.source]))
     const started = new Map<string, { run: NewRun; more: boolean }>()
-    const inlineBudget = { spentMs: 0 }
+    const budget = { spentMs: 0, limitMs: INLINE_STEP_BUDGET_MS }
     const results = await this.store.ingestOrders(items, (existing, input, raw) => {
       const plan = planOrderIngest(existing, input, raw, {
         now, source: sources.get(input) ?? 'api', workflows,
         newOrderId: () => newId('ord', now), newRunId: () => newId('run', now),
       })
-      const runs = plan.runs
-      return {
-        ...plan,
-        // Runs execute inline, in the ingest transaction, as far as they go without waiting: the order
-        // and its flow commit together, and the executor only gets runs that have more to do.
-        runs: (order, revision) => {
-          let current: Order = order
-          return runs(order, revision).map((run) => {
-            const stepped = this.stepInline(byId.get(run.state.workflowId)!, run.state, current, now, inlineBudget)
-            if (!stepped) return run
-            current = stepped.order ?? current
-            const inline: NewRun = { ...run, state: stepped.state, effects: stepped.effects }
-            started.set(run.state.runId, { run: inline, more: stepped.more })
-            return inline
-          })
-        },
-      }
-    }, now, safePatchOrder)
+      // Runs execute inline, in the ingest transaction, as far as they go without waiting: the order
+      // and its flow commit together, and the executor only gets runs that have more to do.
+      const stepped = stepNewRuns(plan, byId, now, budget, (err, runId) => this.log.error({ err, runId }, 'could not step a new run at ingest; the executor will'))
+      for (const run of stepped.plan.runs) started.set(run.state.runId, { run, more: stepped.more.has(run.state.runId) })
+      return stepped.plan
+    }, now)
     for (const runId of results[0]?.woken ?? []) this.executor.enqueue(runId)
     for (const r of results) {
       this.metrics.ordersIngested.inc({ outcome: r.outcome })
@@ -236,7 +224,6 @@ export class OrderEngine {
       for (const runId of r.runIds) {
         const s = started.get(runId)
         if (!s) {
-          // Not stepped inline (the interpreter threw): the executor steps it from its committed state.
           this.executor.enqueue(runId)
           continue
         }
@@ -247,19 +234,6 @@ export class OrderEngine {
     return results
   }
 
-  /** Steps a new run as far as it goes now; null (the executor will do it) if the interpreter throws. */
-  private stepInline(prepared: PreparedWorkflow, state: RunState, order: Order, now: number, inline: { spentMs: number }): SteppedRun | null {
-    const t0 = performance.now()
-    try {
-      return runSteps(prepared, state, order, now, { until: t0 + Math.max(0, INLINE_STEP_BUDGET_MS - inline.spentMs) })
-    } catch (err) {
-      this.log.error({ err, runId: state.runId }, 'could not step a new run at ingest; the executor will')
-      return null
-    } finally {
-      inline.spentMs += performance.now() - t0
-    }
-  }
-
   /** Starts a run of a published workflow by hand (trigger.manual or any trigger). */
   async startManualRun(args: { workflowId: string; version?: number; orderId?: string | null; variables?: Record<string, unknown>; by: string }): Promise<RunState> {
     const row = await this.store.getWorkflow(args.workflowId)
@@ -268,7 +242,7 @@ export class OrderEngine {
     if (args.orderId && !(await this.store.getOrder(args.orderId))) throw new NotFoundError(`order ${args.orderId} not found`)
     const now = this.clock.now()
     const runId = newId('run', now)
-    const state = startRun(prepared, { runId, orderId: args.orderId ?? null, variables: args.variables ?? {}, now, input: { manual: true, by: args.by } })
+    const state = startRun(prepared, { runId, orderId: args.orderId ?? null, variables: args.variables ?? {}, now, input: { manual: true, by: args.by }, startedBy: args.by })
     const run: NewRun = { state, trigger: { kind: 'manual', by: args.by }, triggerKey: `manual:${runId}` }
     await this.store.createRuns([run])
     this.events.emit('run', { runId, workflowId: state.workflowId, status: state.status, orderId: state.orderId })

@@ -47,27 +47,38 @@ export interface NewRun {
   triggerKey: string
   /**
    * Effects of steps already taken when the run was created (executed inline at ingest), applied in
-   * the same transaction right after the run row, exactly as `commitTransitions` applies them; `state`
-   * is then the state after those steps. Skipped with the run when its triggerKey already exists.
+   * the same transaction right after the run row, as `commitTransitions` applies them; `state` is
+   * then the state after those steps. Skipped with the run when its triggerKey already exists.
    */
   effects?: Effect[]
 }
 
 /**
- * Decides, purely, what ingesting one order means given what is stored. Called by the store inside
- * its transaction with the current row (or null).
+ * Decides what ingesting one order means given what is stored: the whole plan, which the store then
+ * only writes. Called by the store inside its transaction with the current row (or null), so the
+ * decision and the write see the same order.
  */
 export type IngestPlanner = (existing: StoredOrder | null, input: OrderInput, raw: unknown) => IngestPlan
 
-/** The planner's decision for one order: outcome, the order to store, history to append, runs to start. */
+/** A history entry a plan appends: its revision given, and an idempotency key for a run's patch. */
+export type PlannedOrderEvent = Omit<OrderEvent, 'id' | 'orderId'> & { idempotencyKey?: string }
+
+/** The whole of ingesting one order, decided before anything is written. */
 export interface IngestPlan {
   outcome: 'created' | 'updated' | 'unchanged'
-  /** The order to store (absent when unchanged). Its id is kept when it exists. */
+  /** The order to store, with its final id and the changes of the runs already stepped (absent when unchanged). */
   order?: Order
-  /** History entries to append (revision is assigned by the store). */
-  events: Array<Omit<OrderEvent, 'id' | 'orderId' | 'revision'>>
-  /** Runs to start for this change: triggerKey duplicates are skipped silently. */
-  runs: (order: Order, revision: number) => NewRun[]
+  /** The order's revision once the plan is written (the stored one when unchanged). */
+  revision: number
+  /** History to append, in order. */
+  events: PlannedOrderEvent[]
+  /**
+   * Runs to create, each in the state its inline steps left it, with their effects; their order
+   * changes are already in `order` and `events`, so no effect here patches the order.
+   */
+  runs: NewRun[]
+  /** The person (token name) whose call changed the order, when it was a person's. */
+  changedBy: string | null
 }
 
 /** What ingesting one order did, in request order. */
@@ -228,11 +239,8 @@ export interface Store {
   close(): Promise<void>
 
   // Orders
-  /**
-   * Upserts a batch of orders in one transaction, in input order; returns one result each.
-   * `patchOrder` applies the order patches of runs that come with effects (see NewRun.effects).
-   */
-  ingestOrders(batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number, patchOrder?: OrderPatcher): Promise<IngestResult[]>
+  /** Writes the plan of each order of a batch in one transaction, in input order; returns one result each. */
+  ingestOrders(batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number): Promise<IngestResult[]>
   getOrder(id: string): Promise<StoredOrder | null>
   listOrders(filter: OrderFilter): Promise<Page<Order>>
   orderHistory(orderId: string): Promise<OrderEvent[]>

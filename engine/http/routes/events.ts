@@ -14,7 +14,18 @@ import { errorBody } from '../errors.ts'
 import { TOKEN_REVOKED, type TokenRevokedEvent } from './tokens.ts'
 
 /** The engine events forwarded to SSE clients. */
-const SSE_EVENTS = ['run', 'order', 'workflow'] as const
+const SSE_EVENTS = ['run', 'order', 'workflow', 'task', 'notification'] as const
+/** Events meant for some people only: a task's and a message's go to their assignees (and admins). */
+const ADDRESSED = new Set(['task', 'notification'])
+
+/** Is an addressed event for this principal? An event that names nobody (a task closed) goes to everyone. */
+function addressedTo(payload: unknown, principal: { name: string; role: string }): boolean {
+  if (principal.role === 'admin') return true
+  const to = (payload as { assignees?: { users: string[]; roles: string[] } | null; to?: { users: string[]; roles: string[] } }).assignees
+    ?? (payload as { to?: { users: string[]; roles: string[] } }).to
+  if (!to) return true
+  return to.users.includes(principal.name) || to.roles.includes(principal.role)
+}
 /** A comment line this often keeps proxies from closing an idle stream. */
 const KEEPALIVE_MS = 15_000
 /** What a client's EventSource-like reader waits before reconnecting. */
@@ -113,7 +124,7 @@ export const eventRoutes = fp<Partial<EventStreamLimits>>(async (app, options) =
     config: { roles: ALL_ROLES },
     schema: {
       tags: ['events'],
-      summary: 'Live updates (text/event-stream): event run {runId, workflowId, status, orderId}, order {orderId, outcome}, workflow {workflowId, action, version?}',
+      summary: 'Live updates (text/event-stream): event run {runId, workflowId, status, orderId}, order {orderId, outcome}, workflow {workflowId, action, version?}, task {taskId, runId, status, assignees} and notification {id, kind, to, title, priority, taskId} (these two only to their assignees)',
       description: `At most ${streams.limits.maxPerPrincipal} open streams per token (429 beyond) and ${streams.limits.maxTotal} in all (503 beyond). ` +
         'A client that stops reading is disconnected and should reconnect. Revoking a token ends its streams.',
     },
@@ -163,8 +174,10 @@ export const eventRoutes = fp<Partial<EventStreamLimits>>(async (app, options) =
     }
 
     let seq = 0
+    const principal = { name: request.principal!.name, role: request.principal!.role }
     const listeners = SSE_EVENTS.map((name) => {
       const listener = (payload: unknown) => {
+        if (ADDRESSED.has(name) && !addressedTo(payload, principal)) return
         seq += 1
         send(`id: ${seq}\nevent: ${name}\ndata: ${dataOf(payload)}\n\n`)
       }

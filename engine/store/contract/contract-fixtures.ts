@@ -98,7 +98,7 @@ export function makePlanner(options: PlannerOptions = {}): IngestPlanner {
     options.keepRaw && raw !== null && typeof raw === 'object' ? { ...order, raw: raw as Order['raw'] } : order
   return (existing, input, raw): IngestPlan => {
     const at = Date.parse(input.updatedAt)
-    const runs = (event: string) => (order: Order, revision: number): NewRun[] => workflowIds.map((wf) => ({
+    const runs = (event: string, order: Order, revision: number): NewRun[] => workflowIds.map((wf) => ({
       state: runState({ runId: `run-${wf}-${order.id}-${revision}`, workflowId: wf, orderId: order.id, startedAt: at, updatedAt: at }),
       trigger: { kind: 'order-event', event, revision },
       triggerKey: triggerKey(wf, order, revision),
@@ -106,24 +106,25 @@ export function makePlanner(options: PlannerOptions = {}): IngestPlanner {
     if (!existing) {
       const order = withRaw(toOrder(input, newId(input), null), raw)
       return {
-        outcome: 'created', order, runs: runs('created'),
-        events: [{ kind: 'created', fromStatus: null, toStatus: order.status, source: 'api', at, detail: {} }],
+        outcome: 'created', order, revision: 1, runs: runs('created', order, 1), changedBy: null,
+        events: [{ kind: 'created', revision: 1, fromStatus: null, toStatus: order.status, source: 'api', at, detail: {} }],
       }
     }
     const before = existing.order
     if (at < Date.parse(before.updatedAt)) {
       return {
-        outcome: 'unchanged', runs: () => [],
-        events: [{ kind: 'stale_ignored', fromStatus: before.status, toStatus: input.status, source: 'api', at, detail: {} }],
+        outcome: 'unchanged', revision: existing.revision, runs: [], changedBy: null,
+        events: [{ kind: 'stale_ignored', revision: existing.revision, fromStatus: before.status, toStatus: input.status, source: 'api', at, detail: {} }],
       }
     }
-    const order = withRaw(toOrder(input, newId(input), before), raw)
-    const changed = changedFields(before, { ...order, id: before.id })
-    if (changed.length === 0) return { outcome: 'unchanged', events: [], runs: () => [] }
+    const order = { ...withRaw(toOrder(input, newId(input), before), raw), id: before.id }
+    const changed = changedFields(before, order)
+    if (changed.length === 0) return { outcome: 'unchanged', revision: existing.revision, events: [], runs: [], changedBy: null }
     const kind = before.status === order.status ? 'updated' : 'status_changed'
+    const revision = existing.revision + 1
     return {
-      outcome: 'updated', order, runs: runs(kind),
-      events: [{ kind, fromStatus: before.status, toStatus: order.status, source: 'api', at, detail: { changed } }],
+      outcome: 'updated', order, revision, runs: runs(kind, order, revision), changedBy: null,
+      events: [{ kind, revision, fromStatus: before.status, toStatus: order.status, source: 'api', at, detail: { changed } }],
     }
   }
 }

@@ -142,33 +142,37 @@ export function describeOrderIngestContract(store: StoreRef): void {
       expect((await store().listRuns({ limit: 10 })).items).toHaveLength(1)
     })
 
-    it('applies the steps a run already took at ingest in the same transaction, once per trigger key', async () => {
+    it('writes the runs a plan already stepped with their effects, in the same transaction, once per trigger key', async () => {
       const withSteps: IngestPlanner = (existing, input, raw) => {
         const decision = plan(existing, input, raw)
+        if (!decision.order) return decision
+        const runId = `inline-${decision.revision}`
         return {
           ...decision,
-          runs: (order, revision) => [{
-            ...newRun(runState({ runId: `inline-${revision}`, orderId: order.id, status: 'completed', tokens: [], finishedAt: T0 })),
-            triggerKey: `inline:${order.id}`,
-            effects: [
-              stepEffect(`inline-${revision}`, 'tag', 1, 1),
-              { kind: 'patch-order', orderId: order.id, patch: { addTags: ['inline'] }, source: `run:inline-${revision}:tag:1`, idempotencyKey: `inline-${revision}:tag:1` },
-            ],
+          // The plan folded the run's change into the order and its history, as the engine does.
+          order: { ...decision.order, tags: [...decision.order.tags, 'inline'] },
+          revision: decision.revision + 1,
+          events: [...decision.events, { kind: 'patched', revision: decision.revision + 1, fromStatus: decision.order.status, toStatus: decision.order.status,
+            source: `run:${runId}:tag:1`, at: T0, detail: { changed: ['tags'] }, idempotencyKey: `${runId}:tag:1` }],
+          runs: [{
+            ...newRun(runState({ runId, orderId: decision.order.id, status: 'completed', tokens: [], finishedAt: T0 })),
+            triggerKey: `inline:${decision.order.id}`,
+            effects: [stepEffect(runId, 'tag', 1, 1)],
           }],
         }
       }
-      const [created] = await store().ingestOrders([{ input: orderInput(), raw: null }], withSteps, T0, patchOrder)
+      const [created] = await store().ingestOrders([{ input: orderInput(), raw: null }], withSteps, T0)
       expect(created.runIds).toEqual(['inline-1'])
       expect((await store().getRun('inline-1'))?.state.status).toBe('completed')
       expect((await store().listSteps('inline-1')).map((s) => s.nodeId)).toEqual(['tag'])
       const stored = await store().getOrder(created.id)
-      expect(stored?.order.tags).toEqual(['inline'])
-      expect((await store().orderHistory(created.id)).map((e) => e.source)).toEqual(['api', 'run:inline-1:tag:1'])
+      expect(stored).toMatchObject({ revision: 2, order: { tags: ['inline'] } })
+      expect((await store().orderHistory(created.id)).map((e) => [e.source, e.revision])).toEqual([['api', 1], ['run:inline-1:tag:1', 2]])
 
       // The same trigger key again: the run and its effects are skipped together.
-      const [again] = await store().ingestOrders([{ input: orderInput({ status: 'shipped', updatedAt: isoAt(1) }), raw: null }], withSteps, T0, patchOrder)
+      const [again] = await store().ingestOrders([{ input: orderInput({ status: 'shipped', updatedAt: isoAt(1) }), raw: null }], withSteps, T0)
       expect(again.runIds).toEqual([])
-      expect(await store().listSteps('inline-2')).toEqual([])
+      expect(await store().listSteps('inline-3')).toEqual([])
     })
 
     it('starts no runs for an unchanged order', async () => {

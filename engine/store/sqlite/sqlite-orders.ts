@@ -11,11 +11,16 @@ import type {
 } from '../store.ts'
 import { NotFoundError } from '../store.ts'
 import { decodeCursor, keysetPage, pageLimit } from '../page-cursor.ts'
+import { patchedEvent } from '../../core/order-history.ts'
 import { parseInstant } from '../../../schemas/date-time.ts'
 import { keepSourceText, sourceTextOf } from '../json-source-text.ts'
 
 type NewEvent = Omit<OrderEvent, 'id' | 'orderId' | 'revision'>
-interface OrderDocRow { id: string; doc: string; revision: number; raw: string | null; order_has_raw: number }
+interface OrderDocRow { id: string; doc: string; revision: number; raw: string | null; order_has_raw: number; changed_by?: string | null }
+
+function storedOrder(row: OrderDocRow): StoredOrder {
+  return { order: readOrder(row), revision: row.revision, changedBy: row.changed_by ?? null }
+}
 interface OrderEventRow {
   id: number; order_id: string; revision: number; kind: string; from_status: OrderEvent['fromStatus']
   to_status: OrderEvent['toStatus']; source: string; at: number; detail: string
@@ -70,16 +75,16 @@ function epochMs(iso: string, field: string, orderId: string): number {
 function prepareStatements(db: Database.Database) {
   return {
     byPlatformId: db.prepare<[string, string], OrderDocRow>(
-      'SELECT id, doc, revision, raw, order_has_raw FROM orders WHERE platform = ? AND platform_order_id = ?'),
-    byId: db.prepare<[string], OrderDocRow>('SELECT id, doc, revision, raw, order_has_raw FROM orders WHERE id = ?'),
+      'SELECT id, doc, revision, raw, order_has_raw, changed_by FROM orders WHERE platform = ? AND platform_order_id = ?'),
+    byId: db.prepare<[string], OrderDocRow>('SELECT id, doc, revision, raw, order_has_raw, changed_by FROM orders WHERE id = ?'),
     // Patches never touch the raw payload, so they need not read it.
     byIdForPatch: db.prepare<[string], Omit<OrderDocRow, 'raw' | 'order_has_raw'>>('SELECT id, doc, revision FROM orders WHERE id = ?'),
-    insert: db.prepare<[string, string, string, ...OrderColumns, ...RawColumns]>(
+    insert: db.prepare<[string, string, string, ...OrderColumns, ...RawColumns, string | null]>(
       `INSERT INTO orders (id, platform, platform_order_id, status, total_amount, currency, created_at, updated_at,
-         revision, tags, exception_type, assigned_team, doc, raw, order_has_raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    updateWithRaw: db.prepare<[...OrderColumns, ...RawColumns, string]>(
+         revision, tags, exception_type, assigned_team, doc, raw, order_has_raw, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    updateWithRaw: db.prepare<[...OrderColumns, ...RawColumns, string | null, string]>(
       `UPDATE orders SET status = ?, total_amount = ?, currency = ?, created_at = ?, updated_at = ?, revision = ?,
-         tags = ?, exception_type = ?, assigned_team = ?, doc = ?, raw = ?, order_has_raw = ? WHERE id = ?`),
+         tags = ?, exception_type = ?, assigned_team = ?, doc = ?, raw = ?, order_has_raw = ?, changed_by = ? WHERE id = ?`),
     // Run patches keep the raw payload: it is what the platform sent, not what Ordo made of it.
     update: db.prepare<[...OrderColumns, string]>(
       `UPDATE orders SET status = ?, total_amount = ?, currency = ?, created_at = ?, updated_at = ?, revision = ?,
@@ -106,36 +111,33 @@ export class SqliteOrders {
     this.q = prepareStatements(db)
   }
 
-  /** Ingests a batch in input order; `startRun` inserts a run (false: its trigger key exists). The caller wraps it in one transaction. */
+  /**
+   * Writes a batch in input order, each order's plan as the planner made it; `startRun` inserts a
+   * run and its effects (false: its trigger key exists). The caller wraps it in one transaction.
+   */
   ingest(batch: ReadonlyArray<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, startRun: (run: NewRun) => boolean): IngestResult[] {
     const results: IngestResult[] = new Array(batch.length)
     for (let i = 0; i < batch.length; i++) {
       const { input, raw } = batch[i]
       const row = this.q.byPlatformId.get(input.platform, input.platformOrderId)
-      const existing: StoredOrder | null = row ? { order: readOrder(row), revision: row.revision } : null
+      const existing: StoredOrder | null = row ? storedOrder(row) : null
       const decision = plan(existing, input, raw)
       // 'unchanged' writes nothing but its events, whatever order the plan carries.
-      const planned = decision.outcome === 'unchanged' ? undefined : decision.order
-      let order = existing?.order
-      let revision = existing?.revision ?? 0
-      const runIds: string[] = []
-      if (planned) {
-        // The stored id is the one runs, events and clients already reference.
-        order = existing && planned.id !== existing.order.id ? { ...planned, id: existing.order.id } : planned
-        revision += 1
+      const order = decision.outcome === 'unchanged' ? existing?.order : decision.order
+      if (!order) throw new Error(`ingest plan for ${input.platform}/${input.platformOrderId} gave no order for a new order`)
+      if (existing && order.id !== existing.order.id) throw new Error(`ingest plan for ${existing.order.id} renamed it ${order.id}`)
+      if (decision.outcome !== 'unchanged') {
         if (existing) {
-          this.q.updateWithRaw.run(...this.columns(order, revision), ...rawColumns(order, raw), order.id)
+          this.q.updateWithRaw.run(...this.columns(order, decision.revision), ...rawColumns(order, raw), decision.changedBy, order.id)
           this.syncTags(order.id, existing.order.tags, order.tags)
         } else {
-          this.q.insert.run(order.id, order.platform, order.platformOrderId, ...this.columns(order, revision), ...rawColumns(order, raw))
+          this.q.insert.run(order.id, order.platform, order.platformOrderId, ...this.columns(order, decision.revision), ...rawColumns(order, raw), decision.changedBy)
           this.syncTags(order.id, [], order.tags)
         }
       }
-      if (!order) throw new Error(`ingest plan for ${input.platform}/${input.platformOrderId} gave no order for a new order`)
-      for (const event of decision.events) this.appendEvent(order.id, revision, event, null)
-      if (planned) {
-        for (const run of decision.runs(order, revision)) if (startRun(run)) runIds.push(run.state.runId)
-      }
+      for (const event of decision.events) this.appendEvent(order.id, event.revision, event, event.idempotencyKey ?? null)
+      const runIds: string[] = []
+      for (const run of decision.runs) if (startRun(run)) runIds.push(run.state.runId)
       results[i] = { id: order.id, platform: input.platform, platformOrderId: input.platformOrderId, outcome: decision.outcome, runIds }
     }
     return results
@@ -154,10 +156,7 @@ export class SqliteOrders {
     const result = patchOrder(order, effect.patch, now)
     const changed = result.changed.length > 0
     const revision = changed ? row.revision + 1 : row.revision
-    const inserted = this.appendEvent(row.id, revision, {
-      kind: 'patched', fromStatus: result.fromStatus, toStatus: result.toStatus, source: effect.source, at: now,
-      detail: { changed: result.changed, idempotencyKey: effect.idempotencyKey },
-    }, effect.idempotencyKey)
+    const inserted = this.appendEvent(row.id, revision, patchedEvent(order, result, effect.source, effect.idempotencyKey, now, revision), effect.idempotencyKey)
     if (!inserted || !changed) return false
     const patched = result.order.id === row.id ? result.order : { ...result.order, id: row.id }
     this.q.update.run(...this.columns(patched, revision), row.id)
@@ -168,7 +167,7 @@ export class SqliteOrders {
   /** Reads one order with its revision. */
   get(id: string): StoredOrder | null {
     const row = this.q.byId.get(id)
-    return row ? { order: readOrder(row), revision: row.revision } : null
+    return row ? storedOrder(row) : null
   }
 
   /** Orders most recently updated first (updated_at DESC, id DESC), keyset paged. */

@@ -45,7 +45,7 @@ export class SqliteStore implements Store {
   private readonly upkeep: SqliteUpkeep
   private readonly waits: SqliteWaits
   private readonly children: SqliteChildren
-  private readonly ingestTx: (batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number, patchOrder?: OrderPatcher) => IngestResult[]
+  private readonly ingestTx: (batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number) => IngestResult[]
   private readonly commitTx: (commits: TransitionCommit[], patchOrder: OrderPatcher, now: number, settled: readonly string[]) => CommitOutcome
   private readonly beginTurnsTx: (runIds: readonly string[]) => Map<string, number>
   private readonly createRunsTx: (runs: NewRun[]) => string[]
@@ -103,12 +103,13 @@ export class SqliteStore implements Store {
         if (parent) woken.add(parent)
       }
     }
-    this.ingestTx = db.transaction((batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number, patchOrder?: OrderPatcher) => {
+    this.ingestTx = db.transaction((batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number) => {
       const woken = new Set<string>()
       const touched = new Set<string>()
       const results = orders.ingest(batch, plan, (run) => {
         if (!runs.insertRun(run)) return false
-        if (run.effects) applyEffects(run.state, run.effects, patchOrder, now, woken, touched)
+        // A plan's runs come with their order changes folded into the plan: no patcher is needed here.
+        if (run.effects) applyEffects(run.state, run.effects, undefined, now, woken, touched)
         return true
       })
       for (const r of results) if (r.outcome !== 'unchanged') touched.add(r.id)
@@ -175,8 +176,8 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close()
   }
 
-  async ingestOrders(batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number, patchOrder?: OrderPatcher): Promise<IngestResult[]> {
-    return this.ingestTx(batch, plan, now, patchOrder)
+  async ingestOrders(batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number): Promise<IngestResult[]> {
+    return this.ingestTx(batch, plan, now)
   }
 
   async getOrder(id: string) { return this.orders.get(id) }
