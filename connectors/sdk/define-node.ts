@@ -32,6 +32,10 @@ export interface NextStep {
   variables?: Record<string, unknown>
   /** flow.end: finish the whole run now, dropping other branches. */
   endRun?: boolean
+  /** Messages to send as the node goes on (an escalation's last step). */
+  notify?: Notification[]
+  /** Child runs to start without waiting for them (a for-each that goes on at once). */
+  children?: ChildRunsRequest
 }
 
 /** Why a timer is set: shown to operators and counted in metrics. */

@@ -57,8 +57,8 @@ describe('advance', () => {
   it('returns the very same state for an event that does not apply', () => {
     const prepared = prepare([node('end', 'flow.end')], edges('start>end'))
     const state = startRun(prepared, { runId: 'r1', orderId: null, now })
-    // A stale timer still claims its row, so it cannot fire again, and changes nothing else.
-    expect(advance(prepared, state, { kind: 'timer', timerId: 'nope' }, now, null)).toEqual({ state, effects: [{ kind: 'claim-timer', timerId: 'nope' }] })
+    // A stale timer is still removed, so it cannot fire again, and changes nothing else.
+    expect(advance(prepared, state, { kind: 'timer', timerId: 'nope' }, now, null)).toEqual({ state, effects: [{ kind: 'cancel-timer', timerId: 'nope' }] })
     expect(advance(prepared, state, { kind: 'timer', timerId: 'nope' }, now, null).state).toBe(state)
     expect(advance(prepared, state, { kind: 'retry' }, now, null).state).toBe(state)
     expect(advance(prepared, state, { kind: 'signal', name: 'go', data: null }, now, null)).toEqual({ state, effects: [] })

@@ -92,8 +92,8 @@ export function advance(prepared: PreparedWorkflow, state: RunState, event: RunE
   const unchanged: AdvanceResult = { state, effects: [] }
   if (isFinished(state)) {
     // A finished run still consumes what was queued for it, so nothing fires or waits for it again.
-    if (event.kind === 'timer') return { state, effects: [{ kind: 'claim-timer', timerId: event.timerId }] }
-    if ('eventId' in event && event.eventId !== undefined) return { state, effects: [{ kind: 'claim-event', eventId: event.eventId }] }
+    if (event.kind === 'timer') return { state, effects: [{ kind: 'cancel-timer', timerId: event.timerId }] }
+    if ('eventId' in event && event.eventId !== undefined) return { state, effects: [{ kind: 'claim-event', eventId: event.eventId, strict: false }] }
     return unchanged
   }
   const t: Transition = { prepared, draft: copyState(state), effects: [], now, orderChangedBy }
@@ -121,7 +121,9 @@ export function advance(prepared: PreparedWorkflow, state: RunState, event: RunE
       const claim: Effect = { kind: 'claim-timer', timerId: event.timerId }
       const retrying = t.draft.tokens.find((x) => x.status === 'retry-wait' && x.timerId === event.timerId)
       const waitingFor = t.draft.tokens.some((x) => x.status === 'waiting' && Object.values(x.wait?.timers ?? {}).some((tm) => tm.id === event.timerId))
-      if (!retrying && !waitingFor) return { state, effects: [claim] }
+      // A timer nothing waits for any more (cancelled by an earlier event of this very turn, or stale)
+      // is only removed: no race to detect there.
+      if (!retrying && !waitingFor) return { state, effects: [{ kind: 'cancel-timer', timerId: event.timerId }] }
       t.effects.push(claim)
       if (retrying) {
         retrying.status = 'ready'
@@ -140,8 +142,8 @@ export function advance(prepared: PreparedWorkflow, state: RunState, event: RunE
       break
     }
     case 'signal': case 'order-changed': case 'task-completed': case 'activity-result': case 'children-finished': {
-      const claims: Effect[] = event.eventId !== undefined ? [{ kind: 'claim-event', eventId: event.eventId }] : []
       const woken = wokenBy(t.draft, event)
+      const claims: Effect[] = event.eventId !== undefined ? [{ kind: 'claim-event', eventId: event.eventId, strict: woken.length > 0 }] : []
       if (woken.length === 0) return { state, effects: claims }
       t.effects.push(...claims)
       for (const [token, resumeEvent] of woken) {

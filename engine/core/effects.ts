@@ -128,10 +128,14 @@ export interface CancelChildrenEffect {
   groupId: string
 }
 
-/** A stored run event (a signal, a task decision...) this transition applied: removed with it, and the transition refused if it was already gone. */
+/**
+ * A stored run event (a signal, a task decision...) this transition consumed: removed with it. When
+ * the event woke a token (`strict`), the transition is refused if another one consumed it first.
+ */
 export interface ClaimEventEffect {
   kind: 'claim-event'
   eventId: number
+  strict: boolean
 }
 
 export type Effect =

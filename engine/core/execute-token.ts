@@ -114,6 +114,16 @@ function carryOut(t: Transition, node: PreparedNode, token: Token, key: string, 
     })
   }
   if (step.variables) t.draft.variables = { ...t.draft.variables, ...step.variables }
+  for (const n of step.notify ?? []) {
+    const { key: nKey, taskKey: _taskKey, ...rest } = n
+    t.effects.push({ kind: 'notify', notification: { ...rest, id: `${key}:${nKey}`, runId: t.draft.runId, nodeId: node.id, taskId: null, at: t.now } })
+  }
+  if (step.children) {
+    t.effects.push({
+      kind: 'start-children',
+      group: { ...step.children, awaitAll: false, id: `${key}:children`, parentRunId: t.draft.runId, parentTokenId: token.id, orderId: t.draft.orderId, createdAt: t.now },
+    })
+  }
   removeToken(t, token)
   if (step.endRun) {
     endRun(t)

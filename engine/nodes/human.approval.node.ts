@@ -255,8 +255,9 @@ export default defineNode<Config, Prepared>({
     }
     if (event.kind === 'timer' && event.name === 'escalate') {
       const step = c.escalation[state.escalations]
+      // Reminders start over from the escalation: the new assignees get the escalation, not a reminder with it.
       const escalated: ApprovalState = {
-        ...state, escalations: state.escalations + 1,
+        ...state, escalations: state.escalations + 1, lastReminderAt: ctx.now,
         assignees: step?.assignees ?? state.assignees,
         priority: step?.priority ?? raise(state.priority),
       }

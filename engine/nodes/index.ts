@@ -14,13 +14,18 @@ import flowParallel from './flow.parallel.node.ts'
 import flowJoin from './flow.join.node.ts'
 import flowEnd from './flow.end.node.ts'
 import timeWait from './time.wait.node.ts'
+import timeEscalate from './time.escalate.node.ts'
 import humanApproval from './human.approval.node.ts'
+import orderFind from './order.find.node.ts'
+import flowForEach from './flow.for-each.node.ts'
+import flowSubWorkflow from './flow.sub-workflow.node.ts'
+import ruleClassifyException from './rule.classify-exception.node.ts'
 
 /** Every built-in node module, ready for `createRegistry`. */
 export const builtinNodes: readonly AnyNodeModule[] = [
   triggerOrderEvent, triggerManual, triggerSchedule,
-  ruleCondition, ruleSwitch, ruleSet,
-  orderUpdateStatus, orderTag, orderHold, orderAssign,
-  flowParallel, flowJoin, flowEnd,
-  timeWait, humanApproval,
+  ruleCondition, ruleSwitch, ruleSet, ruleClassifyException,
+  orderUpdateStatus, orderTag, orderHold, orderAssign, orderFind,
+  flowParallel, flowJoin, flowEnd, flowForEach, flowSubWorkflow,
+  timeWait, timeEscalate, humanApproval,
 ]

@@ -8,6 +8,7 @@ export interface FindOrdersRequest {
   status?: Status[]
   platform?: Platform[]
   tags?: string[]
+  excludeTags?: string[]
   exception?: string
   staleFor?: string
   limit: number
@@ -28,6 +29,7 @@ export const findOrders: Performer = async (request, ctx) => {
         const page = await ctx.store.listOrders({ status, platform, tag: r.tags?.[0], exception: r.exception, updatedBefore, limit: Math.min(200, r.limit), cursor })
         for (const o of page.items) {
           if (r.tags && !r.tags.every((t) => o.tags.includes(t))) continue
+          if (r.excludeTags && r.excludeTags.some((t) => o.tags.includes(t))) continue
           found.push({ id: o.id, platform: o.platform, platformOrderId: o.platformOrderId, status: o.status, updatedAt: o.updatedAt })
           if (found.length >= r.limit) return { orders: found, truncated: true }
         }

@@ -81,7 +81,7 @@ export class SqliteStore implements Store {
           case 'schedule-timer': runs.scheduleTimer(effect.timer); break
           case 'cancel-timer': runs.cancelTimer(effect.timerId); break
           case 'claim-timer': runs.claimTimer(effect.timerId); break
-          case 'claim-event': waits.claimEvent(effect.eventId); break
+          case 'claim-event': waits.claimEvent(effect.eventId, effect.strict); break
           case 'create-task': waits.createTask(effect); break
           case 'update-task': waits.updateTask(effect, now); break
           case 'close-task': waits.closeTask(effect.taskId, effect.status, effect.at); break

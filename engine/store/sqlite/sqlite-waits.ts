@@ -209,9 +209,9 @@ export class SqliteWaits {
     this.q.insertEvent.run(runId, kind, JSON.stringify(payload), now)
   }
 
-  /** Removes an event a transition applied; throws StaleWakeError when another transition took it first. */
-  claimEvent(id: number): void {
-    if (this.q.deleteEvent.run(id).changes !== 1) throw new StaleWakeError(`run event ${id} was already applied`)
+  /** Removes an event a transition consumed; when `strict`, throws StaleWakeError if another transition took it first. */
+  claimEvent(id: number, strict: boolean): void {
+    if (this.q.deleteEvent.run(id).changes !== 1 && strict) throw new StaleWakeError(`run event ${id} was already applied`)
   }
 
   /** The runs waiting on a signal for this order (their events are queued by the caller). */
