@@ -17,7 +17,11 @@ export function runView(row: { state: RunState; trigger: RunRow['trigger'] }) {
     trigger: row.trigger, variables: s.variables,
     incident: s.incident ? { ...s.incident, at: iso(s.incident.at) } : null,
     startedAt: iso(s.startedAt), updatedAt: iso(s.updatedAt), finishedAt: iso(s.finishedAt),
-    tokens: s.tokens.map((t) => ({ id: t.id, nodeId: t.nodeId, visit: t.visit, attempt: t.attempt, status: t.status })),
+    tokens: s.tokens.map((t) => ({
+      id: t.id, nodeId: t.nodeId, visit: t.visit, attempt: t.attempt, status: t.status,
+      // What a waiting token waits for, and until when: the canvas shows it on the node.
+      ...(t.wait ? { wait: { label: t.wait.label, since: iso(t.wait.since), until: iso(t.wait.until ?? null), taskIds: Object.values(t.wait.tasks).map((x) => x.id) } } : {}),
+    })),
   }
 }
 
