@@ -16,6 +16,7 @@ import { measureBareLatency, measureOrdoLatency } from './latency.ts'
 import { profileInProcess, topSelfTime } from './profile.ts'
 import { designerNotes, designerRows, measureDesigner } from './designer.ts'
 import { measureRuleCost } from './rule-cost.ts'
+import { measureWaiting } from './waiting.ts'
 
 const WATCHDOG_MS = 9 * 60_000
 const LOAD: Load = { connections: 10, seconds: 10, warmupSeconds: 2 }
@@ -65,10 +66,12 @@ async function main() {
     spikeOurs = p.result
   } else spikeOurs = await measureOrdoLatency(SPIKE_RATE, PHASE_SECONDS)
   const spike = { ours: spikeOurs, bare: await measureBareLatency(SPIKE_RATE, PHASE_SECONDS) }
-  log('6/6 designer in headless Chromium: cold loads and canvas frame rate')
+  log('6/7 waiting: 10,000 timers due at once, lag at 1,000 due timers/s, approval tasks over HTTP')
+  const waiting = await measureWaiting()
+  log('7/7 designer in headless Chromium: cold loads and canvas frame rate')
   const designer = await measureDesigner((m) => log(`    ${m}`))
   if (designer.skipped) log(`    designer SKIPPED: ${designer.reason}`)
-  return { single, batch, steps, rules, steady, spike, designer, profile }
+  return { single, batch, steps, rules, steady, spike, waiting, designer, profile }
 }
 
 type Results = Awaited<ReturnType<typeof main>>
@@ -82,7 +85,7 @@ const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${num(a 
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET')
 
 function report(r: Results): string {
-  const { single, batch, steps, rules, steady, spike, designer } = r
+  const { single, batch, steps, rules, steady, spike, waiting, designer } = r
   const rows: string[][] = [['Figure', 'Ordo', 'Bare', 'Ordo/bare', 'Target', 'Verdict']]
   const row = (name: string, ours: number, bare: number, target = '', ok?: boolean, d?: number) =>
     rows.push([name, num(ours, d), num(bare, d), ratio(ours, bare), target, ok === undefined ? '' : verdict(ok)])
@@ -101,6 +104,13 @@ function report(r: Results): string {
   row(`Spike @${SPIKE_RATE}/s for ${PHASE_SECONDS} s, errors`, spike.ours.errors, spike.bare.errors, '0', spike.ours.errors === 0, 0)
   row('  sent→finished p99 ms', spike.ours.p99Ms, spike.bare.p99Ms)
   row('  backlog drain, ms', spike.ours.drainMs ?? NaN, 0)
+  row(`${num(waiting.burst.timers, 0)} timers due at once, fired/s`, waiting.burst.timersPerSec, waiting.burst.bareRowsPerSec)
+  row('  time to fire them all, s', waiting.burst.seconds, NaN)
+  row(`Timer lag @${num(waiting.lag.ratePerSec, 0)} due/s, p50 ms`, waiting.lag.p50Ms, NaN)
+  row('  p99 ms', waiting.lag.p99Ms, waiting.lag.bareP99Ms, '≤ 1,000', waiting.lag.p99Ms <= 1000)
+  row('  max ms', waiting.lag.maxMs, NaN)
+  row('Approval tasks created over HTTP, /s', waiting.tasks.createdPerSec, waiting.tasks.bareRequestsPerSec)
+  row('  tasks completed over HTTP, /s', waiting.tasks.completedPerSec, waiting.tasks.bareRequestsPerSec)
   if (designer.skipped) rows.push(['Designer (browser)', '—', '—', '—', '', 'SKIPPED (no Chromium)'])
   else for (const d of designerRows(designer)) row(d.name, d.ours, d.bare, d.target, d.target ? d.ok : undefined, d.digits)
   const widths = rows[0].map((_, i) => Math.max(...rows.map((x) => x[i].length)))
@@ -132,6 +142,14 @@ function report(r: Results): string {
     `  Offered: steady ${num(steady.ours.offeredPerSec, 0)}/s (${num(steady.ours.sent, 0)} orders), spike ${num(spike.ours.offeredPerSec, 0)}/s (${num(spike.ours.sent, 0)} orders).`,
     `  Answered→finished p99: steady ${num(steady.ours.acceptToFinishP99Ms)} ms, spike ${num(spike.ours.acceptToFinishP99Ms)} ms. Failed runs: ${steady.ours.runsFailed ?? 0} / ${spike.ours.runsFailed ?? 0}.`,
     `  Spike drain = last accepted order → last run finished.`,
+    `- Timers: ${num(waiting.burst.timers, 0)} manual runs each waiting on time.wait (PT1M), the injected clock moved past them all, engine.tick() timed until`,
+    `  every run resumed and finished (each a full step transition: timer claimed, node resumed, next step, commit). Bare: as many due rows`,
+    `  selected, deleted and a state row updated each, 1,000 per transaction, on the same PRAGMAs.`,
+    `- Lag: ${num(waiting.lag.ratePerSec, 0)} runs/s started for 5 s, each waiting PT2S on the real clock (so timers fall due at that rate while runs keep`,
+    `  starting); lag = the resumed step's start − the due time; the engine's loop polls every 250 ms. Bare: the same due times polled by a`,
+    `  setInterval(250 ms) loop deleting due rows.`,
+    `- Tasks: the real server (child process); ${num(waiting.tasks.tasks, 0)} runs of a one-level approval started with POST /api/runs (each creates a task),`,
+    `  then every task approved with POST /api/tasks/:id/complete, 10 requests at a time from fetch. Bare: the bare server's POST, same client.`,
     ...designerNotes(designer),
   ]
   for (const [label, top] of Object.entries(r.profile)) notes.push(`- CPU profile, ${label}, top self time (native SQLite time shows under its JS caller):`, ...top.map((t) => `    ${t}`))

@@ -144,3 +144,27 @@ describe('designer API', () => {
     expect((await h.api('GET', '/api/templates', undefined, null)).statusCode).toBe(401)
   })
 })
+
+describe('dry runs of flows that wait', () => {
+  let h: Harness
+  beforeEach(async () => { h = await createHarness() })
+  afterEach(() => h.close())
+
+  it('stops where the flow waits and says for what and until when, with the task it would create', async () => {
+    const flow = {
+      id: 'ask-lead', name: 'Ask the lead',
+      nodes: [
+        { id: 'start', type: 'trigger.order-event', position: { x: 0, y: 0 }, config: { events: ['created'] } },
+        { id: 'ask', type: 'human.approval', position: { x: 0, y: 100 }, config: { title: 'Refund?', assignees: { users: ['lead'] }, deadline: 'PT4H' } },
+      ],
+      edges: [{ id: 'e1', source: 'start', target: 'ask' }],
+    }
+    const res = await h.api('POST', '/api/workflows/ask-lead/dry-run', { definition: flow, order: sampleOrder() })
+    expect(res.statusCode).toBe(200)
+    const body = res.json()
+    expect(body.status).toBe('waiting')
+    expect(body.waiting).toEqual([{ nodeId: 'ask', reason: 'waits for approval "Refund?" until 2026-11-20T06:00:00.000Z', until: '2026-11-20T06:00:00.000Z' }])
+    expect(body.tasks).toEqual([{ nodeId: 'ask', title: 'Refund?', assignees: { users: ['lead'], roles: [] }, dueAt: '2026-11-20T06:00:00.000Z' }])
+    expect((await h.api('GET', '/api/tasks')).json().tasks).toEqual([])
+  })
+})

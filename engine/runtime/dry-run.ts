@@ -43,7 +43,11 @@ export interface DryRunResult {
   order: Order
   changes: Array<{ nodeId: string; visit: number; patch: unknown; changed: string[] }>
   variables: Record<string, unknown>
-  waiting: Array<{ nodeId: string; attempt: number; dueAt: number | null }>
+  /** Tokens left waiting: for a retry (its attempt) or for what their node waits for (its label). */
+  waiting: Array<{ nodeId: string; kind: 'retry' | 'wait'; attempt: number; label: string | null; dueAt: number | null }>
+  /** Tasks and messages the run would have created. */
+  tasks: Array<{ nodeId: string; title: string; assignees: unknown; dueAt: number | null }>
+  notifications: Array<{ nodeId: string; kind: string; title: string; to: unknown }>
 }
 
 /** Runs `request.definition` against the sample order. Throws only for a definition that cannot be prepared. */
@@ -89,9 +93,13 @@ export function dryRun(request: DryRunRequest, registry: NodeRegistry): DryRunRe
     return { nodeId, visit: Number(visit), patch: e.patch, changed: applied.changed }
   })
   const timers = new Map(effects.filter((e): e is ScheduleTimerEffect => e.kind === 'schedule-timer').map((e) => [e.timer.id, e.timer.dueAt]))
-  const waiting = state.tokens.filter((t) => t.status === 'retry-wait').map((t) => ({
-    nodeId: t.nodeId, attempt: t.attempt, dueAt: t.timerId ? timers.get(t.timerId) ?? null : null,
-  }))
+  const waiting = state.tokens.flatMap((t): DryRunResult['waiting'] => {
+    if (t.status === 'retry-wait') return [{ nodeId: t.nodeId, kind: 'retry' as const, attempt: t.attempt, label: null, dueAt: t.timerId ? timers.get(t.timerId) ?? null : null }]
+    if (t.status === 'waiting' && t.wait) return [{ nodeId: t.nodeId, kind: 'wait' as const, attempt: t.attempt, label: t.wait.label, dueAt: t.wait.until ?? null }]
+    return []
+  })
+  const tasks = effects.flatMap((e) => (e.kind === 'create-task' ? [{ nodeId: e.task.nodeId, title: e.task.title, assignees: e.task.assignees, dueAt: e.task.dueAt }] : []))
+  const notifications = effects.flatMap((e) => (e.kind === 'notify' ? [{ nodeId: e.notification.nodeId, kind: e.notification.kind, title: e.notification.title, to: e.notification.to }] : []))
 
   return {
     status: state.status,
@@ -106,5 +114,7 @@ export function dryRun(request: DryRunRequest, registry: NodeRegistry): DryRunRe
     changes,
     variables: state.variables,
     waiting,
+    tasks,
+    notifications,
   }
 }

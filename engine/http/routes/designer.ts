@@ -72,9 +72,12 @@ export const designerRoutes: FastifyPluginAsync<DesignerRouteOptions> = async (a
       ...result,
       waiting: result.waiting.map((w) => ({
         nodeId: w.nodeId,
-        reason: `retry timer: attempt ${w.attempt} would run at ${w.dueAt != null ? iso(w.dueAt) : 'a later time'}`,
+        reason: w.kind === 'retry'
+          ? `retry timer: attempt ${w.attempt} would run at ${w.dueAt != null ? iso(w.dueAt) : 'a later time'}`
+          : `waits for ${w.label}${w.dueAt != null ? ` until ${iso(w.dueAt)}` : ''}`,
         until: w.dueAt != null ? iso(w.dueAt) : null,
       })),
+      tasks: result.tasks.map((t) => ({ ...t, dueAt: iso(t.dueAt) })),
     }
   })
 
