@@ -233,9 +233,10 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
     setBusy(true)
     try {
       const id = store.getState().meta.id
-      const v = await api<{ version: number }>('POST', `/api/workflows/${encodeURIComponent(id)}/publish`)
+      const v = await api<{ version: number; changed: boolean }>('POST', `/api/workflows/${encodeURIComponent(id)}/publish`)
       setInfo((i) => (i ? { ...i, latestVersion: v.version } : i))
-      setMessage({ kind: 'ok', text: t('editor.published', { version: v.version }) })
+      // An unchanged draft makes no new version: say so, rather than announce the old one as new.
+      setMessage({ kind: 'ok', text: v.changed ? t('editor.published', { version: v.version }) : t('publish.unchanged', { version: v.version }) })
     } catch (e) {
       // The server checks the draft again: its problems go on the canvas.
       const err = e as ApiError

@@ -34,6 +34,7 @@ export const en = {
   'status.failed': 'Failed',
   'status.cancelled': 'Cancelled',
   'status.retrying': 'Retrying',
+  'publish.unchanged': 'Nothing to publish: the draft has no changes since version {version}, which stays the latest.',
 }
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -71,4 +72,5 @@ export const zhCN: Record<keyof typeof en, string> = {
   'status.failed': '失败',
   'status.cancelled': '已取消',
   'status.retrying': '重试中',
+  'publish.unchanged': '没有改动可发布：草稿与版本 {version} 相同，最新版本仍是 {version}。',
 }
