@@ -96,6 +96,22 @@ function prepareStatements(db: Database.Database) {
   }
 }
 
+/**
+ * The changed fields' values before and after a patch, for the history to say "from → to"
+ * (an absent value is null, so it survives JSON). Names in `changed` that are no field of the
+ * order (status_conflict) have no values.
+ */
+function changedValues(before: Order, after: Order, changed: readonly string[]): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const was: Record<string, unknown> = {}
+  const now: Record<string, unknown> = {}
+  for (const field of changed) {
+    if (!(field in before) && !(field in after)) continue
+    was[field] = (before as unknown as Record<string, unknown>)[field] ?? null
+    now[field] = (after as unknown as Record<string, unknown>)[field] ?? null
+  }
+  return { before: was, after: now }
+}
+
 /** Repository of orders over one connection. */
 export class SqliteOrders {
   private readonly q: ReturnType<typeof prepareStatements>
@@ -156,7 +172,7 @@ export class SqliteOrders {
     const revision = changed ? row.revision + 1 : row.revision
     const inserted = this.appendEvent(row.id, revision, {
       kind: 'patched', fromStatus: result.fromStatus, toStatus: result.toStatus, source: effect.source, at: now,
-      detail: { changed: result.changed, idempotencyKey: effect.idempotencyKey },
+      detail: { changed: result.changed, idempotencyKey: effect.idempotencyKey, ...changedValues(order, result.order, result.changed) },
     }, effect.idempotencyKey)
     if (!inserted || !changed) return
     const patched = result.order.id === row.id ? result.order : { ...result.order, id: row.id }
