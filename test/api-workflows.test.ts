@@ -52,7 +52,7 @@ describe('workflows API', () => {
     expect(res.valid).toBe(false)
     expect(res.errors).toContainEqual(expect.objectContaining({ pointer: '/edges/2/sourceHandle' }))
     expect(res.errors).toContainEqual(expect.objectContaining({ pointer: '/edges/3/target' }))
-    expect((await h.api('POST', '/api/workflows/big-orders/validate')).json()).toEqual({ valid: true, errors: [], warnings: [] })
+    expect((await h.api('POST', '/api/workflows/big-orders/validate')).json()).toEqual({ valid: true, errors: [], warnings: [], conflicts: [] })
   })
 
   it('publishes immutable versions N+1 and keeps running instances on their version', async () => {
@@ -122,6 +122,31 @@ describe('workflows API', () => {
     const second = await h.api('POST', '/api/workflows/big-orders/publish')
     expect(second.statusCode).toBe(201)
     expect(second.json()).toMatchObject({ version: 2, changed: true })
+  })
+
+  it('points out, at validation and publish, another published flow that sets the team on the same event', async () => {
+    const assigning = (id: string, name: string, team: string) => ({
+      id, name,
+      nodes: [
+        { id: 'start', type: 'trigger.order-event', position: { x: 0, y: 0 }, config: { events: ['created'] } },
+        { id: `assign-${team}`, type: 'order.assign', name: `分配 ${team}`, position: { x: 0, y: 120 }, config: { team } },
+      ],
+      edges: [{ id: 'e1', source: 'start', target: `assign-${team}` }],
+    })
+    await h.api('POST', '/api/workflows/import?publish=true', assigning('vip-routing', 'VIP 分流', 'vip-service'))
+    await h.api('POST', '/api/workflows', assigning('night-shift', '夜班接单', 'night-shift'))
+    const expected = {
+      field: 'assignedTeam', event: 'created', otherWorkflowId: 'vip-routing', otherWorkflowName: 'VIP 分流',
+      nodeId: 'assign-night-shift', nodeName: '分配 night-shift', otherNodeId: 'assign-vip-service', otherNodeName: '分配 vip-service',
+      value: 'night-shift', otherValue: 'vip-service',
+    }
+    expect((await h.api('POST', '/api/workflows/night-shift/validate')).json().conflicts).toEqual([expected])
+    // A warning, not a refusal: the publish goes through and says what it collides with.
+    const published = await h.api('POST', '/api/workflows/night-shift/publish')
+    expect(published.statusCode).toBe(201)
+    expect(published.json().conflicts).toEqual([expected])
+    // The other flow now sees this one.
+    expect((await h.api('POST', '/api/workflows/vip-routing/validate')).json().conflicts).toMatchObject([{ otherWorkflowId: 'night-shift', otherWorkflowName: '夜班接单' }])
   })
 
   it('lists node types with their manifests', async () => {
