@@ -42,7 +42,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'nav.workflows': '流程',
   'nav.orders': '订单',
   'nav.runs': '运行记录',
-  'nav.incidents': '异常',
+  'nav.incidents': '运行故障',
   'nav.templates': '模板',
   'nav.logout': '退出登录',
   'nav.language': '语言',
