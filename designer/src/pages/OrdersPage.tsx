@@ -9,7 +9,7 @@ import { EXCEPTION_TYPES, FilterSelect, ORDER_STATUSES, OrderBadge, PLATFORMS, T
 import { PagedTable, type Column } from './VirtualTable.tsx'
 
 /** "Not updated for" choices (ISO 8601 durations the API takes as staleFor). */
-const STALE_CHOICES = ['PT1H', 'PT6H', 'P1D', 'P3D'] as const
+const STALE_CHOICES = ['PT30M', 'PT1H', 'PT6H', 'P1D', 'P3D'] as const
 
 /** Each URL filter and the values the API takes for it: a list of choices, or a free text cut to 64 characters. */
 const FILTERS = {
