@@ -1,4 +1,4 @@
-/** Labels shared by every page: navigation, login, generic actions and states. */
+/** Labels shared by every page: navigation, login, generic actions and states, names for ids, order events and fields. */
 export const en = {
   'app.title': 'Ordo',
   'nav.workflows': 'Workflows',
@@ -36,6 +36,7 @@ export const en = {
   'status.cancelled': 'Cancelled',
   'status.retrying': 'Retrying',
   'publish.unchanged': 'Nothing to publish: the draft has no changes since version {version}, which stays the latest.',
+  // Names operators read instead of ids (runs, incidents, order history; tasks too)
   'names.quoted': '“{text}”',
   'names.runOrigin': 'Workflow “{workflow}” · node “{node}”',
   'names.apiOrigin': 'API ({actor})',
@@ -44,6 +45,7 @@ export const en = {
   'names.operatorOrigin': 'Operator {actor}',
   'names.copyId': 'Copy the ID {id}',
   'names.copied': 'Copied',
+  // Order events and fields, as flows and the history name them
   'orderEvent.created': 'Order created',
   'orderEvent.updated': 'Order updated',
   'orderEvent.status_changed': 'Order status changed',
@@ -57,6 +59,11 @@ export const en = {
   'orderField.status_conflict': 'Status move dropped (no longer allowed)',
   'orderField.hold': 'hold',
   'orderField.release': 'release',
+  // Flows that set the same field on the same event
+  'conflict.title': 'Other published flows set the same fields on the same events',
+  'conflict.hint': 'The order keeps whatever ran last. A trigger filter may keep the flows apart; if it does not, change one of them.',
+  'conflict.item': '(node “{otherNode}”) also sets {field} on “{event}”: to {otherValue} there, to {value} by this flow’s “{node}”.',
+  'conflict.itemUnknown': '(node “{otherNode}”) also sets {field} on “{event}”, as does this flow’s “{node}”.',
 }
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -117,4 +124,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   'orderField.status_conflict': '状态变更已放弃（不再允许）',
   'orderField.hold': '挂起',
   'orderField.release': '解除挂起',
+  'conflict.title': '其他已发布的流程在同一事件上设置了相同字段',
+  'conflict.hint': '订单以最后运行的流程为准。触发过滤条件可能让这些流程互不相干；否则请修改其中一个。',
+  'conflict.item': '的节点「{otherNode}」也在「{event}」时设置{field}：那里设为 {otherValue}，本流程的「{node}」设为 {value}。',
+  'conflict.itemUnknown': '的节点「{otherNode}」也在「{event}」时设置{field}，本流程的「{node}」同样设置它。',
 }
