@@ -226,6 +226,21 @@ describe.skipIf(!hasChromium)(`operator pages in Chromium${hasChromium ? '' : ` 
     expectNoProblems()
   }, STEP_TIMEOUT)
 
+  it('e2. shows a run by its workflow, order and node names, the node types by their titles', async () => {
+    await page.goto(`${ordo.url}/runs/${encodeURIComponent(ids.incidentRun)}`)
+    await byTestId('run-steps').waitFor()
+    expect(await page.locator('h1').textContent()).toContain('金额分摊')
+    expect(await byTestId('run-order').textContent()).toContain(`抖音 · ${VIP_ORDER_NUMBER}`)
+    const steps = (await byTestId('run-steps').textContent()) ?? ''
+    expect(steps).toContain('计算每份金额')
+    expect(steps).toContain('设置变量')
+    expect(steps).not.toContain('rule.set')
+    // Ports by their titles, as the canvas shows them: the trigger's 启动, rule.set's 下一步.
+    expect(await byTestId('run-steps').locator('tbody td:nth-child(4)').allTextContents()).toEqual(['启动', '—', '下一步'])
+    await zhShot('run-detail')
+    expectNoProblems()
+  }, STEP_TIMEOUT)
+
   it('f. tells in the order history which workflow and node changed what, from old to new', async () => {
     await page.goto(`${ordo.url}/orders/${encodeURIComponent(ids.addressOrder)}`)
     const history = byTestId('order-history')

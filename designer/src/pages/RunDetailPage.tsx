@@ -25,6 +25,11 @@ export function RunDetailPage({ runId }: { runId: string }) {
     const manifest = manifests?.find((m) => m.type === type)
     return manifest ? manifestText(manifest, locale).title : type
   }
+  // A port by its title ("完成", "是"), as the canvas labels it; its name for ports the manifest does not list (switch cases).
+  const portTitle = (type: string, port: string) => {
+    const manifest = manifests?.find((m) => m.type === type)
+    return manifest ? manifestText(manifest, locale).port(port, manifest.outputs.find((o) => o.name === port)?.title) : port
+  }
 
   const run = detail.data
   if (!run) return <DetailFallback backHref="/runs" backLabel={t('pages.runs.title')} error={detail.error} notFound={t('pages.run.notFound', { id: runId })} />
@@ -96,7 +101,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
                     <td><span title={t('pages.step.nodeId', { id: s.nodeId })}>{nodeLabel(s)}</span>{s.visit > 1 && <span className="muted"> #{s.visit}</span>}<div className="hint" title={s.nodeType}>{typeTitle(s.nodeType)}</div></td>
                     <td className="num">{s.attempt}</td>
                     <td><RunBadge status={s.status} /></td>
-                    <td>{s.port ?? '—'}</td>
+                    <td>{s.port ? <span title={s.port}>{portTitle(s.nodeType, s.port)}</span> : '—'}</td>
                     <td className="num">{formatDuration(s.durationMs)}</td>
                     <td className="error-text">{s.error ?? ''}</td>
                     <td><button className="link" aria-expanded={isOpen} onClick={() => toggle(s.id)}>{isOpen ? t('pages.step.hide') : t('pages.step.show')}</button></td>
