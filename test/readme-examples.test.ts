@@ -16,7 +16,7 @@ import { freePort, startServer, stopServer } from './support/server-process.ts'
 const root = join(import.meta.dirname, '..')
 
 /** The first sh code block after the "## API by example" heading of README.md. */
-export function apiByExample(readme: string): string {
+function apiByExample(readme: string): string {
   const section = readme.slice(readme.indexOf('## API by example'))
   const block = /```sh\n([\s\S]*?)```/.exec(section)
   if (!block) throw new Error('README.md has no sh block under "## API by example"')
