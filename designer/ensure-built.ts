@@ -4,7 +4,7 @@
  * and a restart without changes does not rebuild.
  */
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -37,7 +37,49 @@ function sourceHash(): string {
   return hash.digest('hex')
 }
 
-export async function ensureDesignerBuilt(): Promise<boolean> {
+/** True while process `pid` lives (signal 0 checks without signalling). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Runs `build` holding designer/.build-lock (a file naming the building process), so test files
+ * started in parallel (each e2e suite calls ensureDesignerBuilt) build once, one after the other,
+ * instead of writing dist/ together. A lock whose process is gone is taken over.
+ */
+async function withBuildLock<T>(build: () => Promise<T>): Promise<T> {
+  const lock = join(here, '.build-lock')
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' })
+      break
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      let holder = ''
+      try { holder = readFileSync(lock, 'utf8').trim() } catch { continue } // released meanwhile: try again
+      // An empty lock is being written by its taker this very moment: it is not stale.
+      if (holder && !alive(Number(holder))) rmSync(lock, { force: true })
+      else await new Promise((r) => setTimeout(r, 100)) // another process is building: look again shortly
+    }
+  }
+  try {
+    return await build()
+  } finally {
+    rmSync(lock, { force: true })
+  }
+}
+
+/** Builds designer/dist unless it was built from the current sources; true when it built. */
+export function ensureDesignerBuilt(): Promise<boolean> {
+  return withBuildLock(buildUnlessCurrent)
+}
+
+async function buildUnlessCurrent(): Promise<boolean> {
   const hash = sourceHash()
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === hash && existsSync(join(here, 'dist', 'index.html'))) return false
   const { build } = await import('vite')

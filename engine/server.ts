@@ -14,6 +14,7 @@ import { createMetrics } from './runtime/metrics.ts'
 import { ensureAdminToken, importExamplesIfEmpty, startUpkeep } from './runtime/bootstrap.ts'
 import { parseDurationMs } from './core/duration.ts'
 import { buildApp } from './http/app.ts'
+import { logSettings } from './http/request-log.ts'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const env = process.env
@@ -40,6 +41,7 @@ const connections = {
   keepAliveTimeoutMs: wholeNumber('ORDO_KEEP_ALIVE_TIMEOUT_MS'),
   idleTimeoutMs: wholeNumber('ORDO_IDLE_TIMEOUT_MS'),
 }
+const logging = logSettings(env.ORDO_LOG)
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }
 
 const app = await (async () => {
@@ -59,10 +61,7 @@ const app = await (async () => {
     templatesDir: join(root, 'examples'),
     designerDir: join(root, 'designer', 'dist'),
     bodyLimit, connections,
-    logger: env.ORDO_LOG === 'silent' ? false : {
-      level: env.ORDO_LOG ?? 'info',
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-    },
+    logger: logging.logger, requestLog: logging.requestLog,
   })
   appLog = app.log
   app.log.info({ connections: app.connectionLimits }, 'connection limits')

@@ -1,6 +1,6 @@
 /**
  * The JSON Schemas, loaded once, and an ajv instance that knows them all.
- * Bodies are validated without type coercion, with every error reported (DESIGN.md contracts).
+ * Bodies are validated without type coercion, with every error reported (docs/http-api.md).
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'

@@ -78,7 +78,7 @@ describe('GET /api/events (SSE)', () => {
     expect((await sse.next()).retry).toBe('3000')
     expect(h.engine.events.listenerCount('run')).toBe(before.run + 1)
 
-    expect((await h.api('POST', '/api/workflows/import', douyin)).statusCode).toBe(201)
+    expect((await h.api('POST', '/api/workflows/import?publish=true', douyin)).statusCode).toBe(201)
     const wf = await sse.until((f) => f.event === 'workflow')
     expect(JSON.parse(wf.data!)).toEqual({ workflowId: 'douyin-vip-routing', action: 'published', version: 1 })
 
@@ -112,7 +112,7 @@ describe('GET /api/events (SSE)', () => {
       ],
       edges: [{ id: 'e1', source: 'start', target: 'done' }],
     }
-    expect((await h.api('POST', '/api/workflows/import', flow)).statusCode).toBe(201)
+    expect((await h.api('POST', '/api/workflows/import?publish=true', flow)).statusCode).toBe(201)
     const res = await fetch(`${base}/api/events`, { headers: { authorization: `Bearer ${h.adminToken}` } })
     const sse = sseReader(res.body!)
     const id = (await h.api('POST', '/api/runs', { workflowId: 'manual' })).json().id

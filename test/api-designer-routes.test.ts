@@ -96,7 +96,7 @@ describe('designer API', () => {
   })
 
   it('computes a per-node heatmap of recent runs', async () => {
-    expect((await h.api('POST', '/api/workflows/import', douyin)).statusCode).toBe(201)
+    expect((await h.api('POST', '/api/workflows/import?publish=true', douyin)).statusCode).toBe(201)
     for (const totalAmount of [200000, 300000, 5000]) {
       expect((await h.api('POST', '/api/orders', sampleOrder({ totalAmount }))).statusCode).toBe(200)
     }
@@ -126,7 +126,7 @@ describe('designer API', () => {
       ],
       edges: [{ id: 'e1', source: 'start', target: 'check' }, { id: 'e2', source: 'check', sourceHandle: 'true', target: 'done' }],
     }
-    expect((await h.api('POST', '/api/workflows/import', flaky)).statusCode).toBe(201)
+    expect((await h.api('POST', '/api/workflows/import?publish=true', flaky)).statusCode).toBe(201)
     expect((await h.api('POST', '/api/runs', { workflowId: 'flaky', variables: { divisor: 0 } })).statusCode).toBe(201)
     expect((await h.api('POST', '/api/runs', { workflowId: 'flaky', variables: { divisor: 2 } })).statusCode).toBe(201)
     h.clock.advance('PT1M')

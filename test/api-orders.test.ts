@@ -208,7 +208,7 @@ describe('orders changed by a workflow', () => {
       ],
       edges: [{ id: 'e1', source: 'start', target: 'tag' }],
     }
-    expect((await h.api('POST', '/api/workflows/import', flow)).statusCode).toBe(201)
+    expect((await h.api('POST', '/api/workflows/import?publish=true', flow)).statusCode).toBe(201)
     const order = sampleOrder({ platformOrderId: 'later' })
     h.clock.advance('PT6H') // the flow runs long after the platform stamped the order
     const id = (await h.api('POST', '/api/orders', order)).json().results[0].id
@@ -253,7 +253,7 @@ describe('order timestamps', () => {
 
   it('counts the same instant in another notation as no change: the address flow starts once', async () => {
     const template = JSON.parse(readFileSync(join(import.meta.dirname, '../examples/address-exception-hold.workflow.json'), 'utf8'))
-    expect((await h.api('POST', '/api/workflows/import', template)).statusCode).toBe(201)
+    expect((await h.api('POST', '/api/workflows/import?publish=true', template)).statusCode).toBe(201)
     const order = sampleOrder({ platformOrderId: 'notations', exception: { type: 'address', reason: 'no street number' } })
     const notations = [
       { createdAt: '2026-11-20T09:55:30+08:00', updatedAt: '2026-11-20T09:56:00+08:00', paidAt: '2026-11-20T09:55:51+08:00' },

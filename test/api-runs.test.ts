@@ -20,7 +20,7 @@ describe('runs API', () => {
   let h: Harness
   beforeEach(async () => {
     h = await createHarness()
-    expect((await h.api('POST', '/api/workflows/import', divisionFlow)).statusCode).toBe(201)
+    expect((await h.api('POST', '/api/workflows/import?publish=true', divisionFlow)).statusCode).toBe(201)
   })
   afterEach(() => h.close())
 
@@ -162,7 +162,7 @@ describe('a failed run with a branch still waiting to retry', () => {
         { id: 'e3', source: 'split', target: 'b' },
       ],
     }
-    expect((await h.api('POST', '/api/workflows/import', flow)).statusCode).toBe(201)
+    expect((await h.api('POST', '/api/workflows/import?publish=true', flow)).statusCode).toBe(201)
     const id = (await h.api('POST', '/api/runs', { workflowId: 'two-branches', variables: { a: 0, b: 0 } })).json().id
     await h.engine.idle()
     expect((await h.api('GET', `/api/runs/${id}`)).json()).toMatchObject({ status: 'failed', incident: { nodeId: 'b' } })

@@ -52,7 +52,7 @@ describe('workflows API', () => {
     expect(res.valid).toBe(false)
     expect(res.errors).toContainEqual(expect.objectContaining({ pointer: '/edges/2/sourceHandle' }))
     expect(res.errors).toContainEqual(expect.objectContaining({ pointer: '/edges/3/target' }))
-    expect((await h.api('POST', '/api/workflows/big-orders/validate')).json()).toEqual({ valid: true, errors: [], warnings: [] })
+    expect((await h.api('POST', '/api/workflows/big-orders/validate')).json()).toEqual({ valid: true, errors: [], warnings: [], conflicts: [] })
   })
 
   it('publishes immutable versions N+1 and keeps running instances on their version', async () => {
@@ -81,16 +81,72 @@ describe('workflows API', () => {
     expect(refused.json().details).toContainEqual(expect.objectContaining({ nodeId: 'tag', pointer: '/workflows/1/nodes/2/config/add' }))
     expect((await h.api('GET', '/api/workflows/big-orders')).statusCode).toBe(404)
 
-    const ok = await h.api('POST', '/api/workflows/import', { workflows: [good] })
+    const ok = await h.api('POST', '/api/workflows/import?publish=true', { workflows: [good] })
     expect(ok.statusCode).toBe(201)
     expect(ok.json().imported).toEqual([{ id: 'big-orders', version: 1, created: true }])
     const exported = (await h.api('GET', '/api/workflows/big-orders/export')).json()
     expect(exported.format).toBe('ordo.workflow/v1')
     expect(exported.workflow.nodes).toEqual(good.nodes)
 
-    // The export document imports back as a new version.
-    const again = await h.api('POST', '/api/workflows/import', exported)
-    expect(again.json().imported).toEqual([{ id: 'big-orders', version: 2, created: false }])
+    // The export document imports back unchanged: it is version 1 still, not an identical version 2.
+    const again = await h.api('POST', '/api/workflows/import?publish=true', exported)
+    expect(again.json().imported).toEqual([{ id: 'big-orders', version: 1, created: false }])
+    expect((await h.api('GET', '/api/workflows/big-orders/versions')).json().items).toHaveLength(1)
+    const changed = await h.api('POST', '/api/workflows/import?publish=true', bigOrderFlow(2))
+    expect(changed.json().imported).toEqual([{ id: 'big-orders', version: 2, created: false }])
+  })
+
+  it('imports as drafts unless ?publish=true, as the designer says', async () => {
+    const draft = await h.api('POST', '/api/workflows/import', bigOrderFlow(1))
+    expect(draft.statusCode).toBe(201)
+    expect(draft.json().imported).toEqual([{ id: 'big-orders', version: null, created: true }])
+    expect((await h.api('GET', '/api/workflows/big-orders')).json().latestVersion).toBeNull()
+    const published = await h.api('POST', '/api/workflows/import?publish=true', bigOrderFlow(1))
+    expect(published.json().imported).toEqual([{ id: 'big-orders', version: 1, created: false }])
+  })
+
+  it('answers a publish without a change since the latest version with that version, creating and auditing nothing', async () => {
+    await h.api('POST', '/api/workflows', bigOrderFlow(1))
+    const first = await h.api('POST', '/api/workflows/big-orders/publish')
+    expect(first.statusCode).toBe(201)
+    expect(first.json()).toMatchObject({ version: 1, changed: true })
+    const again = await h.api('POST', '/api/workflows/big-orders/publish')
+    expect(again.statusCode).toBe(200)
+    expect(again.json()).toEqual({ ...first.json(), changed: false })
+    expect((await h.api('GET', '/api/workflows/big-orders/versions')).json().items).toHaveLength(1)
+    expect((await h.api('GET', '/api/audit')).json().items.filter((e: any) => e.action === 'workflow.publish')).toHaveLength(1)
+    // Moving a node is a change: it is the flow as drawn.
+    const moved = bigOrderFlow(1)
+    moved.nodes[2].position = { x: 40, y: 240 }
+    await h.api('PUT', '/api/workflows/big-orders', moved)
+    const second = await h.api('POST', '/api/workflows/big-orders/publish')
+    expect(second.statusCode).toBe(201)
+    expect(second.json()).toMatchObject({ version: 2, changed: true })
+  })
+
+  it('points out, at validation and publish, another published flow that sets the team on the same event', async () => {
+    const assigning = (id: string, name: string, team: string) => ({
+      id, name,
+      nodes: [
+        { id: 'start', type: 'trigger.order-event', position: { x: 0, y: 0 }, config: { events: ['created'] } },
+        { id: `assign-${team}`, type: 'order.assign', name: `分配 ${team}`, position: { x: 0, y: 120 }, config: { team } },
+      ],
+      edges: [{ id: 'e1', source: 'start', target: `assign-${team}` }],
+    })
+    await h.api('POST', '/api/workflows/import?publish=true', assigning('vip-routing', 'VIP 分流', 'vip-service'))
+    await h.api('POST', '/api/workflows', assigning('night-shift', '夜班接单', 'night-shift'))
+    const expected = {
+      field: 'assignedTeam', event: 'created', otherWorkflowId: 'vip-routing', otherWorkflowName: 'VIP 分流',
+      nodeId: 'assign-night-shift', nodeName: '分配 night-shift', otherNodeId: 'assign-vip-service', otherNodeName: '分配 vip-service',
+      value: 'night-shift', otherValue: 'vip-service',
+    }
+    expect((await h.api('POST', '/api/workflows/night-shift/validate')).json().conflicts).toEqual([expected])
+    // A warning, not a refusal: the publish goes through and says what it collides with.
+    const published = await h.api('POST', '/api/workflows/night-shift/publish')
+    expect(published.statusCode).toBe(201)
+    expect(published.json().conflicts).toEqual([expected])
+    // The other flow now sees this one.
+    expect((await h.api('POST', '/api/workflows/vip-routing/validate')).json().conflicts).toMatchObject([{ otherWorkflowId: 'night-shift', otherWorkflowName: '夜班接单' }])
   })
 
   it('lists node types with their manifests', async () => {

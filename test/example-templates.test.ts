@@ -18,6 +18,44 @@ describe('the template gallery (examples/)', () => {
   })
 })
 
+/** Every text of a template an operator reads: names, description, hold reasons, case titles, task titles, levels, messages, edge labels. */
+function readableTexts(def: any): string[] {
+  const texts: string[] = [def.name, def.description]
+  for (const node of def.nodes) {
+    const c = node.config ?? {}
+    texts.push(node.name, c.reason, c.title, ...(c.cases ?? []).map((x: any) => x.title), ...(c.levels ?? []).map((x: any) => x.name),
+      ...(c.escalation ?? []).map((x: any) => x.message), ...(c.steps ?? []).map((x: any) => x.message))
+  }
+  for (const edge of def.edges) texts.push(edge.label)
+  return texts.filter((t): t is string => typeof t === 'string')
+}
+
+/** The ids a template's configs use (tags, teams, pools): they stay as they are in any language. */
+function configIds(def: any): string[] {
+  const ids = new Set<string>()
+  const walk = (v: unknown) => {
+    if (typeof v === 'string' && /^[a-z0-9][a-z0-9_-]*$/.test(v)) ids.add(v)
+    else if (Array.isArray(v)) v.forEach(walk)
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk)
+  }
+  def.nodes.forEach((n: any) => walk(n.config))
+  return [...ids].sort((a, b) => b.length - a.length)
+}
+
+describe('the templates speak to Chinese operators', () => {
+  it.each(templates)('%s names its flow, nodes, holds and branches in Chinese, ids aside', (file) => {
+    const def = JSON.parse(readFileSync(join(dir, file), 'utf8'))
+    const ids = configIds(def)
+    for (const text of readableTexts(def)) {
+      expect(text, text).toMatch(/[\u3400-\u9fff]/)
+      let rest = text
+      for (const id of ids) rest = rest.split(id).join('')
+      // Acronyms operators use as they are (VIP) aside, no English word is left.
+      expect(rest.replace(/\bVIP\b/g, ''), text).not.toMatch(/[A-Za-z]{2,}/)
+    }
+  })
+})
+
 describe('examples/address-exception-hold and examples/refund-desk-routing', () => {
   let h: Harness
   beforeEach(async () => {

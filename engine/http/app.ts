@@ -14,6 +14,7 @@ import { closeUnfinishedRequests } from './close-unfinished-requests.ts'
 import { jsonBodyParser } from './json-body.ts'
 import { compileTextValidator } from './text-validator.ts'
 import { stringifyExact } from './exact-json.ts'
+import { requestLog, type RequestLogMode } from './request-log.ts'
 import { authPlugin, TokenCache } from './auth.ts'
 import { healthRoutes } from './routes/health.ts'
 import { nodeTypeRoutes } from './routes/node-types.ts'
@@ -42,6 +43,8 @@ export interface AppOptions {
   /** Largest request body in bytes (default 5 MiB). */
   bodyLimit?: number
   logger?: FastifyServerOptions['logger']
+  /** Which requests get a log line (default `all`; the server's default is `problems`, see request-log.ts). */
+  requestLog?: RequestLogMode
   /** Where GET /api/templates reads *.workflow.json (default: the repository's examples/). */
   templatesDir?: string
   /** The built designer (designer/dist); served at / when it holds an index.html, else / redirects to /docs. */
@@ -61,6 +64,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const limits = resolveConnectionLimits(options.connections)
   const app = Fastify({
     logger: options.logger ?? false,
+    // One line per request, written by requestLog at a level from its status, instead of Fastify's two at info.
+    disableRequestLogging: true,
     bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024,
     ...serverTimeoutOptions(limits),
     clientErrorHandler,
@@ -76,6 +81,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   for (const s of allSchemas) app.addSchema(s)
   limitConnections(app, limits)
   await app.register(closeUnfinishedRequests)
+  await app.register(requestLog, { mode: options.requestLog ?? 'all' })
 
   app.decorate('engine', options.engine)
   app.decorate('tokens', new TokenCache(options.engine.store))

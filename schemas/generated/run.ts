@@ -11,8 +11,16 @@ export type RunStatus = ("running" | "waiting" | "completed" | "failed" | "cance
 export interface RunRecord {
 id: string
 workflowId: string
+/**
+ * The workflow's name, for operators (null when the workflow is gone)
+ */
+workflowName?: (string | null)
 version: number
 orderId: (string | null)
+/**
+ * The order as operators know it: its platform and the platform's order number
+ */
+order?: (null | OrderRef)
 status: RunStatus
 trigger: {
 kind: ("order-event" | "manual" | "schedule" | "child")
@@ -31,8 +39,16 @@ updatedAt: string
 finishedAt: (string | null)
 steps?: StepRecord[]
 }
+export interface OrderRef {
+platform: string
+platformOrderId: string
+}
 export interface Incident {
 nodeId: string
+/**
+ * the node's name in the run's version
+ */
+nodeName?: (string | null)
 tokenId: string
 error: string
 at: string
@@ -47,6 +63,10 @@ export interface StepRecord {
 id: string
 runId: string
 nodeId: string
+/**
+ * The node's name in the run's version, for operators
+ */
+nodeName?: (string | null)
 nodeType: string
 visit: number
 attempt: number

@@ -10,6 +10,10 @@ export interface StepRecord {
 id: string
 runId: string
 nodeId: string
+/**
+ * The node's name in the run's version, for operators
+ */
+nodeName?: (string | null)
 nodeType: string
 visit: number
 attempt: number

@@ -4,7 +4,7 @@
  * built designer at /), a recorder of everything that went wrong in a page, and numbered screenshots.
  * Used by the e2e tests (test/e2e/*.e2e.test.ts) and by the designer benchmark (bench/designer.ts).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -200,9 +200,13 @@ export function recordProblems(context: BrowserContext): PageProblems {
 /** Where screenshots go: test-artifacts/e2e/ (ignored by git). */
 export const ARTIFACTS = join(root, 'test-artifacts', 'e2e')
 
-/** Numbered screenshots: `<NN>-<step>.png` in test-artifacts/e2e/. */
+/**
+ * Numbered screenshots: `<NN>-<step>.png` in `dir` (test-artifacts/e2e/ unless given). The PNGs a
+ * previous run left directly in `dir` go first; subfolders (another suite's screenshots) stay.
+ */
 export function screenshots(dir = ARTIFACTS) {
   mkdirSync(dir, { recursive: true })
+  for (const file of readdirSync(dir)) if (file.endsWith('.png')) rmSync(join(dir, file), { force: true })
   let n = 0
   return async (page: Page, step: string): Promise<string> => {
     n += 1

@@ -29,19 +29,24 @@ export interface ServerOptions {
   env?: Record<string, string>
   /** Give up waiting for health after this long (default 20 s). */
   startTimeoutMs?: number
+  /** Collect what the server writes to stdout (its log) instead of dropping it. */
+  stdout?: boolean
 }
 
-/** Spawns the server without waiting for it; its stderr is passed through and collected. */
-export function spawnServer(options: Omit<ServerOptions, 'startTimeoutMs'>): { child: ChildProcess; stderr: () => string } {
+/** Spawns the server without waiting for it; its stderr is passed through and collected, its stdout collected when asked. */
+export function spawnServer(options: Omit<ServerOptions, 'startTimeoutMs'>): { child: ChildProcess; stderr: () => string; stdout: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', options.script ?? join(root, 'engine/server.ts')], {
     cwd: root,
     env: { ...process.env, PORT: String(options.port), HOST: '127.0.0.1', ORDO_DB: options.dbPath, ORDO_ADMIN_TOKEN: options.token, ORDO_LOG: 'silent', ...options.env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', options.stdout ? 'pipe' : 'ignore', 'pipe'],
   })
   let stderr = ''
+  let stdout = ''
   child.stderr!.setEncoding('utf8')
   child.stderr!.on('data', (d: string) => { stderr += d; process.stderr.write(d) })
-  return { child, stderr: () => stderr }
+  child.stdout?.setEncoding('utf8')
+  child.stdout?.on('data', (d: string) => { stdout += d })
+  return { child, stderr: () => stderr, stdout: () => stdout }
 }
 
 /** Starts the server and resolves once /api/health answers 200; rejects if it exits first. */

@@ -26,7 +26,7 @@ export type ProblemDetail = Omit<DefinitionError, 'nodeId'> & { nodeId?: string 
 export type { RunStatus, StepRecord } from '../../../schemas/generated/run.ts'
 import type { RunRecord, RunStatus, StepRecord } from '../../../schemas/generated/run.ts'
 /** A run as the API lists it: the record plus its tokens. */
-export interface RunSummary extends RunRecord { tokens: Array<{ id: string; nodeId: string; visit: number; attempt: number; status: string }> }
+export interface RunSummary extends RunRecord { tokens: Array<{ id: string; nodeId: string; nodeName?: string | null; visit: number; attempt: number; status: string }> }
 export interface RunDetail extends RunSummary { steps: StepRecord[] }
 /** A dry-run step: a step record without the stored identity. */
 export type DryStep = Pick<StepRecord, 'nodeId' | 'visit' | 'attempt' | 'status' | 'port' | 'input' | 'output' | 'error' | 'durationMs'>
@@ -46,6 +46,7 @@ export interface Template { id: string; name: string; description: string | null
 
 
 import type { Order, Status as OrderStatus } from '../../../schemas/generated/order.ts'
+import type { HistoryOrigin } from '../../../engine/http/routes/history-origin.ts'
 
 /** One row of an order's history (GET /api/orders/:id → history). */
 export interface OrderHistoryEvent {
@@ -58,6 +59,9 @@ export interface OrderHistoryEvent {
   toStatus: OrderStatus | null
   /** "api", "webhook:<platform>", "run:<runId>:<nodeId>:<visit>", "operator:<name>" */
   source: string
+  /** The source read as data, a run's with its workflow's and node's names. */
+  origin?: HistoryOrigin
+  /** What changed; a patched entry has `before` and `after` values of the changed fields. */
   detail?: Record<string, unknown>
 }
 
@@ -74,3 +78,7 @@ export interface ImportResult { imported: Array<{ id: string; version: number | 
 
 export interface WorkflowList { items: WorkflowSummary[] }
 export interface TemplateList { items: Template[] }
+
+export type { FieldConflict } from '../../../engine/core/field-conflicts.ts'
+export type { HistoryOrigin } from '../../../engine/http/routes/history-origin.ts'
+export type { OrderRef } from '../../../engine/http/routes/run-names.ts'

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react'
 import { useLocation, useSearch } from 'wouter'
 import { api, ApiError } from '../api/client.ts'
-import type { DefinitionCheck, WorkflowDefinition, WorkflowWithDraft } from '../api/types.ts'
+import type { DefinitionCheck, FieldConflict, WorkflowDefinition, WorkflowWithDraft } from '../api/types.ts'
 import { useCan } from '../app/session.ts'
 import { clearStash, readStash, registerUnsaved, stashDraft } from '../app/unsaved.ts'
 import { useLocale, useT } from '../i18n/index.ts'
@@ -24,6 +24,8 @@ import { VersionsPanel } from './VersionsPanel.tsx'
 import { useManifests } from './manifests.ts'
 import { createEditorStore, EditorStoreContext, singleSelectedId, useEditor, type EditorStore } from './store.ts'
 import { downloadJson } from '../app/download.ts'
+import { ConflictList } from './FlowConflicts.tsx'
+import { useFlowConflicts } from './flow-conflicts.ts'
 import './editor.css'
 
 type Tab = 'node' | 'flow' | 'json' | 'versions' | 'run'
@@ -34,7 +36,7 @@ function newDefinition(): WorkflowDefinition {
 }
 
 type WorkflowInfo = Omit<WorkflowWithDraft, 'draft'>
-type Notice = { kind: 'ok' | 'bad'; text: string }
+type Notice = { kind: 'ok' | 'bad'; text: string; conflicts?: FieldConflict[] }
 
 /**
  * A new flow's first save moves the editor from /workflows/new to /workflows/<id>: the editor there
@@ -126,8 +128,11 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
     const seq = ++validateSeq.current
     const def = store.getState().definition()
     try {
-      const check = await api<DefinitionCheck>('POST', `/api/workflows/${encodeURIComponent(def.id || 'new-flow')}/validate`, def)
-      if (seq === validateSeq.current) store.getState().setProblems(check.errors, check.warnings)
+      const check = await api<DefinitionCheck & { conflicts?: FieldConflict[] }>('POST', `/api/workflows/${encodeURIComponent(def.id || 'new-flow')}/validate`, def)
+      if (seq === validateSeq.current) {
+        store.getState().setProblems(check.errors, check.warnings)
+        useFlowConflicts.getState().set(def.id, check.conflicts ?? [])
+      }
       return check
     } catch (e) {
       if (seq === validateSeq.current && e instanceof ApiError) store.getState().setProblems(e.details)
@@ -233,9 +238,10 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
     setBusy(true)
     try {
       const id = store.getState().meta.id
-      const v = await api<{ version: number }>('POST', `/api/workflows/${encodeURIComponent(id)}/publish`)
+      const v = await api<{ version: number; changed: boolean; conflicts: FieldConflict[] }>('POST', `/api/workflows/${encodeURIComponent(id)}/publish`)
       setInfo((i) => (i ? { ...i, latestVersion: v.version } : i))
-      setMessage({ kind: 'ok', text: t('editor.published', { version: v.version }) })
+      // An unchanged draft makes no new version: say so, rather than announce the old one as new.
+      setMessage({ kind: 'ok', text: v.changed ? t('editor.published', { version: v.version }) : t('publish.unchanged', { version: v.version }), conflicts: v.conflicts })
     } catch (e) {
       // The server checks the draft again: its problems go on the canvas.
       const err = e as ApiError
@@ -318,6 +324,7 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
         <div className={`notice ${message.kind}`} role={message.kind === 'bad' ? 'alert' : 'status'} data-testid="editor-message">
           {message.text}
           <button className="link" onClick={() => setMessage(null)}>{t('common.close')}</button>
+          {message.conflicts && <ConflictList conflicts={message.conflicts} testid="publish-conflicts" />}
         </div>
       )}
       {conflict && (

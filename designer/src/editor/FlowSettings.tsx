@@ -5,6 +5,7 @@ import { describeProblem } from './describe-problem.ts'
 import { useShallow } from 'zustand/react/shallow'
 import { useEditor, useEditorStore } from './store.ts'
 import { WORKFLOW_ID_PATTERN } from '../pages/format.ts'
+import { FlowConflicts } from './FlowConflicts.tsx'
 
 const NO_VARIABLES = {}
 // /workflows/new opens a new flow, so a workflow cannot be called "new".
@@ -61,6 +62,7 @@ export function FlowSettings({ isNew, readOnly, onSelectNode }: { isNew: boolean
           ))}
         </ul>
       )}
+      <FlowConflicts flowId={meta.id} />
       {warnings.length > 0 && (
         <>
           <h3>{t('editor.warningsTitle')}</h3>

@@ -1,4 +1,4 @@
-/** /incidents: failed runs parked for an operator, each with its failed node and error; retry from the failed step. Live. */
+/** /incidents: failed runs parked for an operator, named by workflow, node and order, with the error; retry from the failed step. Live. */
 import { useState } from 'react'
 import { Link } from 'wouter'
 import { api, query } from '../api/client.ts'
@@ -6,16 +6,18 @@ import type { Page, RunSummary } from '../api/types.ts'
 import { useT } from '../i18n/index.ts'
 import { RetryControl } from './RunActions.tsx'
 import { ErrorBox, Loading, LoadMore, RunBadge, Time, useLiveRefresh, usePaged } from './shared.tsx'
+import { Named } from './CopyId.tsx'
+import { nodeLabel, orderLabel, workflowLabel } from './names.ts'
 
 export function IncidentsPage() {
   const t = useT()
   const paged = usePaged<RunSummary>((limit, cursor) => api<Page<RunSummary>>('GET', `/api/runs${query({ status: 'failed', limit, cursor })}`), 'failed', 50)
   // A run that failed adds an incident; a listed one that moves on (retried, cancelled elsewhere) removes one.
   useLiveRefresh((e) => e.type === 'run' && (e.data.status === 'failed' || paged.items.some((r) => r.id === e.data.runId)), paged.refresh)
-  const [notice, setNotice] = useState<{ runId: string; status: RunSummary['status'] } | null>(null)
+  const [notice, setNotice] = useState<RunSummary | null>(null)
 
   function retried(updated: RunSummary) {
-    setNotice({ runId: updated.id, status: updated.status })
+    setNotice(updated)
     // Still failing (failed again at once): show the new error; otherwise it is no incident any more.
     paged.replace(updated.id, (row) => (updated.status === 'failed' ? { ...row, ...updated } : null))
   }
@@ -30,8 +32,8 @@ export function IncidentsPage() {
       <p className="hint">{t('pages.incidents.intro')}</p>
       {notice && (
         <div className="notice" role="status" data-testid="retry-notice">
-          {t('pages.incidents.retried', { runId: notice.runId })} <RunBadge status={notice.status} />
-          {' '}<Link href={`/runs/${encodeURIComponent(notice.runId)}`}>{t('common.open')}</Link>
+          <span title={notice.id}>{t('pages.incidents.retried', { workflow: workflowLabel(notice) })}</span> <RunBadge status={notice.status} />
+          {' '}<Link href={`/runs/${encodeURIComponent(notice.id)}`}>{t('common.open')}</Link>
           <button className="link" onClick={() => setNotice(null)} aria-label={t('common.close')}>×</button>
         </div>
       )}
@@ -43,16 +45,23 @@ export function IncidentsPage() {
           <article className="card incident-card" key={run.id} data-testid={`incident-${run.id}`}>
             <div className="row">
               <RunBadge status={run.status} />
-              <Link href={`/runs/${encodeURIComponent(run.id)}`}><code>{run.id}</code></Link>
-              <span className="muted">·</span>
-              <span>{t('pages.col.workflow')}: <Link href={`/workflows/${encodeURIComponent(run.workflowId)}?run=${encodeURIComponent(run.id)}`}>{run.workflowId}</Link><span className="muted">@{run.version}</span></span>
-              {run.orderId && <span>{t('pages.col.order')}: <Link href={`/orders/${encodeURIComponent(run.orderId)}`}><code>{run.orderId}</code></Link></span>}
+              <strong>
+                <Named label={workflowLabel(run)} id={run.id} href={`/runs/${encodeURIComponent(run.id)}`}
+                  title={`${t('pages.trigger.runId', { id: run.id })} · ${run.workflowId}@${run.version}`} testid="incident-workflow" />
+              </strong>
+              <span className="muted">v{run.version}</span>
+              {run.orderId && (
+                <span data-testid="incident-order">{t('pages.col.order')}{t('common.colon')}<Link href={`/orders/${encodeURIComponent(run.orderId)}`} title={run.orderId}>{orderLabel(t, run.order, run.orderId)}</Link></span>
+              )}
               <span className="spacer" />
+              <Link href={`/workflows/${encodeURIComponent(run.workflowId)}?run=${encodeURIComponent(run.id)}`}>{t('pages.run.showOnCanvas')}</Link>
               <span className="hint"><Time iso={run.incident?.at ?? run.updatedAt} /></span>
             </div>
             {run.incident ? (
               <>
-                <div className="incident-node">{t('pages.incidents.failedAt', { node: run.incident.nodeId })}</div>
+                <div className="incident-node" title={t('pages.step.nodeId', { id: run.incident.nodeId })} data-testid="incident-node">
+                  {t('pages.incidents.failedAt', { node: nodeLabel(run.incident) })}
+                </div>
                 <pre className="json error-text">{run.incident.error}</pre>
               </>
             ) : <p className="hint">{t('pages.incidents.noDetail')}</p>}

@@ -1,20 +1,17 @@
-/** /orders/:id: one order — header, items, status history, and the runs it started. Live. */
+/** /orders/:id: one order — header, items, its history (which workflow and node changed what), and the runs it started. Live. */
 import { Link } from 'wouter'
 import { api } from '../api/client.ts'
-import type { Order, OrderDetailResponse, OrderHistoryEvent } from '../api/types.ts'
-import { translateIfKnown, useLocale, useT } from '../i18n/index.ts'
+import type { Order, OrderDetailResponse } from '../api/types.ts'
+import { useLocale, useT } from '../i18n/index.ts'
 import { formatDuration, runElapsedMs } from './format.ts'
 import { formatMoney } from './money.ts'
-import { DetailFallback, ErrorBox, Field, JsonFold, OrderBadge, RunBadge, Time, useLiveRefresh, useLoad } from './shared.tsx'
+import { DetailFallback, ErrorBox, Field, OrderBadge, RunBadge, Time, useLiveRefresh, useLoad } from './shared.tsx'
+import { CopyId, Named } from './CopyId.tsx'
+import { workflowLabel } from './names.ts'
+import { OrderHistory } from './OrderHistory.tsx'
 
 function addressText(a: Order['shippingAddress']): string {
   return [a.country, a.province, a.city, a.district, a.street, a.detail, a.postalCode].filter(Boolean).join(' ')
-}
-
-/** "run:<runId>:<nodeId>:<visit>" → the run id, to link the history row to its run. */
-function runOfSource(source: string): string | null {
-  const m = /^run:([^:]+):/.exec(source)
-  return m ? m[1] : null
 }
 
 export function OrderDetailPage({ orderId }: { orderId: string }) {
@@ -39,7 +36,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
       {detail.error != null && <ErrorBox error={detail.error} />}
 
       <section className="card grid-fields">
-        <Field label={t('pages.order.id')}><code>{o.id}</code></Field>
+        <Field label={t('pages.order.id')}><span className="named"><code className="ellipsis">{o.id}</code><CopyId id={o.id} /></span></Field>
         <Field label={t('pages.col.platformOrderId')}><code>{o.platformOrderId}</code></Field>
         <Field label={t('pages.col.amount')} testid="order-amount">{formatMoney(o.totalAmount, o.currency, locale)}</Field>
         <Field label={t('pages.order.revision')}>{d.revision}</Field>
@@ -55,7 +52,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
         </Field>
         <Field label={t('pages.col.tags')}>{o.tags.length ? <span className="tags wrap">{o.tags.map((tag) => <span className="badge tag" key={tag}>{tag}</span>)}</span> : '—'}</Field>
         <Field label={t('pages.col.team')}>{o.assignedTeam ?? '—'}</Field>
-        <Field label={t('pages.order.holds')}>
+        <Field label={t('pages.order.holds')} testid="order-holds">
           {o.holds.length === 0 ? '—' : (
             <ul className="plain">
               {o.holds.map((h, i) => <li key={`${h.pool}-${i}`}><span className="badge waiting">{h.pool}</span> {h.reason} <span className="hint"><Time iso={h.at} /></span></li>)}
@@ -105,9 +102,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
 
       <h2 className="section-title">{t('pages.order.history')}</h2>
       {d.history.length === 0 ? <p className="empty">{t('common.none')}</p> : (
-        <ol className="timeline" data-testid="order-history">
-          {[...d.history].reverse().map((e) => <HistoryItem key={e.id} event={e} />)}
-        </ol>
+        <OrderHistory history={d.history} />
       )}
 
       <h2 className="section-title">{t('pages.order.runs')}</h2>
@@ -128,11 +123,11 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
             {d.runs.map((r) => (
               <tr key={r.id} data-testid={`order-run-${r.id}`}>
                 <td><RunBadge status={r.status} /></td>
-                <td><Link href={`/workflows/${encodeURIComponent(r.workflowId)}`}>{r.workflowId}</Link></td>
+                <td><Link href={`/workflows/${encodeURIComponent(r.workflowId)}`} title={r.workflowId}>{workflowLabel(r)}</Link></td>
                 <td>v{r.version}</td>
                 <td><Time iso={r.startedAt} /></td>
                 <td>{formatDuration(runElapsedMs(r))}</td>
-                <td><Link href={`/runs/${encodeURIComponent(r.id)}`}><code>{r.id}</code></Link></td>
+                <td><Named label={t('pages.order.openRun')} id={r.id} href={`/runs/${encodeURIComponent(r.id)}`} /></td>
                 <td><Link href={`/workflows/${encodeURIComponent(r.workflowId)}?run=${encodeURIComponent(r.id)}`} data-testid={`order-run-canvas-${r.id}`}>{t('pages.run.showOnCanvas')}</Link></td>
               </tr>
             ))}
@@ -140,30 +135,5 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
         </table>
       )}
     </div>
-  )
-}
-
-function HistoryItem({ event: e }: { event: OrderHistoryEvent }) {
-  const t = useT()
-  const runId = runOfSource(e.source)
-  const kind = translateIfKnown(t, `pages.historyKind.${e.kind}`) ?? e.kind
-  const changed = e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus
-  return (
-    <li className={`timeline-item kind-${e.kind}`}>
-      <div className="timeline-time"><Time iso={e.at} /></div>
-      <div className="timeline-body">
-        <div className="row">
-          <strong>{kind}</strong>
-          {changed
-            ? <span className="status-move"><OrderBadge status={e.fromStatus!} /> → <OrderBadge status={e.toStatus!} /></span>
-            : e.toStatus && <OrderBadge status={e.toStatus} />}
-        </div>
-        <div className="hint">
-          {t('pages.order.source')}: {runId ? <Link href={`/runs/${encodeURIComponent(runId)}`}><code>{e.source}</code></Link> : <code>{e.source}</code>}
-          {' · '}{t('pages.order.revision')} {e.revision}
-        </div>
-        {e.detail && Object.keys(e.detail).length > 0 && <JsonFold label={t('pages.order.detail')} value={e.detail} />}
-      </div>
-    </li>
   )
 }

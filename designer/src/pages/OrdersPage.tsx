@@ -9,7 +9,7 @@ import { EXCEPTION_TYPES, FilterSelect, ORDER_STATUSES, OrderBadge, PLATFORMS, T
 import { PagedTable, type Column } from './VirtualTable.tsx'
 
 /** "Not updated for" choices (ISO 8601 durations the API takes as staleFor). */
-const STALE_CHOICES = ['PT1H', 'PT6H', 'P1D', 'P3D'] as const
+const STALE_CHOICES = ['PT30M', 'PT1H', 'PT6H', 'P1D', 'P3D'] as const
 
 /** Each URL filter and the values the API takes for it: a list of choices, or a free text cut to 64 characters. */
 const FILTERS = {
@@ -61,8 +61,11 @@ export function OrdersPage() {
       cell: (o) => <Link href={`/orders/${encodeURIComponent(o.id)}`} title={o.id} className="ellipsis">{o.platformOrderId}</Link>,
     },
     {
-      key: 'status', header: t('pages.col.status'), width: '130px',
-      cell: (o) => <>{<OrderBadge status={o.status} />}{o.exception && <span className="badge bad" title={o.exception.reason}>{t(`pages.exception.${o.exception.type}`)}</span>}</>,
+      key: 'status', header: t('pages.col.status'), width: '110px', cell: (o) => <OrderBadge status={o.status} />,
+    },
+    {
+      key: 'exception', header: t('pages.col.exception'), width: '110px',
+      cell: (o) => o.exception ? <span className="badge bad" title={o.exception.reason}>{t(`pages.exception.${o.exception.type}`)}</span> : <span className="muted">—</span>,
     },
     { key: 'amount', header: t('pages.col.amount'), width: '130px', className: 'num', cell: (o) => formatMoney(o.totalAmount, o.currency, locale) },
     { key: 'tags', header: t('pages.col.tags'), cell: (o) => <span className="tags" title={o.tags.join(', ')}>{o.tags.map((tag) => <span className="badge tag" key={tag}>{tag}</span>)}</span> },

@@ -6,6 +6,8 @@ import { useT } from '../i18n/index.ts'
 import { formatDuration, runElapsedMs } from './format.ts'
 import { ErrorBox, FilterSelect, RunBadge, RUN_STATUSES, Time, useLiveRefresh, useLoad, usePaged, urlFilterSetter } from './shared.tsx'
 import { TriggerText } from './TriggerText.tsx'
+import { CopyId } from './CopyId.tsx'
+import { orderLabel, workflowLabel } from './names.ts'
 import { PagedTable, type Column } from './VirtualTable.tsx'
 
 export function RunsPage() {
@@ -25,20 +27,27 @@ export function RunsPage() {
 
   const setFilter = urlFilterSetter<'workflowId' | 'status'>(setParams)
 
+  // Operators read the workflow's name and the platform's order number; the ids stay on hover and copy.
   const columns: Array<Column<RunSummary>> = [
     { key: 'status', header: t('pages.col.status'), width: '110px', cell: (r) => <RunBadge status={r.status} /> },
     {
-      key: 'run', header: t('pages.col.run'), width: '20%',
-      cell: (r) => <Link href={`/runs/${encodeURIComponent(r.id)}`} className="ellipsis" title={r.id}><code>{r.id}</code></Link>,
+      key: 'workflow', header: t('pages.col.workflow'),
+      cell: (r) => (
+        <Link href={`/runs/${encodeURIComponent(r.id)}`} className="ellipsis" title={`${t('pages.trigger.runId', { id: r.id })} · ${r.workflowId}@${r.version}`}>
+          {workflowLabel(r)}<span className="muted"> v{r.version}</span>
+        </Link>
+      ),
     },
-    { key: 'workflow', header: t('pages.col.workflow'), cell: (r) => <span className="ellipsis" title={`${r.workflowId}@${r.version}`}>{r.workflowId}<span className="muted">@{r.version}</span></span> },
     {
-      key: 'order', header: t('pages.col.order'), width: '18%',
-      cell: (r) => r.orderId ? <Link href={`/orders/${encodeURIComponent(r.orderId)}`} className="ellipsis" title={r.orderId}><code>{r.orderId}</code></Link> : <span className="muted">—</span>,
+      key: 'order', header: t('pages.col.order'), width: '24%',
+      cell: (r) => r.orderId
+        ? <Link href={`/orders/${encodeURIComponent(r.orderId)}`} className="ellipsis" title={r.orderId}>{orderLabel(t, r.order, r.orderId)}</Link>
+        : <span className="muted">—</span>,
     },
     { key: 'trigger', header: t('pages.col.trigger'), width: '14%', cell: (r) => <span className="ellipsis"><TriggerText trigger={r.trigger} /></span> },
     { key: 'started', header: t('pages.col.started'), width: '170px', cell: (r) => <Time iso={r.startedAt} /> },
     { key: 'duration', header: t('pages.col.duration'), width: '100px', className: 'num', cell: (r) => formatDuration(runElapsedMs(r)) },
+    { key: 'id', header: <span className="sr-only">{t('pages.run.id')}</span>, width: '40px', cell: (r) => <CopyId id={r.id} /> },
   ]
 
   const knownWorkflows = workflows.data?.items ?? []

@@ -12,6 +12,8 @@ import { keepSourceText } from '../../store/json-source-text.ts'
 import { iso } from '../iso.ts'
 import { idParams, pageQuery } from './paging.ts'
 import { runView } from './runs.ts'
+import { RunNames } from './run-names.ts'
+import { historyOrigin } from './history-origin.ts'
 
 /** Most orders one request may carry. */
 export const MAX_BATCH = 1000
@@ -81,7 +83,10 @@ export const orderRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { id: string } }>('/api/orders/:id', {
     config: { roles: ALL_ROLES },
-    schema: { tags: ['orders'], summary: 'One order with its status history and its runs', params: idParams },
+    schema: {
+      tags: ['orders'], params: idParams,
+      summary: 'One order with its status history (each entry with its origin: the run, workflow and node names, or who sent it) and its runs',
+    },
   }, async (request) => {
     const stored = await store.getOrder(request.params.id)
     if (!stored) throw new NotFoundError(`order ${request.params.id} not found`)
@@ -89,11 +94,12 @@ export const orderRoutes: FastifyPluginAsync = async (app) => {
       store.orderHistory(stored.order.id),
       store.listRuns({ orderId: stored.order.id, limit: 100 }),
     ])
+    const names = new RunNames(store)
     return {
       order: stored.order,
       revision: stored.revision,
-      history: history.map((e) => ({ ...e, at: iso(e.at) })),
-      runs: runs.items.map((r) => runView(r)),
+      history: await Promise.all(history.map(async (e) => ({ ...e, origin: await historyOrigin(e.source, names), at: iso(e.at) }))),
+      runs: await Promise.all(runs.items.map((r) => runView(r, names))),
     }
   })
 }

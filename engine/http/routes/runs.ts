@@ -6,28 +6,37 @@ import { ALL_ROLES } from '../auth.ts'
 import { iso } from '../iso.ts'
 import { idParams, pageQuery } from './paging.ts'
 import type { RunState } from '../../core/run-state.ts'
+import { RunNames } from './run-names.ts'
 
 const OPERATORS = ['admin', 'operator'] as const
 
-/** The API shape of a run (schemas/run.schema.json). */
-export function runView(row: { state: RunState; trigger: RunRow['trigger'] }) {
+/** The API shape of a run (schemas/run.schema.json), with the names operators read beside the ids. */
+export async function runView(row: { state: RunState; trigger: RunRow['trigger'] }, names: RunNames) {
   const s = row.state
+  const nodeName = (nodeId: string) => names.nodeName(s.workflowId, s.version, nodeId)
+  const [workflowName, order, incidentNode, tokenNodes] = await Promise.all([
+    names.workflowName(s.workflowId), names.order(s.orderId),
+    s.incident ? nodeName(s.incident.nodeId) : null, Promise.all(s.tokens.map((t) => nodeName(t.nodeId))),
+  ])
   return {
-    id: s.runId, workflowId: s.workflowId, version: s.version, orderId: s.orderId, status: s.status,
+    id: s.runId, workflowId: s.workflowId, workflowName, version: s.version, orderId: s.orderId, order, status: s.status,
     trigger: row.trigger, variables: s.variables,
-    incident: s.incident ? { ...s.incident, at: iso(s.incident.at) } : null,
+    incident: s.incident ? { ...s.incident, nodeName: incidentNode, at: iso(s.incident.at) } : null,
     startedAt: iso(s.startedAt), updatedAt: iso(s.updatedAt), finishedAt: iso(s.finishedAt),
-    tokens: s.tokens.map((t) => ({
-      id: t.id, nodeId: t.nodeId, visit: t.visit, attempt: t.attempt, status: t.status,
+    tokens: s.tokens.map((t, i) => ({
+      id: t.id, nodeId: t.nodeId, nodeName: tokenNodes[i], visit: t.visit, attempt: t.attempt, status: t.status,
       // What a waiting token waits for, and until when: the canvas shows it on the node.
       ...(t.wait ? { wait: { label: t.wait.label, since: iso(t.wait.since), until: iso(t.wait.until ?? null), taskIds: Object.values(t.wait.tasks).map((x) => x.id) } } : {}),
     })),
   }
 }
 
-/** The API shape of a step (schemas/step.schema.json). */
-export function stepView(s: StepRow) {
-  return { ...s, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt), durationMs: s.finishedAt == null ? null : s.finishedAt - s.startedAt }
+/** The API shape of a run's steps (schemas/step.schema.json), each with its node's name in the run's version. */
+export function stepViews(run: RunState, steps: StepRow[], names: RunNames) {
+  return Promise.all(steps.map(async (s) => ({
+    ...s, nodeName: await names.nodeName(run.workflowId, run.version, s.nodeId),
+    startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt), durationMs: s.finishedAt == null ? null : s.finishedAt - s.startedAt,
+  })))
 }
 
 const variablesBody = {
@@ -54,7 +63,8 @@ export const runRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (request) => {
     const page = await store.listRuns(request.query)
-    return { items: page.items.map((r) => runView(r)), nextCursor: page.nextCursor }
+    const names = new RunNames(store)
+    return { items: await Promise.all(page.items.map((r) => runView(r, names))), nextCursor: page.nextCursor }
   })
 
   app.get<{ Params: { id: string } }>('/api/runs/:id', {
@@ -64,7 +74,8 @@ export const runRoutes: FastifyPluginAsync = async (app) => {
     const row = await store.getRun(request.params.id)
     if (!row) throw new NotFoundError(`run ${request.params.id} not found`)
     const steps = await store.listSteps(row.state.runId)
-    return { ...runView(row), steps: steps.map(stepView) }
+    const names = new RunNames(store)
+    return { ...(await runView(row, names)), steps: await stepViews(row.state, steps, names) }
   })
 
   app.post<{ Body: { workflowId: string; version?: number; orderId?: string; variables?: Record<string, unknown> } }>('/api/runs', {
@@ -83,7 +94,7 @@ export const runRoutes: FastifyPluginAsync = async (app) => {
     const by = request.principal?.name ?? 'unknown'
     const state = await engine.startManualRun({ ...request.body, by })
     await store.appendAudit({ at: engine.clock.now(), actor: by, action: 'run.start', target: state.runId, detail: { workflowId: state.workflowId, version: state.version } })
-    return reply.code(201).send(runView({ state, trigger: { kind: 'manual', by } }))
+    return reply.code(201).send(await runView({ state, trigger: { kind: 'manual', by } }, new RunNames(store)))
   })
 
   app.post<{ Params: { id: string }; Body: { variables?: Record<string, unknown> } | undefined }>('/api/runs/:id/retry', {
@@ -93,7 +104,7 @@ export const runRoutes: FastifyPluginAsync = async (app) => {
     const state = await engine.retryRun(request.params.id, request.body?.variables)
     await store.appendAudit({ at: engine.clock.now(), actor: request.principal?.name ?? 'unknown', action: 'run.retry', target: state.runId, detail: { variables: Object.keys(request.body?.variables ?? {}) } })
     const row = await store.getRun(state.runId)
-    return runView(row ?? { state, trigger: { kind: 'manual' } })
+    return runView(row ?? { state, trigger: { kind: 'manual' } }, new RunNames(store))
   })
 
   app.post<{ Params: { id: string } }>('/api/runs/:id/cancel', {
@@ -103,6 +114,6 @@ export const runRoutes: FastifyPluginAsync = async (app) => {
     const state = await engine.cancelRun(request.params.id)
     await store.appendAudit({ at: engine.clock.now(), actor: request.principal?.name ?? 'unknown', action: 'run.cancel', target: state.runId, detail: {} })
     const row = await store.getRun(state.runId)
-    return runView(row ?? { state, trigger: { kind: 'manual' } })
+    return runView(row ?? { state, trigger: { kind: 'manual' } }, new RunNames(store))
   })
 }

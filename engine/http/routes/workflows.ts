@@ -6,6 +6,8 @@ import type { WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
 import type { WorkflowRow, WorkflowVersionRow } from '../../store/store.ts'
 import { NotFoundError } from '../../store/store.ts'
 import { importWorkflows } from '../../runtime/workflow-import.ts'
+import { publishIfChanged } from '../../runtime/publish-workflow.ts'
+import { conflictsWithPublished } from '../../runtime/workflow-conflicts.ts'
 import { checkDefinition, type DefinitionCheck } from '../../core/check-definition.ts'
 import { ALL_ROLES } from '../auth.ts'
 import { HttpError, badRequest } from '../errors.ts'
@@ -24,6 +26,34 @@ export function workflowView(row: WorkflowRow) {
 function versionView(row: WorkflowVersionRow, withDefinition: boolean) {
   return { workflowId: row.workflowId, version: row.version, publishedAt: iso(row.publishedAt), publishedBy: row.publishedBy, ...(withDefinition ? { definition: row.definition } : {}) }
 }
+
+const problemList = {
+  type: 'array',
+  items: { type: 'object', required: ['pointer', 'reason'], properties: { nodeId: { type: ['string', 'null'] }, pointer: { type: 'string' }, reason: { type: 'string' } } },
+} as const
+
+/** Where this flow and another published one set the same order field on the same event (engine/core/field-conflicts.ts). */
+const conflictList = {
+  type: 'array',
+  items: {
+    type: 'object', required: ['field', 'event', 'otherWorkflowId', 'otherWorkflowName', 'nodeId', 'otherNodeId'],
+    properties: {
+      field: { type: 'string', enum: ['assignedTeam', 'status', 'holds', 'exception'] }, pool: { type: 'string' }, event: { type: 'string' },
+      otherWorkflowId: { type: 'string' }, otherWorkflowName: { type: 'string' },
+      nodeId: { type: 'string' }, nodeName: { type: 'string' }, otherNodeId: { type: 'string' }, otherNodeName: { type: 'string' },
+      value: {}, otherValue: {},
+    },
+  },
+} as const
+
+const publishAnswer = {
+  type: 'object', required: ['workflowId', 'version', 'publishedAt', 'publishedBy', 'changed', 'warnings', 'conflicts'],
+  properties: {
+    workflowId: { type: 'string' }, version: { type: 'integer' }, publishedAt: { type: 'string' }, publishedBy: { type: 'string' },
+    changed: { type: 'boolean', description: 'false: the draft equals the latest version, which is answered; nothing was created' },
+    warnings: problemList, conflicts: conflictList,
+  },
+} as const
 
 export function refuseInvalid(check: DefinitionCheck, prefix = ''): void {
   if (check.valid) return
@@ -98,7 +128,10 @@ export const workflowRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: { id: string }; Body: unknown }>('/api/workflows/:id/validate', {
     config: { roles: ALL_ROLES },
-    schema: { tags: ['workflows'], summary: 'Schema and graph checks of the draft (or of the definition in the body), errors per node', params: idParams },
+    schema: {
+      tags: ['workflows'], params: idParams,
+      summary: 'Schema and graph checks of the draft (or of the definition in the body), errors per node; conflicts: other published flows setting the same order field on the same event',
+    },
   }, async (request) => {
     const body = request.body
     const hasBody = body !== undefined && body !== null && !(typeof body === 'object' && Object.keys(body as object).length === 0)
@@ -108,24 +141,32 @@ export const workflowRoutes: FastifyPluginAsync = async (app) => {
       if (!row) throw new NotFoundError(`workflow ${request.params.id} not found`)
       candidate = row.draft
     }
-    return checkDefinition(candidate, registry)
+    return { ...checkDefinition(candidate, registry), conflicts: await conflictsWithPublished(engine, candidate) }
   })
 
   app.post<{ Params: { id: string } }>('/api/workflows/:id/publish', {
     config: { roles: EDITORS },
-    schema: { tags: ['workflows'], summary: 'Publish the draft as a new immutable version (400 with the graph errors)', params: idParams },
+    schema: {
+      tags: ['workflows'], params: idParams,
+      summary: 'Publish the draft as a new immutable version: 201 with changed: true; 200 with the latest version and changed: false when the draft equals it (nothing created). 400 with the graph errors. Conflicts with other published flows are warnings',
+      response: { 200: publishAnswer, 201: publishAnswer },
+    },
   }, async (request, reply) => {
     const row = await store.getWorkflow(request.params.id)
     if (!row) throw new NotFoundError(`workflow ${request.params.id} not found`)
     const check = checkDefinition(row.draft, registry)
     refuseInvalid(check)
-    const version = await store.publishVersion(row.id, row.draft, clock.now(), actor(request))
+    // Against what runs now, before this version joins it: the other flows it would fight with.
+    const conflicts = await conflictsWithPublished(engine, row.draft)
+    const { version, changed } = await publishIfChanged(store, row.id, row.draft, clock.now(), actor(request))
+    // Published, with the risks validation sees (branches that multiply, flows setting the same field) for the designer to show.
+    const answer = { ...versionView(version, false), changed, warnings: check.warnings, conflicts }
+    if (!changed) return reply.code(200).send(answer)
     // The version is committed: the publish succeeded even if this process fails to reload it.
     await engine.refreshWorkflows().catch((err) => request.log.error({ err }, 'published, but reloading the workflows failed'))
     await store.appendAudit({ at: clock.now(), actor: actor(request), action: 'workflow.publish', target: row.id, detail: { version: version.version } })
     engine.events.emit('workflow', { workflowId: row.id, action: 'published', version: version.version })
-    // Published, with the risks validation sees (branches that multiply) for the designer to show.
-    return reply.code(201).send({ ...versionView(version, false), warnings: check.warnings })
+    return reply.code(201).send(answer)
   })
 
   app.get<{ Params: { id: string } }>('/api/workflows/:id/versions', { config: { roles: ALL_ROLES }, schema: { tags: ['workflows'], params: idParams } }, async (request) => {
@@ -148,8 +189,8 @@ export const workflowRoutes: FastifyPluginAsync = async (app) => {
     config: { roles: EDITORS },
     schema: {
       tags: ['workflows'],
-      summary: 'Import a template, a bundle ({ workflows: [...] }) or an export document; publishes unless ?publish=false. All or nothing.',
-      querystring: { type: 'object', additionalProperties: false, properties: { publish: { type: 'boolean', default: true } } },
+      summary: 'Import a template, a bundle ({ workflows: [...] }) or an export document as drafts; ?publish=true also publishes each (a definition equal to its latest version keeps that version). All or nothing.',
+      querystring: { type: 'object', additionalProperties: false, properties: { publish: { type: 'boolean', default: false, description: 'also publish each imported workflow' } } },
     },
   }, async (request, reply) => {
     const items = definitionsOf(request.body)

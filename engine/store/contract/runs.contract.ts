@@ -99,6 +99,20 @@ export function describeRunContract(store: StoreRef): void {
       expect((await store().listOrders({ limit: 5, tag: 'new' })).items).toEqual([])
     })
 
+    it('records in the patched entry what each changed field was and became', async () => {
+      const orderId = await seedOrder()
+      await store().createRuns([newRun(runState({ runId: 'r1', orderId }))])
+      await commit(runState({ runId: 'r1', orderId }), [
+        patchEffect(orderId, 'r1:assign:1', { assignedTeam: 'vip-service', addTags: ['vip'] }),
+        patchEffect(orderId, 'r1:reassign:1', { assignedTeam: 'night-shift' }),
+      ])
+      const patched = (await store().orderHistory(orderId)).filter((e) => e.kind === 'patched')
+      expect(patched.map((e) => e.detail)).toEqual([
+        { changed: ['tags', 'assignedTeam'], idempotencyKey: 'r1:assign:1', before: { tags: ['new'], assignedTeam: null }, after: { tags: ['new', 'vip'], assignedTeam: 'vip-service' } },
+        { changed: ['assignedTeam'], idempotencyKey: 'r1:reassign:1', before: { assignedTeam: 'vip-service' }, after: { assignedTeam: 'night-shift' } },
+      ])
+    })
+
     it('does not undo a later patch when an earlier transition is committed again', async () => {
       const orderId = await seedOrder()
       await store().createRuns([newRun(runState({ runId: 'r1', orderId }))])
