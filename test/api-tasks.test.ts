@@ -158,3 +158,26 @@ describe('the approval inbox', () => {
     expect((await as('lead-li')('POST', `/api/orders/${r.id}/signals`, { name: 'x' })).statusCode).toBe(403)
   })
 })
+
+describe('flows that start other workflows', () => {
+  let h: Harness
+  beforeEach(async () => { h = await createHarness() })
+  afterEach(() => h.close())
+
+  it('warns at validation and publish when the workflow they start has no published version', async () => {
+    const caller = {
+      id: 'caller', name: 'Caller',
+      nodes: [
+        { id: 'start', type: 'trigger.manual', position: { x: 0, y: 0 } },
+        { id: 'call', type: 'flow.sub-workflow', position: { x: 0, y: 100 }, config: { workflowId: 'not-yet' } },
+      ],
+      edges: [{ id: 'e1', source: 'start', target: 'call' }],
+    }
+    await h.api('POST', '/api/workflows', caller)
+    const validated = (await h.api('POST', '/api/workflows/caller/validate')).json()
+    expect(validated).toMatchObject({ valid: true, warnings: [{ nodeId: 'call', pointer: '/nodes/1/config/workflowId', reason: expect.stringMatching(/not-yet has no published version/) }] })
+    const published = await h.api('POST', '/api/workflows/caller/publish')
+    expect(published.statusCode).toBe(201)
+    expect(published.json().warnings).toHaveLength(1)
+  })
+})

@@ -11,6 +11,7 @@ import { ALL_ROLES } from '../auth.ts'
 import { HttpError, badRequest } from '../errors.ts'
 import { iso } from '../iso.ts'
 import { idParams, pageQuery } from './paging.ts'
+import { RunNames } from './run-names.ts'
 
 const PRIORITY = { type: 'string', enum: ['low', 'normal', 'high', 'urgent'] } as const
 
@@ -50,22 +51,20 @@ export const taskRoutes: FastifyPluginAsync = async (app) => {
 
   /** Names for a page of tasks: each workflow, version and order read once. */
   async function namesFor(tasks: TaskRow[]): Promise<Map<string, TaskNames>> {
-    const versions = new Map<string, Awaited<ReturnType<typeof store.getVersion>>>()
+    const names = new RunNames(store)
     const orders = new Map<string, Awaited<ReturnType<typeof store.getOrder>>>()
+    const out = new Map<string, TaskNames>()
     for (const t of tasks) {
-      const vkey = `${t.workflowId}@${t.version}`
-      if (!versions.has(vkey)) versions.set(vkey, await store.getVersion(t.workflowId, t.version))
       if (t.orderId && !orders.has(t.orderId)) orders.set(t.orderId, await store.getOrder(t.orderId))
-    }
-    return new Map(tasks.map((t) => {
-      const def = versions.get(`${t.workflowId}@${t.version}`)?.definition
       const o = t.orderId ? orders.get(t.orderId)?.order : undefined
-      return [t.id, {
-        workflowName: def?.name ?? null,
-        nodeName: def?.nodes.find((n) => n.id === t.nodeId)?.name ?? null,
+      out.set(t.id, {
+        workflowName: await names.workflowName(t.workflowId),
+        nodeName: await names.nodeName(t.workflowId, t.version, t.nodeId),
+        // The inbox shows what is at stake: the amount and the status beside the order number.
         order: o ? { platform: o.platform, platformOrderId: o.platformOrderId, totalAmount: o.totalAmount, currency: o.currency, status: o.status } : null,
-      }]
-    }))
+      })
+    }
+    return out
   }
 
   app.get<{ Querystring: { status: TaskRow['status']; priority?: TaskRow['priority']; workflowId?: string; orderId?: string; limit: number; cursor?: string } }>('/api/tasks', {
