@@ -4,7 +4,7 @@
  * built designer at /), a recorder of everything that went wrong in a page, and numbered screenshots.
  * Used by the e2e tests (test/e2e/*.e2e.test.ts) and by the designer benchmark (bench/designer.ts).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -197,16 +197,29 @@ export function recordProblems(context: BrowserContext): PageProblems {
   }
 }
 
-/** Where screenshots go: test-artifacts/e2e/ (ignored by git). */
+/** Where screenshots go: test-artifacts/e2e/ (ignored by git); a suite may keep its own in a subfolder. */
 export const ARTIFACTS = join(root, 'test-artifacts', 'e2e')
 
-/** Numbered screenshots: `<NN>-<step>.png` in test-artifacts/e2e/. */
+/**
+ * Removes the screenshots directly in `dir`, not its subfolders: e2e files run in parallel, and each
+ * clears only its own pictures (designer.e2e those in test-artifacts/e2e/, another suite its subfolder).
+ */
+export function clearScreenshots(dir: string): void {
+  if (!existsSync(dir)) return
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile()) rmSync(join(dir, entry.name), { force: true })
+  }
+}
+
+/** Numbered screenshots: `<NN>-<step>.png` in `dir` (default test-artifacts/e2e/). */
 export function screenshots(dir = ARTIFACTS) {
   mkdirSync(dir, { recursive: true })
   let n = 0
   return async (page: Page, step: string): Promise<string> => {
     n += 1
     const file = join(dir, `${String(n).padStart(2, '0')}-${step}.png`)
+    // Made again each time: a suite started meanwhile may have cleared test-artifacts/e2e/.
+    mkdirSync(dir, { recursive: true })
     await page.screenshot({ path: file })
     return file
   }

@@ -8,12 +8,11 @@
  * Needs Chromium (ORDO_CHROMIUM or /usr/bin/chromium): skipped otherwise. Builds designer/dist first
  * when its sources changed (about a minute). ORDO_E2E_DESIGNER_DIR serves another built designer instead.
  */
-import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
 import { sampleOrder } from '../harness.ts'
 import {
-  ARTIFACTS, hasChromium, launchBrowser, NO_CHROMIUM_REASON, recordProblems, screenshots, startOrdo, viewportSettled,
+  ARTIFACTS, clearScreenshots, hasChromium, launchBrowser, NO_CHROMIUM_REASON, recordProblems, screenshots, startOrdo, viewportSettled,
   type Browser, type Ordo, type PageProblems,
 } from './browser.ts'
 import { ensureDesignerBuilt } from '../../designer/ensure-built.ts'
@@ -37,7 +36,7 @@ describe.skipIf(!hasChromium)(`designer in Chromium${hasChromium ? '' : ` (SKIPP
     rec = recordProblems(browser.context)
     page = browser.context.pages()[0] ?? await browser.context.newPage()
     page.setDefaultTimeout(15_000)
-    rmSync(ARTIFACTS, { recursive: true, force: true })
+    clearScreenshots(ARTIFACTS)
     shot = screenshots()
   }, 300_000)
 
