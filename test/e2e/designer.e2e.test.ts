@@ -182,7 +182,7 @@ describe.skipIf(!hasChromium)(`designer in Chromium${hasChromium ? '' : ` (SKIPP
   it('d. configures each node; the vip rule is built in the rule builder and tried on the sample order', async () => {
     // Trigger: on "created".
     let panel = await rename(ids.trigger, 'Order created')
-    await panel.locator(`.config-form [id="config-${ids.trigger}_events"]`).selectOption(['created'])
+    await panel.locator(`.config-form [id="config-${ids.trigger}_events"] label`).filter({ hasText: 'created' }).locator('input').check()
     await expect.poll(() => nodeCard(ids.trigger).getAttribute('data-problems')).toBe('0')
     await shot(page, 'config-trigger')
 

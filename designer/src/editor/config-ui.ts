@@ -1,7 +1,13 @@
-/** The rjsf uiSchema of a config schema: rule fields (`$comment: "jsonlogic"`) get the rule editor. */
+/**
+ * The rjsf uiSchema of a config schema: rule fields (`$comment: "jsonlogic"`) get the rule editor,
+ * a list of distinct choices gets checkboxes.
+ */
 import type { UiSchema } from '@rjsf/utils'
 
-type Schema = { $comment?: string; type?: string | string[]; properties?: Record<string, Schema>; items?: Schema | Schema[]; description?: string; title?: string }
+type Schema = {
+  $comment?: string; type?: string | string[]; properties?: Record<string, Schema>; items?: Schema | Schema[]
+  description?: string; title?: string; uniqueItems?: boolean; enum?: unknown[]
+}
 
 export const RULE_FIELD = 'jsonlogic'
 
@@ -10,6 +16,11 @@ export function uiSchemaFor(schema: Schema | undefined): UiSchema {
   if (!schema) return {}
   if (schema.$comment === RULE_FIELD) return { 'ui:field': RULE_FIELD }
   const ui: UiSchema = {}
+  // rjsf draws a set of choices as a multi-select, which needs Ctrl-click for a second one.
+  if (schema.uniqueItems && schema.items && !Array.isArray(schema.items) && Array.isArray(schema.items.enum)) {
+    ui['ui:widget'] = 'checkboxes'
+    ui['ui:options'] = { inline: true }
+  }
   if (schema.properties) {
     for (const [key, prop] of Object.entries(schema.properties)) {
       const child = uiSchemaFor(prop)

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest'
+import { builtinNodes } from '../../../engine/nodes/index.ts'
+import { RULE_FIELD, uiSchemaFor } from './config-ui.ts'
+
+const schemaOf = (type: string) => builtinNodes.find((m) => m.manifest.type === type)!.manifest.configSchema as never
+
+describe('uiSchemaFor', () => {
+  it('offers a list of distinct choices (the trigger\'s events) as checkboxes, not a Ctrl-click multi-select', () => {
+    expect(uiSchemaFor(schemaOf('trigger.order-event')).events).toEqual({ 'ui:widget': 'checkboxes', 'ui:options': { inline: true } })
+  })
+
+  it('draws rule fields with the rule editor, in lists too', () => {
+    expect(uiSchemaFor(schemaOf('trigger.order-event')).filter).toEqual({ 'ui:field': RULE_FIELD })
+    expect(uiSchemaFor(schemaOf('rule.switch'))).toEqual({ cases: { items: { rule: { 'ui:field': RULE_FIELD } } } })
+  })
+
+  it('leaves lists of free text (tags) to the default list editor', () => {
+    expect(uiSchemaFor(schemaOf('order.tag')).add).toBeUndefined()
+  })
+})
