@@ -12,7 +12,8 @@ import workflowSchema from '../../../schemas/workflow.schema.json' with { type: 
 import { manifestText, useLocale, useT } from '../i18n/index.ts'
 import { RuleEditor } from '../rules/RuleEditor.tsx'
 import { useEditor, useEditorStore } from './store.ts'
-import { extraErrorsFor, RULE_FIELD, uiSchemaFor } from './config-ui.ts'
+import { extraErrorsFor, RULE_FIELD, RULE_MAP_FIELD, uiSchemaFor } from './config-ui.ts'
+import { RuleMapField } from './RuleMapField.tsx'
 import { formValidator, localizeUiSchema, RETRY_FIELDS } from './config-i18n.ts'
 import { describeProblem, describeReason } from './describe-problem.ts'
 
@@ -40,7 +41,7 @@ function RuleField(props: FieldProps) {
   )
 }
 
-const fields = { [RULE_FIELD]: RuleField }
+const fields = { [RULE_FIELD]: RuleField, [RULE_MAP_FIELD]: RuleMapField }
 
 /** rjsf's own strings (array buttons) through the message table. */
 const FORM_STRINGS: Partial<Record<TranslatableString, Parameters<typeof format>[1]>> = {

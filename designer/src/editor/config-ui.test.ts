@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { builtinNodes } from '../../../engine/nodes/index.ts'
-import { RULE_FIELD, uiSchemaFor } from './config-ui.ts'
+import { RULE_FIELD, RULE_MAP_FIELD, uiSchemaFor } from './config-ui.ts'
 
 const schemaOf = (type: string) => builtinNodes.find((m) => m.manifest.type === type)!.manifest.configSchema as never
 
@@ -12,6 +12,10 @@ describe('uiSchemaFor', () => {
   it('draws rule fields with the rule editor, in lists too', () => {
     expect(uiSchemaFor(schemaOf('trigger.order-event')).filter).toEqual({ 'ui:field': RULE_FIELD })
     expect(uiSchemaFor(schemaOf('rule.switch'))).toEqual({ cases: { items: { rule: { 'ui:field': RULE_FIELD } } } })
+  })
+
+  it('draws a map of named rules (rule.set\'s variables) as rows of rule editors, not text boxes', () => {
+    expect(uiSchemaFor(schemaOf('rule.set')).variables).toEqual({ 'ui:field': RULE_MAP_FIELD })
   })
 
   it('leaves lists of free text (tags) to the default list editor', () => {

@@ -1,20 +1,23 @@
 /**
  * The rjsf uiSchema of a config schema: rule fields (`$comment: "jsonlogic"`) get the rule editor,
- * a list of distinct choices gets checkboxes.
+ * maps of rules a row per rule, a list of distinct choices gets checkboxes.
  */
 import type { UiSchema } from '@rjsf/utils'
 
 type Schema = {
   $comment?: string; type?: string | string[]; properties?: Record<string, Schema>; items?: Schema | Schema[]
-  description?: string; title?: string; uniqueItems?: boolean; enum?: unknown[]
+  description?: string; title?: string; uniqueItems?: boolean; enum?: unknown[]; additionalProperties?: Schema | boolean
 }
 
 export const RULE_FIELD = 'jsonlogic'
+/** The field of a map whose values are rules (rule.set's variables). */
+export const RULE_MAP_FIELD = 'jsonlogic-map'
 
 /** Walks the schema: every property or array item holding a rule is drawn by the rule field. */
 export function uiSchemaFor(schema: Schema | undefined): UiSchema {
   if (!schema) return {}
   if (schema.$comment === RULE_FIELD) return { 'ui:field': RULE_FIELD }
+  if (typeof schema.additionalProperties === 'object' && schema.additionalProperties.$comment === RULE_FIELD) return { 'ui:field': RULE_MAP_FIELD }
   const ui: UiSchema = {}
   // rjsf draws a set of choices as a multi-select, which needs Ctrl-click for a second one.
   if (schema.uniqueItems && schema.items && !Array.isArray(schema.items) && Array.isArray(schema.items.enum)) {
