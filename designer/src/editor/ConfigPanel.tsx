@@ -12,8 +12,9 @@ import workflowSchema from '../../../schemas/workflow.schema.json' with { type: 
 import { manifestText, useLocale, useT } from '../i18n/index.ts'
 import { RuleEditor } from '../rules/RuleEditor.tsx'
 import { useEditor, useEditorStore } from './store.ts'
-import { extraErrorsFor, RULE_FIELD, RULE_MAP_FIELD, uiSchemaFor } from './config-ui.ts'
+import { extraErrorsFor, RULE_FIELD, RULE_MAP_FIELD, uiSchemaFor, type FormContext } from './config-ui.ts'
 import { RuleMapField } from './RuleMapField.tsx'
+import { useUnappliedRule } from './unapplied-rule.ts'
 import { formValidator, localizeUiSchema, RETRY_FIELDS } from './config-i18n.ts'
 import { describeProblem, describeReason } from './describe-problem.ts'
 
@@ -22,8 +23,10 @@ const RETRY_SCHEMA = { ...workflowSchema.definitions.retryPolicy, definitions: w
 /** The rule builder as an rjsf field: it reads and writes the JsonLogic value itself. */
 function RuleField(props: FieldProps) {
   const variables = useEditor((s) => s.meta.variables)
-  const isTrigger = Boolean((props.registry.formContext as { isTrigger?: boolean } | undefined)?.isTrigger)
+  const context = props.registry.formContext as FormContext | undefined
+  const isTrigger = Boolean(context?.isTrigger)
   const path = `ordo://rules/${props.fieldPathId.$id}.json`
+  const onInvalid = useUnappliedRule(path, context?.nodeId)
   return (
     <div className="rule-field">
       <label className="control-label">{(props.uiSchema?.['ui:title'] as string | undefined) ?? props.schema.title ?? props.name}</label>
@@ -35,6 +38,7 @@ function RuleField(props: FieldProps) {
         scope={isTrigger ? 'trigger' : 'run'}
         readOnly={props.readonly || props.disabled}
         onChange={(rule) => props.onChange(rule, props.fieldPathId.path)}
+        onInvalid={onInvalid}
       />
       {props.rawErrors?.map((e) => <div key={e} className="field-error">{e}</div>)}
     </div>
@@ -61,8 +65,6 @@ function formStrings(locale: Locale) {
   }
   return tr
 }
-const TRIGGER_CONTEXT = { isTrigger: true }
-const RUN_CONTEXT = { isTrigger: false }
 const NO_SUBMIT = { 'ui:submitButtonOptions': { norender: true } }
 const NO_PROBLEMS: never[] = []
 
@@ -84,6 +86,8 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
   const uiSchema = useMemo(() => localizeUiSchema(manifest?.configSchema, manifest?.i18n?.[locale]?.fields, { ...uiSchemaFor(manifest?.configSchema as never), ...NO_SUBMIT }), [manifest, locale])
   const retryUi = useMemo(() => localizeUiSchema(RETRY_SCHEMA, RETRY_FIELDS[locale], NO_SUBMIT), [locale])
   const validator = formValidator(locale)
+  const isTrigger = manifest?.category === 'trigger'
+  const formContext = useMemo<FormContext>(() => ({ isTrigger, nodeId }), [isTrigger, nodeId])
   const configPointer = `/nodes/${index}/config`
   const extraErrors = useMemo(() => extraErrorsFor(mine.map((p) => ({ ...p, reason: describeReason(p.reason, locale) })), configPointer), [mine, configPointer, locale])
   if (!data) return null
@@ -127,7 +131,7 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
             validator={validator}
             fields={fields}
             translateString={formStrings(locale)}
-            formContext={manifest.category === 'trigger' ? TRIGGER_CONTEXT : RUN_CONTEXT}
+            formContext={formContext}
             liveValidate="onChange"
             showErrorList={false}
             noHtml5Validate

@@ -9,6 +9,8 @@ import { useLocale, useT } from '../i18n/index.ts'
 import { RuleEditor } from '../rules/RuleEditor.tsx'
 import { describeReason } from './describe-problem.ts'
 import { useEditor } from './store.ts'
+import type { FormContext } from './config-ui.ts'
+import { useUnappliedRule } from './unapplied-rule.ts'
 import { entryNameProblem, freshEntryName, removeEntry, renameEntry } from './rule-map.ts'
 
 type MapSchema = { propertyNames?: { pattern?: string }; additionalProperties?: { title?: string; description?: string } }
@@ -26,7 +28,8 @@ export function RuleMapField(props: FieldProps) {
   const description = (ui['ui:description'] as string | undefined) ?? props.schema.description
   const valueTitle = (valueUi['ui:title'] as string | undefined) ?? schema.additionalProperties?.title ?? t('editor.map.value')
   const readOnly = Boolean(props.readonly || props.disabled)
-  const isTrigger = Boolean((props.registry.formContext as { isTrigger?: boolean } | undefined)?.isTrigger)
+  const context = props.registry.formContext as FormContext | undefined
+  const isTrigger = Boolean(context?.isTrigger)
   const id = props.fieldPathId.$id
   const change = (next: Record<string, unknown>) => props.onChange(next, props.fieldPathId.path)
   const entries = Object.entries(map)
@@ -47,6 +50,7 @@ export function RuleMapField(props: FieldProps) {
           // Each expression sees the flow's variables and the ones set before it.
           variables={{ ...flowVariables, ...Object.fromEntries(entries.slice(0, i).map(([n]) => [n, undefined])) }}
           path={`ordo://rules/${id}/${i}.json`}
+          nodeId={context?.nodeId}
           scope={isTrigger ? 'trigger' : 'run'}
           readOnly={readOnly}
           errors={(props.errorSchema as Record<string, { __errors?: string[] }> | undefined)?.[name]?.__errors}
@@ -74,6 +78,7 @@ interface EntryProps {
   valueTitle: string
   variables: Record<string, unknown>
   path: string
+  nodeId?: string
   scope: 'run' | 'trigger'
   readOnly: boolean
   errors?: string[]
@@ -82,7 +87,7 @@ interface EntryProps {
   onRemove(): void
 }
 
-function RuleMapEntry({ index, name, rule, map, pattern, valueTitle, variables, path, scope, readOnly, errors, onRename, onRule, onRemove }: EntryProps) {
+function RuleMapEntry({ index, name, rule, map, pattern, valueTitle, variables, path, nodeId, scope, readOnly, errors, onRename, onRule, onRemove }: EntryProps) {
   const t = useT()
   const locale = useLocale((s) => s.locale)
   // The name as typed: a name that is empty, not allowed or taken is not written (it would lose the entry).
@@ -90,6 +95,7 @@ function RuleMapEntry({ index, name, rule, map, pattern, valueTitle, variables, 
   const shown = typed ?? name
   const problem = entryNameProblem(map, name, shown, pattern)
   const nameId = `${path}#name`
+  const onInvalid = useUnappliedRule(path, nodeId)
   return (
     <div className="rule-map-entry" data-testid="rule-map-entry" data-name={name}>
       <div className="rule-map-head">
@@ -111,7 +117,7 @@ function RuleMapEntry({ index, name, rule, map, pattern, valueTitle, variables, 
       </div>
       {problem && <div className="field-error">{problem === 'duplicate' ? t('editor.map.duplicate', { name: shown }) : describeReason(problem === 'required' ? 'is required' : `must match pattern "${pattern}"`, locale)}</div>}
       <label className="control-label">{valueTitle}</label>
-      <RuleEditor path={path} value={rule} variables={variables} scope={scope} readOnly={readOnly} onChange={onRule} />
+      <RuleEditor path={path} value={rule} variables={variables} scope={scope} readOnly={readOnly} onChange={onRule} onInvalid={onInvalid} />
       {errors?.map((e) => <div key={e} className="field-error">{e}</div>)}
     </div>
   )

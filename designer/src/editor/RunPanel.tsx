@@ -17,7 +17,8 @@ import { diffDefinitions } from '../graph/diff.ts'
 import { sampleOrderInput } from '../rules/sample-order.ts'
 import { formatDuration, throttle } from '../pages/format.ts'
 import { RunBadge, Time } from '../pages/shared.tsx'
-import { describeApiError } from './describe-problem.ts'
+import { describeApiError, describeReason } from './describe-problem.ts'
+import { manifestText } from '../i18n/index.ts'
 import { singleSelectedId, useEditor, useEditorStore } from './store.ts'
 
 export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: string | null; runId: string | null }) {
@@ -49,10 +50,8 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
   const fail = useCallback((e: unknown) => {
     if (!live.current) return
     const err = e as ApiError
-    setError(describeApiError(err, locale, (id) => {
-      const s = store.getState()
-      return s.manifests.find((m) => m.type === s.nodes.find((n) => n.id === id)?.data.nodeType)
-    }))
+    const s = store.getState()
+    setError(describeApiError(err, locale, (id) => s.manifests.find((m) => m.type === s.nodes.find((n) => n.id === id)?.data.nodeType), s.definition()))
   }, [locale, store])
 
   const loadRuns = useCallback(() => {
@@ -144,6 +143,9 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
   }
 
   const nodeState = selectedNode ? runStates[selectedNode] : undefined
+  const selectedManifest = useEditor((s) => s.manifests.find((m) => m.type === s.nodes.find((n) => n.id === selectedNode)?.data.nodeType))
+  /** A port of the selected node by its label (是), not its name (true). */
+  const portLabel = (port: string) => (selectedManifest ? manifestText(selectedManifest, locale).port(port, selectedManifest.outputs.find((o) => o.name === port)?.title) : port)
   const draftVersionNote = run && versionDiffers ? t('editor.run.versionNote', { version: run.version }) : null
 
   return (
@@ -179,7 +181,7 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
           </div>
           {run.orderId && <div className="hint">{t('editor.run.order')}: <Link href={`/orders/${encodeURIComponent(run.orderId)}`}>{run.orderId}</Link></div>}
           {draftVersionNote && <div className="hint">{draftVersionNote}</div>}
-          {run.incident && <div className="field-error">{run.incident.nodeId}: {run.incident.error}</div>}
+          {run.incident && <div className="field-error">{run.incident.nodeId}{t('editor.place.separator')}{describeReason(run.incident.error, locale)}</div>}
         </section>
       )}
 
@@ -191,9 +193,9 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
               <div className="row"><strong>{selectedNode}</strong><RunBadge status={nodeState.status as 'running'} />
                 {nodeState.durationMs !== null && <span className="muted">{formatDuration(nodeState.durationMs)}</span>}
                 {nodeState.attempts > 1 && <span className="muted">{t('editor.attempts', { n: nodeState.attempts })}</span>}
-                {nodeState.port && <span className="muted">→ {nodeState.port}</span>}
+                {nodeState.port && <span className="muted">→ {portLabel(nodeState.port)}</span>}
               </div>
-              {nodeState.error && <p className="field-error">{nodeState.error}</p>}
+              {nodeState.error && <p className="field-error">{describeReason(nodeState.error, locale)}</p>}
               <h4>{t('editor.run.input')}</h4>
               <pre className="json">{JSON.stringify(nodeState.input ?? null, null, 2)}</pre>
               <h4>{t('editor.run.output')}</h4>

@@ -9,6 +9,9 @@ type Schema = {
   description?: string; title?: string; uniqueItems?: boolean; enum?: unknown[]; additionalProperties?: Schema | boolean
 }
 
+/** What a custom field of a node's config form knows of the form it is in. */
+export interface FormContext { isTrigger: boolean; nodeId: string }
+
 export const RULE_FIELD = 'jsonlogic'
 /** The field of a map whose values are rules (rule.set's variables). */
 export const RULE_MAP_FIELD = 'jsonlogic-map'

@@ -12,7 +12,8 @@ import { prepareRuleGroup, QueryBuilder, type Field, type RuleGroupType, type Ru
 import 'react-querybuilder/dist/query-builder.css'
 import './rules.css'
 import { api, ApiError } from '../api/client.ts'
-import { translateIfKnown, useT, type Translate } from '../i18n/index.ts'
+import { translateIfKnown, useLocale, useT, type Translate } from '../i18n/index.ts'
+import { describeReason } from '../editor/describe-problem.ts'
 import { JsonEditor } from '../monaco/JsonEditor.tsx'
 import { addJsonSchema, type Monaco } from '../monaco/monaco.ts'
 import { fieldsForQuery, queryFields, queryToRule, ruleToQuery } from './jsonlogic.ts'
@@ -33,6 +34,8 @@ export interface RuleEditorProps {
   readOnly?: boolean
   /** Unique id of Monaco's model, e.g. `ordo://rules/vip-check/rule.json`. */
   path: string
+  /** The JSON tab's text while it does not parse (null once it does): the rule is not that text yet. */
+  onInvalid?(text: string | null): void
 }
 
 type Tab = 'builder' | 'json' | 'try'
@@ -53,7 +56,7 @@ function queryFor(value: unknown, fields: readonly RuleField[]): RuleGroupType |
 
 interface Synced { value: unknown; query: RuleGroupType | null }
 
-export function RuleEditor({ value, onChange, variables, readOnly, path, scope = 'run' }: RuleEditorProps) {
+export function RuleEditor({ value, onChange, onInvalid, variables, readOnly, path, scope = 'run' }: RuleEditorProps) {
   const t = useT()
   const fields = useMemo(() => (scope === 'trigger' ? triggerRuleFields() : orderRuleFields(variables)), [variables, scope])
 
@@ -154,6 +157,7 @@ export function RuleEditor({ value, onChange, variables, readOnly, path, scope =
             path={path}
             value={value}
             onChange={readOnly ? undefined : onChange}
+            onInvalid={onInvalid}
             readOnly={readOnly}
             height={200}
             onMonaco={registerRuleSchemas}
@@ -171,6 +175,7 @@ type Outcome = { rule: unknown; sample: unknown } & ({ ok: true; result: unknown
 /** "Try it": the rule against an editable sample order, evaluated by the server. */
 function TryRule({ rule, path, scope }: { rule: unknown; path: string; scope: 'run' | 'trigger' }) {
   const t = useT()
+  const locale = useLocale((s) => s.locale)
   const [sample, setSample] = useState<unknown>(SAMPLE_ORDER)
   const [busy, setBusy] = useState(false)
   const [outcome, setOutcome] = useState<Outcome | null>(null)
@@ -214,7 +219,7 @@ function TryRule({ rule, path, scope }: { rule: unknown; path: string; scope: 'r
         </button>
         <div className="rule-result" data-testid="rule-result" aria-live="polite">
           {shown?.ok === true && <ResultBadge value={shown.result} t={t} />}
-          {shown?.ok === false && <span className="field-error" role="alert">{t('rules.result.error', { reason: shown.reason })}</span>}
+          {shown?.ok === false && <span className="field-error" role="alert">{t('rules.result.error', { reason: describeReason(shown.reason, locale) })}</span>}
         </div>
       </div>
     </div>
