@@ -11,6 +11,7 @@ import type { DefinitionCheck, WorkflowDefinition, WorkflowWithDraft } from '../
 import { useCan } from '../app/session.ts'
 import { clearStash, readStash, registerUnsaved, stashDraft } from '../app/unsaved.ts'
 import { useLocale, useT } from '../i18n/index.ts'
+import { format, type Locale } from '../i18n/messages.ts'
 import { sameJson } from '../graph/convert.ts'
 import { formatTime } from '../pages/format.ts'
 import { describeApiError } from './describe-problem.ts'
@@ -29,9 +30,9 @@ import './editor.css'
 
 type Tab = 'node' | 'flow' | 'json' | 'versions' | 'run'
 
-/** Starting point of a new workflow: an empty canvas (the Flow tab says to drag a trigger in). */
-function newDefinition(): WorkflowDefinition {
-  return { id: 'new-flow', name: 'New flow', nodes: [], edges: [] }
+/** Starting point of a new workflow: an empty canvas (the Flow tab says to drag a trigger in), named in the operator's language. */
+function newDefinition(locale: Locale): WorkflowDefinition {
+  return { id: 'new-flow', name: format(locale, 'editor.newFlowName'), nodes: [], edges: [] }
 }
 
 type WorkflowInfo = Omit<WorkflowWithDraft, 'draft'>
@@ -99,7 +100,7 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
       return
     }
     if (isNew) {
-      store.getState().load(newDefinition())
+      store.getState().load(newDefinition(useLocale.getState().locale))
       setInfo(null)
       setLoadedKey((k) => k + 1)
       const found = readStash(workflowId)

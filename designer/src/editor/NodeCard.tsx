@@ -28,7 +28,7 @@ function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
   const text = manifest ? manifestText(manifest, locale) : null
   const ports = useMemo(() => (manifest ? outputPorts(manifest, data.config) : []), [manifest, data.config])
   const errPorts = useMemo(() => (manifest ? errorPorts(manifest) : []), [manifest])
-  const summary = useMemo(() => configSummary(manifest, data.config), [manifest, data.config])
+  const summary = useMemo(() => configSummary(manifest, data.config, locale), [manifest, data.config, locale])
   const classes = ['ordo-node']
   if (selected) classes.push('selected')
   if (mine.length) classes.push('invalid')

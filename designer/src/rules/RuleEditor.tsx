@@ -19,7 +19,7 @@ import { addJsonSchema, type Monaco } from '../monaco/monaco.ts'
 import { fieldsForQuery, queryFields, queryToRule, ruleToQuery } from './jsonlogic.ts'
 import { sameJson } from '../graph/convert.ts'
 import { jsonLogicSchema } from './jsonlogic-schema.ts'
-import { orderRuleFields, triggerRuleFields, RULE_OPERATORS, type RuleField, type RuleOperatorName } from './order-fields.ts'
+import { orderRuleFields, triggerRuleFields, RULE_OPERATORS, VALUE_LABELS, type RuleField, type RuleOperatorName } from './order-fields.ts'
 import { registerOrderSchemas, SAMPLE_MODEL_PREFIX } from './order-schemas.ts'
 import { SAMPLE_ORDER } from './sample-order.ts'
 
@@ -234,13 +234,6 @@ function ResultBadge({ value, t }: { value: unknown; t: Translate }) {
 
 function operatorOption(name: RuleOperatorName, t: Translate) {
   return { name, value: name, label: t(`rules.op.${name}` as const) }
-}
-
-/** Value labels the message table has for an enum field (platforms, statuses…), by the field's path. */
-const VALUE_LABELS: Record<string, string> = {
-  'order.platform': 'pages.platform', 'order.status': 'pages.orderStatus', 'event.fromStatus': 'pages.orderStatus',
-  'event.toStatus': 'pages.orderStatus', 'order.payment.status': 'pages.payment', 'order.exception.type': 'pages.exception',
-  'order.healthScore.band': 'pages.band',
 }
 
 /** Fields with their operators, names and values in the operator's language; the path stays visible. */

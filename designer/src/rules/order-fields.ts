@@ -12,6 +12,21 @@ export const RULE_OPERATORS = [
 ] as const
 export type RuleOperatorName = (typeof RULE_OPERATORS)[number]
 
+/**
+ * Value labels the message table has for an enum field (platforms, statuses…): the message key
+ * prefix by the field's path, e.g. `pages.platform` + `.douyin` → 抖音.
+ */
+export const VALUE_LABELS: Readonly<Record<string, string>> = {
+  'order.platform': 'pages.platform', 'order.status': 'pages.orderStatus', 'event.fromStatus': 'pages.orderStatus',
+  'event.toStatus': 'pages.orderStatus', 'order.payment.status': 'pages.payment', 'order.exception.type': 'pages.exception',
+  'order.healthScore.band': 'pages.band', 'event.kind': 'rules.eventKind',
+}
+
+/** Whether the field at `path` is a money amount in integer minor units (typed and shown in the major unit). */
+export function isAmountField(path: string): boolean {
+  return orderFields().some((f) => f.name === path && f.amount === true)
+}
+
 /** What a builder field reads: decides its operators and value editor. */
 export type RuleFieldKind = 'string' | 'enum' | 'number' | 'boolean' | 'timestamp' | 'list' | 'any'
 
