@@ -198,13 +198,13 @@ describe.skipIf(!hasChromium)(`designer in Chromium${hasChromium ? '' : ` (SKIPP
     await expect.poll(() => nodeCard(ids.assign).getAttribute('data-problems')).toBe('0')
     await shot(page, 'config-assign')
 
-    // The vip condition, in the visual rule builder: platform = douyin AND totalAmount > 100000 AND currency = CNY.
+    // The vip condition, in the visual rule builder: platform = douyin AND totalAmount > 1,000.00 yuan (100000 fen) AND currency = CNY.
     panel = await rename(ids.vip, 'Douyin, > 1,000 CNY?')
     await byTestId('rule-tab-builder').click()
     const builder = panel.locator('.queryBuilder').first()
     await builder.waitFor()
     await setRule(builder, 0, 'order.platform', '=', 'douyin')
-    await setRule(builder, 1, 'order.totalAmount', '>', '100000')
+    await setRule(builder, 1, 'order.totalAmount', '>', '1000')
     await setRule(builder, 2, 'order.currency', '=', 'CNY')
     await expect.poll(() => builder.locator('.ruleGroup-combinators').first().inputValue()).toBe('and')
     // The live validation accepts the rule once the builder has written it.

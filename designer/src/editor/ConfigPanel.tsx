@@ -3,7 +3,7 @@
  * manifest's JSON Schema (rjsf), rule fields as the visual rule builder, and its retry policy.
  * Errors show inline: the schema's own as you type, the API's validation beside the field it names.
  */
-import { useMemo } from 'react'
+import { useMemo, useState } from 'react'
 import { sameJson } from '../graph/convert.ts'
 import Form from '@rjsf/core'
 import { englishStringTranslator, TranslatableString, type FieldProps, type RJSFSchema } from '@rjsf/utils'
@@ -15,6 +15,9 @@ import { useEditor, useEditorStore } from './store.ts'
 import { extraErrorsFor, RULE_FIELD, RULE_MAP_FIELD, uiSchemaFor, type FormContext } from './config-ui.ts'
 import { RuleMapField } from './RuleMapField.tsx'
 import { useUnappliedRule } from './unapplied-rule.ts'
+import { nameForAmounts, ruleAmounts } from '../rules/amount-in-name.ts'
+import { ruleCurrency } from '../graph/describe-rule.ts'
+import { formatMoney } from '../pages/money.ts'
 import { formValidator, localizeUiSchema, RETRY_FIELDS } from './config-i18n.ts'
 import { describeProblem, describeReason } from './describe-problem.ts'
 
@@ -90,6 +93,10 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
   const formContext = useMemo<FormContext>(() => ({ isTrigger, nodeId }), [isTrigger, nodeId])
   const configPointer = `/nodes/${index}/config`
   const extraErrors = useMemo(() => extraErrorsFor(mine.map((p) => ({ ...p, reason: describeReason(p.reason, locale) })), configPointer), [mine, configPointer, locale])
+  // A name stating an amount the rule no longer has ("> 1,000 CNY?" over a rule of 2,000.00): offer the fix.
+  const currency = useMemo(() => ruleCurrency(data?.config), [data?.config])
+  const renamed = useMemo(() => nameForAmounts(data?.name, data?.config, currency), [data?.name, data?.config, currency])
+  const [declined, setDeclined] = useState<string | null>(null)
   if (!data) return null
   const node = { id: nodeId, data }
   const text = manifest ? manifestText(manifest, locale) : null
@@ -119,6 +126,13 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
           data-testid="node-name"
         />
       </label>
+      {renamed && renamed !== declined && !readOnly && (
+        <div className="name-offer" role="status" data-testid="name-amount-offer">
+          <span>{t('editor.nameAmount.offer', { amounts: ruleAmounts(data.config).map((m) => formatMoney(m, currency, locale)).join(t('editor.summary.list')) })}</span>
+          <button type="button" onClick={() => store.getState().updateNode(nodeId, { name: renamed })} data-testid="name-amount-apply">{t('editor.nameAmount.apply', { name: renamed })}</button>
+          <button type="button" className="link" onClick={() => setDeclined(renamed)}>{t('editor.nameAmount.keep')}</button>
+        </div>
+      )}
       {manifest && hasConfig && (
         <section className="config-form">
           <h3>{t('editor.config')}</h3>

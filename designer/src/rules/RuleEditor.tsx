@@ -22,6 +22,11 @@ import { jsonLogicSchema } from './jsonlogic-schema.ts'
 import { orderRuleFields, triggerRuleFields, RULE_OPERATORS, VALUE_LABELS, type RuleField, type RuleOperatorName } from './order-fields.ts'
 import { registerOrderSchemas, SAMPLE_MODEL_PREFIX } from './order-schemas.ts'
 import { SAMPLE_ORDER } from './sample-order.ts'
+import { AmountValueEditor, type AmountContext } from './AmountValueEditor.tsx'
+import { ruleCurrency } from '../graph/describe-rule.ts'
+import { formatMoney } from '../pages/money.ts'
+
+const CONTROLS = { valueEditor: AmountValueEditor }
 
 export interface RuleEditorProps {
   /** The JsonLogic rule; undefined for a rule not written yet (the builder starts empty). */
@@ -88,8 +93,21 @@ export function RuleEditor({ value, onChange, onInvalid, variables, readOnly, pa
     { name: 'or', value: 'or', label: t('rules.builder.or') },
   ], [t])
   const operators = useMemo(() => RULE_OPERATORS.map((name) => operatorOption(name, t)), [t])
-  // The minor-units hint only when a condition reads an amount.
+  // The amount hint only when a condition reads an amount; it echoes each amount as the rule keeps it.
   const readsAmount = usedFields.some((name) => fields.some((f) => f.name === name && f.amount))
+  const locale = useLocale((s) => s.locale)
+  const currency = ruleCurrency(value)
+  const amountContext = useMemo<AmountContext>(() => ({
+    currency,
+    unit: translateIfKnown(t, `rules.unit.${currency}`) ?? currency,
+    invalidText: t('rules.amountInvalid'),
+  }), [currency, t])
+  const amountEchoes = query && readsAmount ? amountConditions(query, fields).map((c) => t('rules.amountEcho', {
+    field: translateIfKnown(t, `rules.field.${c.field}`) ?? c.field,
+    op: t(`rules.op.${c.operator}` as const),
+    amount: c.minor.map((m) => formatMoney(m, currency, locale)).join(` ${t('rules.builder.between')} `),
+    minor: c.minor.join(` ${t('rules.builder.between')} `),
+  })) : []
 
   function onQueryChange(next: RuleGroupType) {
     const rule = queryToRule(next, fieldsForQuery(fields, next))
@@ -147,9 +165,15 @@ export function RuleEditor({ value, onChange, onInvalid, variables, readOnly, pa
               resetOnOperatorChange
               enableMountQueryChange={false}
               disabled={readOnly}
+              controlElements={CONTROLS}
+              context={amountContext}
             />
             {query.rules.length === 0 && !query.not && <p className="hint">{t('rules.noConditions')}</p>}
-            {readsAmount && <p className="hint" data-testid="rule-amount-hint">{t('rules.amountHint')}</p>}
+            {readsAmount && (
+              <div className="hint" data-testid="rule-amount-hint">
+                {amountEchoes.length ? amountEchoes.map((line, i) => <div key={i}>{line}</div>) : t('rules.amountHint', { unit: amountContext.unit })}
+              </div>
+            )}
           </div>
         )}
         {shownTab === 'json' && (
@@ -234,6 +258,23 @@ function ResultBadge({ value, t }: { value: unknown; t: Translate }) {
 
 function operatorOption(name: RuleOperatorName, t: Translate) {
   return { name, value: name, label: t(`rules.op.${name}` as const) }
+}
+
+/** The conditions of a query on amount fields with their amounts (minor units), for the hint. */
+function amountConditions(query: RuleGroupType, fields: readonly RuleField[]): Array<{ field: string; operator: RuleOperatorName; minor: number[] }> {
+  const out: Array<{ field: string; operator: RuleOperatorName; minor: number[] }> = []
+  const visit = (group: RuleGroupType) => {
+    for (const r of group.rules) {
+      if (typeof r !== 'object' || r === null) continue
+      if ('rules' in r) { visit(r as RuleGroupType); continue }
+      const rule = r as RuleType
+      if (!fields.some((f) => f.name === rule.field && f.amount)) continue
+      const values = Array.isArray(rule.value) ? rule.value : [rule.value]
+      if (values.length && values.every((v) => typeof v === 'number')) out.push({ field: rule.field, operator: rule.operator as RuleOperatorName, minor: values as number[] })
+    }
+  }
+  visit(query)
+  return out
 }
 
 /** Fields with their operators, names and values in the operator's language; the path stays visible. */

@@ -106,8 +106,8 @@ function scalarField(path: string, node: SchemaNode): RuleField | null {
     const amount = isAmount(path, node)
     return {
       ...base, kind: 'number', operators: OPERATORS_BY_KIND.number, inputType: 'number',
-      description: amount ? `${node.description ?? 'Amount'} — integer minor units: 100000 = 1,000.00 CNY` : node.description,
-      ...(amount ? { amount: true, placeholder: '100000 = 1,000.00' } : {}),
+      description: node.description,
+      ...(amount ? { amount: true } : {}),
     }
   }
   if (type === 'boolean') {
@@ -174,8 +174,8 @@ export function unknownRuleField(path: string): RuleField {
 }
 
 /**
- * The builder fields: every scalar of the normalized order as `order.<path>` (amounts are integer
- * minor units: 100000 = 1,000.00 CNY), then one `vars.<name>` field per workflow variable.
+ * The builder fields: every scalar of the normalized order as `order.<path>` (amounts, marked
+ * `amount`, are integer minor units, typed in the major unit), then one `vars.<name>` field per workflow variable.
  */
 export function orderRuleFields(variables?: Record<string, unknown>): RuleField[] {
   const vars = Object.entries(variables ?? {}).map(([name, initial]) => variableField(name, initial))
