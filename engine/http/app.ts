@@ -27,6 +27,7 @@ import { metricsRoutes } from './routes/metrics.ts'
 import { sessionRoutes } from './routes/session.ts'
 import { eventRoutes } from './routes/events.ts'
 import { designerRoutes } from './routes/designer.ts'
+import { valueRoutes } from './routes/values.ts'
 import { designerFallback, hasDesigner, registerDesignerFiles } from './designer-static.ts'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -111,6 +112,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(metricsRoutes)
   await app.register(sessionRoutes)
   await app.register(eventRoutes)
+  await app.register(valueRoutes)
   await app.register(designerRoutes, { templatesDir: options.templatesDir ?? DEFAULT_TEMPLATES_DIR })
 
   if (designerDir) await registerDesignerFiles(app, designerDir)

@@ -17,6 +17,7 @@ import { SqliteOrders } from './sqlite-orders.ts'
 import { SqliteRuns } from './sqlite-runs.ts'
 import { SqliteUpkeep } from './sqlite-upkeep.ts'
 import { SqliteWorkflows } from './sqlite-workflows.ts'
+import { SqliteOrderValues } from './sqlite-order-values.ts'
 
 /** Options of `openSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -37,6 +38,7 @@ export class SqliteStore implements Store {
   private readonly workflows: SqliteWorkflows
   private readonly access: SqliteAccess
   private readonly upkeep: SqliteUpkeep
+  private readonly values: SqliteOrderValues
   private readonly ingestTx: (batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number, patchOrder?: OrderPatcher) => IngestResult[]
   private readonly commitTx: (commits: TransitionCommit[], patchOrder: OrderPatcher, now: number, settled: readonly string[]) => void
   private readonly beginTurnsTx: (runIds: readonly string[]) => Map<string, number>
@@ -50,6 +52,7 @@ export class SqliteStore implements Store {
     this.workflows = new SqliteWorkflows(db)
     this.access = new SqliteAccess(db)
     this.upkeep = new SqliteUpkeep(db)
+    this.values = new SqliteOrderValues(db)
     // Applies one run's effects in the current transaction, in order.
     const applyEffects = (state: RunState, effects: readonly Effect[], patchOrder: OrderPatcher | undefined, now: number) => {
       for (const effect of effects) {
@@ -101,6 +104,7 @@ export class SqliteStore implements Store {
   async getOrder(id: string) { return this.orders.get(id) }
   async listOrders(filter: OrderFilter) { return this.orders.list(filter) }
   async orderHistory(orderId: string) { return this.orders.history(orderId) }
+  async orderValues(limit: number, recentOrders: number) { return this.values.read(limit, recentOrders) }
 
   async createWorkflow(def: WorkflowDefinition, now: number) { return this.workflows.create(def, now) }
   async getWorkflow(id: string) { return this.workflows.get(id) }
