@@ -195,6 +195,8 @@ describe.skipIf(!hasChromium)(`designer in Chromium${hasChromium ? '' : ` (SKIPP
     await addArrayItem(panel, 'add', 'special-fulfillment')
     panel = await rename(ids.assign, 'Assign VIP service')
     await panel.locator(`.config-form input[id="config-${ids.assign}_team"]`).fill('vip-service')
+    // Teams are picked from those in use; a first one is added explicitly.
+    await panel.locator('[data-testid="pick-add"]').click()
     await expect.poll(() => nodeCard(ids.assign).getAttribute('data-problems')).toBe('0')
     await shot(page, 'config-assign')
 
@@ -240,6 +242,9 @@ describe.skipIf(!hasChromium)(`designer in Chromium${hasChromium ? '' : ` (SKIPP
     await form.locator(`[id^="config-"][id$="_${field}__add"]`).click()
     await expect.poll(() => inputs.count()).toBe(n + 1)
     await inputs.nth(n).fill(value)
+    // Tags are picked from those in use; a new one is added explicitly.
+    await form.locator('[data-testid="pick-add"]').click()
+    await expect.poll(() => inputs.nth(n).inputValue()).toBe(value)
   }
 
   /** Sets rule `i` of a react-querybuilder group (adding it when missing): field, operator, value. */

@@ -12,7 +12,8 @@ import workflowSchema from '../../../schemas/workflow.schema.json' with { type: 
 import { manifestText, useLocale, useT } from '../i18n/index.ts'
 import { RuleEditor } from '../rules/RuleEditor.tsx'
 import { useEditor, useEditorStore } from './store.ts'
-import { extraErrorsFor, RULE_FIELD, RULE_MAP_FIELD, uiSchemaFor, type FormContext } from './config-ui.ts'
+import { extraErrorsFor, PICK_WIDGET_NAME, RULE_FIELD, RULE_MAP_FIELD, uiSchemaFor, type FormContext } from './config-ui.ts'
+import { PickWidget } from './PickWidget.tsx'
 import { RuleMapField } from './RuleMapField.tsx'
 import { useUnappliedRule } from './unapplied-rule.ts'
 import { nameForAmounts, ruleAmounts } from '../rules/amount-in-name.ts'
@@ -49,6 +50,7 @@ function RuleField(props: FieldProps) {
 }
 
 const fields = { [RULE_FIELD]: RuleField, [RULE_MAP_FIELD]: RuleMapField }
+const widgets = { [PICK_WIDGET_NAME]: PickWidget }
 
 /** rjsf's own strings (array buttons) through the message table. */
 const FORM_STRINGS: Partial<Record<TranslatableString, Parameters<typeof format>[1]>> = {
@@ -144,6 +146,7 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
             formData={node.data.config ?? {}}
             validator={validator}
             fields={fields}
+            widgets={widgets}
             translateString={formStrings(locale)}
             formContext={formContext}
             liveValidate="onChange"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { builtinNodes } from '../../../engine/nodes/index.ts'
-import { RULE_FIELD, RULE_MAP_FIELD, uiSchemaFor } from './config-ui.ts'
+import { PICK_WIDGET_NAME, RULE_FIELD, RULE_MAP_FIELD, uiSchemaFor } from './config-ui.ts'
 
 const schemaOf = (type: string) => builtinNodes.find((m) => m.manifest.type === type)!.manifest.configSchema as never
 
@@ -18,7 +18,10 @@ describe('uiSchemaFor', () => {
     expect(uiSchemaFor(schemaOf('rule.set')).variables).toEqual({ 'ui:field': RULE_MAP_FIELD })
   })
 
-  it('leaves lists of free text (tags) to the default list editor', () => {
-    expect(uiSchemaFor(schemaOf('order.tag')).add).toBeUndefined()
+  it('offers teams, pools and tags from the values in use (a combo box), each tag of a list too', () => {
+    expect(uiSchemaFor(schemaOf('order.assign')).team).toEqual({ 'ui:widget': PICK_WIDGET_NAME, 'ui:options': { list: 'teams' } })
+    expect(uiSchemaFor(schemaOf('order.hold')).pool).toEqual({ 'ui:widget': PICK_WIDGET_NAME, 'ui:options': { list: 'pools' } })
+    expect(uiSchemaFor(schemaOf('order.tag')).add).toEqual({ items: { 'ui:widget': PICK_WIDGET_NAME, 'ui:options': { list: 'tags' } } })
+    expect(uiSchemaFor(schemaOf('order.hold')).reason).toBeUndefined()
   })
 })
