@@ -18,6 +18,8 @@ import { sampleOrderInput } from '../rules/sample-order.ts'
 import { formatDuration, throttle } from '../pages/format.ts'
 import { RunBadge, Time } from '../pages/shared.tsx'
 import { describeApiError, describeReason } from './describe-problem.ts'
+import { RecentOrderPicker } from './RecentOrderPicker.tsx'
+import { formatMoney } from '../pages/money.ts'
 import { manifestText } from '../i18n/index.ts'
 import { singleSelectedId, useEditor, useEditorStore } from './store.ts'
 
@@ -143,6 +145,10 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
   }
 
   const nodeState = selectedNode ? runStates[selectedNode] : undefined
+  // The sample's JSON holds minor units: its total is said in yuan beside it.
+  const total = sample as { totalAmount?: unknown; currency?: unknown } | null
+  const sampleTotal = total && typeof total.totalAmount === 'number' && typeof total.currency === 'string'
+    ? { amount: formatMoney(total.totalAmount, total.currency, locale), minor: total.totalAmount } : null
   const selectedManifest = useEditor((s) => s.manifests.find((m) => m.type === s.nodes.find((n) => n.id === selectedNode)?.data.nodeType))
   /** A port of the selected node by its label (是), not its name (true). */
   const portLabel = (port: string) => (selectedManifest ? manifestText(selectedManifest, locale).port(port, selectedManifest.outputs.find((o) => o.name === port)?.title) : port)
@@ -214,10 +220,12 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
         <section>
           <h3>{t('editor.dry.title')}</h3>
           <p className="hint">{t('editor.dry.hint')}</p>
+          <RecentOrderPicker onPick={setSample} />
           <JsonEditor
             path="ordo://dry-run/order.json" value={sample} onChange={setSample} height={200} testId="dry-run-order"
             onMonaco={registerOrderSchemas}
           />
+          {sampleTotal && <p className="hint" data-testid="dry-run-amount">{t('editor.dry.amount', sampleTotal)}</p>}
           <button className="primary" onClick={() => void dryRun()} data-testid="dry-run">{t('editor.dry.run')}</button>
           {dry && (
             <div className="card tight" data-testid="dry-run-result">
@@ -228,7 +236,7 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
                   <pre className="json">{JSON.stringify(dry.changes, null, 2)}</pre>
                 </>
               )}
-              {dry.waiting.length > 0 && <p className="hint">{t('editor.dry.waiting')}: {dry.waiting.map((w) => `${w.nodeId} (${w.reason})`).join(', ')}</p>}
+              {dry.waiting.length > 0 && <p className="hint">{t('editor.dry.waiting')}: {dry.waiting.map((w) => `${w.nodeId} (${describeReason(w.reason, locale)})`).join(', ')}</p>}
             </div>
           )}
         </section>

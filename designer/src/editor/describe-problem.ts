@@ -60,6 +60,7 @@ const REASONS: Reason[] = [
   [/^cannot move order (?:\S+ )?from (\w+) to (\w+)$/, 'editor.reason.cannotMove', ['from', 'to']],
   [/^(\S+) needs an order, but run \S+ has none$/, 'editor.reason.needsOrder', ['type']],
   [/^rule\.set cannot tag: this run has no order$/, 'editor.reason.needsOrder', []],
+  [/^retry timer: attempt (\d+) would run at (.+)$/, 'editor.reason.retryTimer', ['attempt', 'at']],
 ]
 
 /** Order statuses in a reason, in words (`paid` → 已付款). */
