@@ -37,6 +37,10 @@ function sourceHash(): string {
   return hash.digest('hex')
 }
 
+function isBuilt(hash: string): boolean {
+  return existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === hash && existsSync(join(here, 'dist', 'index.html'))
+}
+
 /** True while process `pid` lives (signal 0 checks without signalling). */
 function alive(pid: number): boolean {
   try {
@@ -74,28 +78,28 @@ async function withBuildLock<T>(build: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Builds designer/dist unless it was built from the current sources; true when it built. */
-export function ensureDesignerBuilt(): Promise<boolean> {
-  return withBuildLock(buildUnlessCurrent)
-}
-
-async function buildUnlessCurrent(): Promise<boolean> {
+/** Builds designer/dist when its sources changed since the last build; true when it built. */
+export async function ensureDesignerBuilt(): Promise<boolean> {
   const hash = sourceHash()
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === hash && existsSync(join(here, 'dist', 'index.html'))) return false
-  const { build } = await import('vite')
-  console.log('Building the designer (once per change of its sources)…')
-  // Always the production bundle, also when a test run builds it: vitest sets NODE_ENV=test, with
-  // which Vite ships React's development build and the development JSX transform (1.7× bigger, slower).
-  const nodeEnv = process.env.NODE_ENV
-  process.env.NODE_ENV = 'production'
-  try {
-    await build({ configFile: join(here, 'vite.config.ts'), logLevel: 'warn' })
-  } finally {
-    if (nodeEnv === undefined) delete process.env.NODE_ENV
-    else process.env.NODE_ENV = nodeEnv
-  }
-  writeFileSync(stampFile, hash + '\n')
-  return true
+  if (isBuilt(hash)) return false
+  return withBuildLock(async () => {
+    // Another process may have built these very sources while this one waited for the lock.
+    if (isBuilt(hash)) return false
+    const { build } = await import('vite')
+    console.log('Building the designer (once per change of its sources)…')
+    // Always the production bundle, also when a test run builds it: vitest sets NODE_ENV=test, with
+    // which Vite ships React's development build and the development JSX transform (1.7× bigger, slower).
+    const nodeEnv = process.env.NODE_ENV
+    process.env.NODE_ENV = 'production'
+    try {
+      await build({ configFile: join(here, 'vite.config.ts'), logLevel: 'warn' })
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV
+      else process.env.NODE_ENV = nodeEnv
+    }
+    writeFileSync(stampFile, hash + '\n')
+    return true
+  })
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -30,6 +30,7 @@ import { eventRoutes } from './routes/events.ts'
 import { designerRoutes } from './routes/designer.ts'
 import { taskRoutes } from './routes/tasks.ts'
 import { signalRoutes } from './routes/signals.ts'
+import { valueRoutes } from './routes/values.ts'
 import { designerFallback, hasDesigner, registerDesignerFiles } from './designer-static.ts'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -121,6 +122,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(eventRoutes)
   await app.register(taskRoutes)
   await app.register(signalRoutes)
+  await app.register(valueRoutes)
   await app.register(designerRoutes, { templatesDir: options.templatesDir ?? DEFAULT_TEMPLATES_DIR })
 
   if (designerDir) await registerDesignerFiles(app, designerDir)

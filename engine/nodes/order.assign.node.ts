@@ -1,6 +1,7 @@
 /** Assigns the order to a team (customer service, VIP service, risk review...). */
 import { defineNode, next } from '../../connectors/sdk/define-node.ts'
 import { requireOrder } from './require-order.ts'
+import { pickComment } from './schema-fragments.ts'
 
 type Config = { team: string }
 
@@ -19,7 +20,7 @@ export default defineNode<Config>({
       additionalProperties: false,
       required: ['team'],
       properties: {
-        team: { type: 'string', title: 'Team', description: 'Team id, e.g. vip-service.', minLength: 1, maxLength: 64 },
+        team: { type: 'string', title: 'Team', description: 'Team id, e.g. vip-service.', minLength: 1, maxLength: 64, $comment: pickComment('teams') },
       },
     },
     i18n: {

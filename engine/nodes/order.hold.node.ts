@@ -1,6 +1,7 @@
 /** Puts the order on hold in a pool (risk, presale, exception, frozen...), or releases it. */
 import { defineNode, next } from '../../connectors/sdk/define-node.ts'
 import { requireOrder } from './require-order.ts'
+import { pickComment } from './schema-fragments.ts'
 
 type Config = { pool: string; reason?: string; release?: boolean }
 
@@ -25,6 +26,7 @@ export default defineNode<Config>({
           description: 'Hold pool, e.g. risk, presale, exception, frozen.',
           minLength: 1,
           maxLength: 64,
+          $comment: pickComment('pools'),
         },
         reason: { type: 'string', title: 'Reason', description: 'Why the order is held (shown to operators).', maxLength: 512 },
         release: { type: 'boolean', title: 'Release', description: 'Release the hold in this pool instead of adding one.' },

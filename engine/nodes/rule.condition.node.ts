@@ -27,7 +27,7 @@ export default defineNode<Config, Prepared>({
       additionalProperties: false,
       required: ['rule'],
       properties: {
-        rule: jsonLogicField('Rule', 'JsonLogic rule over { order, vars, input }, e.g. {">": [{"var": "order.totalAmount"}, 100000]}.'),
+        rule: jsonLogicField('Rule', 'JsonLogic rule over { order, vars, input }, e.g. {">": [{"var": "order.totalAmount"}, 100000]}: more than 1,000.00 (the builder takes amounts in yuan, JSON keeps them in fen).'),
       },
     },
     i18n: {
@@ -38,7 +38,7 @@ export default defineNode<Config, Prepared>({
         fields: {
           '/rule': {
             title: '规则',
-            description: '基于 { order, vars, input } 的 JsonLogic 规则，例如 {">": [{"var": "order.totalAmount"}, 100000]}。',
+            description: '基于 { order, vars, input } 的 JsonLogic 规则，例如 {">": [{"var": "order.totalAmount"}, 100000]} 即金额大于 1,000.00 元（可视化编辑按元填写，JSON 中以分存储）。',
           },
         },
       },

@@ -11,9 +11,29 @@ export function jsonLogicField(title: string, description: string): Record<strin
   return { title, description, $comment: JSON_LOGIC_COMMENT }
 }
 
-/** One order tag, as schemas/order.schema.json defines it. */
+/** The lists of values in use that a config field can pick from (GET /api/values answers each). */
+export const PICK_LISTS = ['teams', 'pools', 'tags', 'exceptionTypes'] as const
+export type PickList = (typeof PICK_LISTS)[number]
+
+/**
+ * Marks a config field whose value must match one already in use (a team's queue, a hold pool, a
+ * tag): the designer offers those values and asks before it takes a new one, so a typo does not
+ * silently open a new queue. `$comment: "pick:<list>"`, read by pickListOf.
+ */
+export function pickComment(list: PickList): string {
+  return `pick:${list}`
+}
+
+/** The pick list a config field schema is marked with, or null. */
+export function pickListOf(schema: unknown): PickList | null {
+  const comment = typeof schema === 'object' && schema !== null ? (schema as { $comment?: unknown }).$comment : undefined
+  const list = typeof comment === 'string' && comment.startsWith('pick:') ? comment.slice('pick:'.length) : null
+  return list !== null && (PICK_LISTS as readonly string[]).includes(list) ? (list as PickList) : null
+}
+
+/** One order tag, as schemas/order.schema.json defines it, picked from the tags in use. */
 export const tagSchema = {
-  type: 'string', minLength: 1, maxLength: 64, pattern: '^[^\\s,]+$', title: 'Tag',
+  type: 'string', minLength: 1, maxLength: 64, pattern: '^[^\\s,]+$', title: 'Tag', $comment: pickComment('tags'),
 } as const
 
 /** A list of distinct order tags. */

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe } from 'vitest'
 import type { Store } from './store.ts'
 import { describeAccessAndUpkeepContract } from './contract/access-upkeep.contract.ts'
 import { describeOrderListingContract } from './contract/order-listing.contract.ts'
+import { describeOrderValuesContract } from './contract/order-values.contract.ts'
 import { describeOrderIngestContract } from './contract/orders.contract.ts'
 import { describeRunContract } from './contract/runs.contract.ts'
 import { describeWorkflowContract } from './contract/workflows.contract.ts'
@@ -34,6 +35,7 @@ export function describeStoreContract(
 
     describeOrderIngestContract(store)
     describeOrderListingContract(store)
+    describeOrderValuesContract(store)
     describeRunContract(store)
     describeWorkflowContract(store)
     describeAccessAndUpkeepContract(store)

@@ -109,6 +109,9 @@ export interface OrderFilter {
 /** One page of a keyset-paged listing; `nextCursor` is null on the last page. */
 export interface Page<T> { items: T[]; nextCursor: string | null }
 
+/** Values orders use that flows must match exactly (a team queue, a hold pool...), each distinct and sorted. */
+export interface OrderValues { teams: string[]; pools: string[]; tags: string[]; exceptionTypes: string[] }
+
 /** A workflow and its editable draft. */
 export interface WorkflowRow {
   id: string
@@ -244,6 +247,12 @@ export interface Store {
   getOrder(id: string): Promise<StoredOrder | null>
   listOrders(filter: OrderFilter): Promise<Page<Order>>
   orderHistory(orderId: string): Promise<OrderEvent[]>
+  /**
+   * The values orders use, distinct, sorted, at most `limit` of each: tags and exception types of all
+   * orders, teams and hold pools of the `recentOrders` most recently updated ones (nothing indexes
+   * those, and a scan of every order would grow with the pool).
+   */
+  orderValues(limit: number, recentOrders: number): Promise<OrderValues>
 
   // Workflows
   /** Throws ConflictError when the id exists. */

@@ -197,7 +197,7 @@ export function recordProblems(context: BrowserContext): PageProblems {
   }
 }
 
-/** Where screenshots go: test-artifacts/e2e/ (ignored by git). */
+/** Where screenshots go: test-artifacts/e2e/ (ignored by git); a suite may keep its own in a subfolder. */
 export const ARTIFACTS = join(root, 'test-artifacts', 'e2e')
 
 /**
@@ -211,6 +211,8 @@ export function screenshots(dir = ARTIFACTS) {
   return async (page: Page, step: string): Promise<string> => {
     n += 1
     const file = join(dir, `${String(n).padStart(2, '0')}-${step}.png`)
+    // Made again each time: a suite started meanwhile may have cleared test-artifacts/e2e/.
+    mkdirSync(dir, { recursive: true })
     await page.screenshot({ path: file })
     return file
   }

@@ -181,7 +181,7 @@ describe.skipIf(!hasChromium)(`designer in Chromium${hasChromium ? '' : ` (SKIPP
   it('d. configures each node; the vip rule is built in the rule builder and tried on the sample order', async () => {
     // Trigger: on "created".
     let panel = await rename(ids.trigger, 'Order created')
-    await panel.locator(`.config-form [id="config-${ids.trigger}_events"]`).selectOption(['created'])
+    await panel.locator(`.config-form [id="config-${ids.trigger}_events"] label`).filter({ hasText: 'created' }).locator('input').check()
     await expect.poll(() => nodeCard(ids.trigger).getAttribute('data-problems')).toBe('0')
     await shot(page, 'config-trigger')
 
@@ -194,16 +194,18 @@ describe.skipIf(!hasChromium)(`designer in Chromium${hasChromium ? '' : ` (SKIPP
     await addArrayItem(panel, 'add', 'special-fulfillment')
     panel = await rename(ids.assign, 'Assign VIP service')
     await panel.locator(`.config-form input[id="config-${ids.assign}_team"]`).fill('vip-service')
+    // Teams are picked from those in use; a first one is added explicitly.
+    await panel.locator('[data-testid="pick-add"]').click()
     await expect.poll(() => nodeCard(ids.assign).getAttribute('data-problems')).toBe('0')
     await shot(page, 'config-assign')
 
-    // The vip condition, in the visual rule builder: platform = douyin AND totalAmount > 100000 AND currency = CNY.
+    // The vip condition, in the visual rule builder: platform = douyin AND totalAmount > 1,000.00 yuan (100000 fen) AND currency = CNY.
     panel = await rename(ids.vip, 'Douyin, > 1,000 CNY?')
     await byTestId('rule-tab-builder').click()
     const builder = panel.locator('.queryBuilder').first()
     await builder.waitFor()
     await setRule(builder, 0, 'order.platform', '=', 'douyin')
-    await setRule(builder, 1, 'order.totalAmount', '>', '100000')
+    await setRule(builder, 1, 'order.totalAmount', '>', '1000')
     await setRule(builder, 2, 'order.currency', '=', 'CNY')
     await expect.poll(() => builder.locator('.ruleGroup-combinators').first().inputValue()).toBe('and')
     // The live validation accepts the rule once the builder has written it.
@@ -239,6 +241,9 @@ describe.skipIf(!hasChromium)(`designer in Chromium${hasChromium ? '' : ` (SKIPP
     await form.locator(`[id^="config-"][id$="_${field}__add"]`).click()
     await expect.poll(() => inputs.count()).toBe(n + 1)
     await inputs.nth(n).fill(value)
+    // Tags are picked from those in use; a new one is added explicitly.
+    await form.locator('[data-testid="pick-add"]').click()
+    await expect.poll(() => inputs.nth(n).inputValue()).toBe(value)
   }
 
   /** Sets rule `i` of a react-querybuilder group (adding it when missing): field, operator, value. */

@@ -3,7 +3,7 @@
  * manifest's JSON Schema (rjsf), rule fields as the visual rule builder, and its retry policy.
  * Errors show inline: the schema's own as you type, the API's validation beside the field it names.
  */
-import { useMemo } from 'react'
+import { useMemo, useState } from 'react'
 import { sameJson } from '../graph/convert.ts'
 import Form from '@rjsf/core'
 import { englishStringTranslator, TranslatableString, type FieldProps, type RJSFSchema } from '@rjsf/utils'
@@ -12,7 +12,13 @@ import workflowSchema from '../../../schemas/workflow.schema.json' with { type: 
 import { manifestText, useLocale, useT } from '../i18n/index.ts'
 import { RuleEditor } from '../rules/RuleEditor.tsx'
 import { useEditor, useEditorStore } from './store.ts'
-import { extraErrorsFor, RULE_FIELD, uiSchemaFor } from './config-ui.ts'
+import { extraErrorsFor, PICK_WIDGET_NAME, RULE_FIELD, RULE_MAP_FIELD, uiSchemaFor, type FormContext } from './config-ui.ts'
+import { PickWidget } from './PickWidget.tsx'
+import { RuleMapField } from './RuleMapField.tsx'
+import { useUnappliedRule } from './unapplied-rule.ts'
+import { nameForAmounts, ruleAmounts } from '../rules/amount-in-name.ts'
+import { ruleCurrency } from '../graph/describe-rule.ts'
+import { formatMoney } from '../pages/money.ts'
 import { formValidator, localizeUiSchema, RETRY_FIELDS } from './config-i18n.ts'
 import { describeProblem, describeReason } from './describe-problem.ts'
 
@@ -21,8 +27,10 @@ const RETRY_SCHEMA = { ...workflowSchema.definitions.retryPolicy, definitions: w
 /** The rule builder as an rjsf field: it reads and writes the JsonLogic value itself. */
 function RuleField(props: FieldProps) {
   const variables = useEditor((s) => s.meta.variables)
-  const isTrigger = Boolean((props.registry.formContext as { isTrigger?: boolean } | undefined)?.isTrigger)
+  const context = props.registry.formContext as FormContext | undefined
+  const isTrigger = Boolean(context?.isTrigger)
   const path = `ordo://rules/${props.fieldPathId.$id}.json`
+  const onInvalid = useUnappliedRule(path, context?.nodeId)
   return (
     <div className="rule-field">
       <label className="control-label">{(props.uiSchema?.['ui:title'] as string | undefined) ?? props.schema.title ?? props.name}</label>
@@ -34,13 +42,15 @@ function RuleField(props: FieldProps) {
         scope={isTrigger ? 'trigger' : 'run'}
         readOnly={props.readonly || props.disabled}
         onChange={(rule) => props.onChange(rule, props.fieldPathId.path)}
+        onInvalid={onInvalid}
       />
       {props.rawErrors?.map((e) => <div key={e} className="field-error">{e}</div>)}
     </div>
   )
 }
 
-const fields = { [RULE_FIELD]: RuleField }
+const fields = { [RULE_FIELD]: RuleField, [RULE_MAP_FIELD]: RuleMapField }
+const widgets = { [PICK_WIDGET_NAME]: PickWidget }
 
 /** rjsf's own strings (array buttons) through the message table. */
 const FORM_STRINGS: Partial<Record<TranslatableString, Parameters<typeof format>[1]>> = {
@@ -60,8 +70,6 @@ function formStrings(locale: Locale) {
   }
   return tr
 }
-const TRIGGER_CONTEXT = { isTrigger: true }
-const RUN_CONTEXT = { isTrigger: false }
 const NO_SUBMIT = { 'ui:submitButtonOptions': { norender: true } }
 const NO_PROBLEMS: never[] = []
 
@@ -83,8 +91,14 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
   const uiSchema = useMemo(() => localizeUiSchema(manifest?.configSchema, manifest?.i18n?.[locale]?.fields, { ...uiSchemaFor(manifest?.configSchema as never), ...NO_SUBMIT }), [manifest, locale])
   const retryUi = useMemo(() => localizeUiSchema(RETRY_SCHEMA, RETRY_FIELDS[locale], NO_SUBMIT), [locale])
   const validator = formValidator(locale)
+  const isTrigger = manifest?.category === 'trigger'
+  const formContext = useMemo<FormContext>(() => ({ isTrigger, nodeId }), [isTrigger, nodeId])
   const configPointer = `/nodes/${index}/config`
   const extraErrors = useMemo(() => extraErrorsFor(mine.map((p) => ({ ...p, reason: describeReason(p.reason, locale) })), configPointer), [mine, configPointer, locale])
+  // A name stating an amount the rule no longer has ("> 1,000 CNY?" over a rule of 2,000.00): offer the fix.
+  const currency = useMemo(() => ruleCurrency(data?.config), [data?.config])
+  const renamed = useMemo(() => nameForAmounts(data?.name, data?.config, currency), [data?.name, data?.config, currency])
+  const [declined, setDeclined] = useState<string | null>(null)
   if (!data) return null
   const node = { id: nodeId, data }
   const text = manifest ? manifestText(manifest, locale) : null
@@ -114,6 +128,13 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
           data-testid="node-name"
         />
       </label>
+      {renamed && renamed !== declined && !readOnly && (
+        <div className="name-offer" role="status" data-testid="name-amount-offer">
+          <span>{t('editor.nameAmount.offer', { amounts: ruleAmounts(data.config).map((m) => formatMoney(m, currency, locale)).join(t('editor.summary.list')) })}</span>
+          <button type="button" onClick={() => store.getState().updateNode(nodeId, { name: renamed })} data-testid="name-amount-apply">{t('editor.nameAmount.apply', { name: renamed })}</button>
+          <button type="button" className="link" onClick={() => setDeclined(renamed)}>{t('editor.nameAmount.keep')}</button>
+        </div>
+      )}
       {manifest && hasConfig && (
         <section className="config-form">
           <h3>{t('editor.config')}</h3>
@@ -125,8 +146,9 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
             formData={node.data.config ?? {}}
             validator={validator}
             fields={fields}
+            widgets={widgets}
             translateString={formStrings(locale)}
-            formContext={manifest.category === 'trigger' ? TRIGGER_CONTEXT : RUN_CONTEXT}
+            formContext={formContext}
             liveValidate="onChange"
             showErrorList={false}
             noHtml5Validate

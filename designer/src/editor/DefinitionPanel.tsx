@@ -5,11 +5,14 @@
 import { useEffect, useMemo, useState } from 'react'
 import { JsonEditor } from '../monaco/JsonEditor.tsx'
 import { addJsonSchema } from '../monaco/monaco.ts'
-import { useT } from '../i18n/index.ts'
+import { useLocale, useT } from '../i18n/index.ts'
+import { describeUnapplied } from './unapplied.ts'
 import { useEditor, useEditorStore } from './store.ts'
 import { definitionSchema } from './definition-schema.ts'
 import type { WorkflowDefinition } from '../api/types.ts'
 import { sameJson } from '../graph/convert.ts'
+
+const UNAPPLIED_KEY = 'definition'
 
 function looksLikeDefinition(v: unknown): v is WorkflowDefinition {
   const d = v as WorkflowDefinition
@@ -20,9 +23,13 @@ function looksLikeDefinition(v: unknown): v is WorkflowDefinition {
 
 export function DefinitionPanel({ readOnly, idFixed }: { readOnly: boolean; idFixed: boolean }) {
   const t = useT()
+  const locale = useLocale((s) => s.locale)
   const store = useEditorStore()
   const manifests = useEditor((s) => s.manifests)
-  const [refused, setRefused] = useState(false)
+  // What was typed here and is not on the canvas: kept when the tab closes, refused by a save.
+  const unapplied = useEditor((s) => s.unapplied[UNAPPLIED_KEY])
+  // Discarding starts the editor again from the canvas.
+  const [generation, setGeneration] = useState(0)
   // The text follows the canvas, but not on every frame of a drag: serialising a big flow per frame stutters.
   const [definition, setDefinition] = useState(() => store.getState().definition())
   useEffect(() => {
@@ -35,25 +42,42 @@ export function DefinitionPanel({ readOnly, idFixed }: { readOnly: boolean; idFi
     return () => { clearTimeout(timer); unsubscribe() }
   }, [store])
   const schema = useMemo(() => definitionSchema(manifests), [manifests])
+  const [initialText] = useState(() => unapplied?.text)
+
+  function discard() {
+    store.getState().setUnapplied(UNAPPLIED_KEY, null)
+    setDefinition(store.getState().definition())
+    setGeneration((g) => g + 1)
+  }
 
   return (
     <div className="definition-panel" data-testid="definition-panel">
       <p className="hint">{t('editor.jsonHint')}</p>
-      {refused && <p className="field-error" role="alert">{t('editor.idFixed')}</p>}
+      {unapplied && (
+        // Above the editor: its own line under a tall editor is out of sight.
+        <p className="field-error" data-testid="json-unapplied">
+          {describeUnapplied(unapplied, locale)}{' '}
+          <button type="button" className="link" onClick={discard} data-testid="json-discard">{t('editor.json.discard')}</button>
+        </p>
+      )}
       <JsonEditor
+        key={generation}
         path="ordo://definition/flow.json"
         value={definition}
+        initialText={generation === 0 ? initialText : undefined}
         readOnly={readOnly}
         height="calc(100vh - 230px)"
         testId="definition-json"
         onMonaco={(monaco) => addJsonSchema(monaco, 'ordo://schemas/workflow.json', ['ordo://definition/*'], schema)}
-        onChange={(v) => {
+        onInvalid={(text) => { if (text !== null) store.getState().setUnapplied(UNAPPLIED_KEY, { where: 'definition', text, kind: 'syntax' }) }}
+        onChange={(v, text) => {
           // Only a well-formed flow replaces the canvas; the schema marks the rest in the editor.
-          if (!looksLikeDefinition(v)) return
-          const current = store.getState().definition()
-          if (idFixed && v.id !== current.id) { setRefused(true); return }
-          setRefused(false)
-          if (!sameJson(v, current)) store.getState().replaceDefinition(v)
+          const s = store.getState()
+          if (!looksLikeDefinition(v)) { s.setUnapplied(UNAPPLIED_KEY, { where: 'definition', text, kind: 'notFlow' }); return }
+          const current = s.definition()
+          if (idFixed && v.id !== current.id) { s.setUnapplied(UNAPPLIED_KEY, { where: 'definition', text, kind: 'idFixed' }); return }
+          s.setUnapplied(UNAPPLIED_KEY, null)
+          if (!sameJson(v, current)) s.replaceDefinition(v)
         }}
       />
     </div>

@@ -11,9 +11,11 @@ import type { DefinitionCheck, FieldConflict, WorkflowDefinition, WorkflowWithDr
 import { useCan } from '../app/session.ts'
 import { clearStash, readStash, registerUnsaved, stashDraft } from '../app/unsaved.ts'
 import { useLocale, useT } from '../i18n/index.ts'
+import { format, type Locale } from '../i18n/messages.ts'
 import { sameJson } from '../graph/convert.ts'
 import { formatTime } from '../pages/format.ts'
 import { describeApiError } from './describe-problem.ts'
+import { firstUnapplied, refusalToSave } from './unapplied.ts'
 import { Canvas } from './Canvas.tsx'
 import { ConfigPanel } from './ConfigPanel.tsx'
 import { DefinitionPanel } from './DefinitionPanel.tsx'
@@ -30,9 +32,9 @@ import './editor.css'
 
 type Tab = 'node' | 'flow' | 'json' | 'versions' | 'run'
 
-/** Starting point of a new workflow: an empty canvas (the Flow tab says to drag a trigger in). */
-function newDefinition(): WorkflowDefinition {
-  return { id: 'new-flow', name: 'New flow', nodes: [], edges: [] }
+/** Starting point of a new workflow: an empty canvas (the Flow tab says to drag a trigger in), named in the operator's language. */
+function newDefinition(locale: Locale): WorkflowDefinition {
+  return { id: 'new-flow', name: format(locale, 'editor.newFlowName'), nodes: [], edges: [] }
 }
 
 type WorkflowInfo = Omit<WorkflowWithDraft, 'draft'>
@@ -76,7 +78,8 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
   const [stash, setStash] = useState<{ at: number; definition: unknown } | null>(null)
   // Someone else saved since this draft was loaded: the user picks theirs or mine.
   const [conflict, setConflict] = useState(false)
-  const dirty = useEditor((s) => s.revision !== s.savedRevision)
+  // Unsaved: the canvas changed, or a JSON box holds text that is not applied yet.
+  const dirty = useEditor((s) => s.revision !== s.savedRevision || Object.keys(s.unapplied).length > 0)
   const problemCount = useEditor((s) => s.problems.length)
   const selectedHasProblems = useEditor((s) => Boolean(selected && s.problemsByNode[selected]))
   const canUndo = useEditor((s) => s.past.length > 0)
@@ -99,7 +102,7 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
       return
     }
     if (isNew) {
-      store.getState().load(newDefinition())
+      store.getState().load(newDefinition(useLocale.getState().locale))
       setInfo(null)
       setLoadedKey((k) => k + 1)
       const found = readStash(workflowId)
@@ -174,6 +177,14 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
   /** Saves the draft; `ifMatch` is the revision this tab's copy is based on (a newer one on the server is a 409). */
   const save = useCallback(async (ifMatch = info?.draftRevision): Promise<boolean> => {
     if (busyRef.current) return false
+    // The canvas is not what the operator typed: saving it would save something else. Nothing is sent.
+    const unapplied = firstUnapplied(store.getState().unapplied)
+    if (unapplied) {
+      setMessage({ kind: 'bad', text: refusalToSave(unapplied, locale) })
+      if (unapplied.where === 'definition') setTab('json')
+      else if (unapplied.where === 'variables') setTab('flow')
+      return false
+    }
     // What is sent is what is saved: edits made while the request is out stay unsaved.
     const def = store.getState().definition()
     const sentRevision = store.getState().revision
@@ -201,7 +212,7 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
       const err = e as ApiError
       if (err.status === 409 && !isNew) { setConflict(true); setMessage(null) }
       else if (err.status === 409) setMessage({ kind: 'bad', text: t('editor.idTaken', { id: def.id }) })
-      else setMessage({ kind: 'bad', text: describeApiError(err, locale, manifestOfNode) })
+      else setMessage({ kind: 'bad', text: describeApiError(err, locale, manifestOfNode, def) })
       if (err.details?.length) store.getState().setProblems(err.details)
       return false
     } finally {
@@ -233,7 +244,7 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
   const publish = useCallback(async () => {
     if (busyRef.current) return
     const s = store.getState()
-    if ((s.revision !== s.savedRevision || isNew) && !(await save())) return
+    if ((s.revision !== s.savedRevision || isNew || Object.keys(s.unapplied).length > 0) && !(await save())) return
     busyRef.current = true
     setBusy(true)
     try {
@@ -248,7 +259,7 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
       if (err.status === 400 && err.details?.length) {
         store.getState().setProblems(err.details)
         setMessage({ kind: 'bad', text: t('editor.publishInvalid', { n: err.details.length }) })
-      } else setMessage({ kind: 'bad', text: describeApiError(err, locale, manifestOfNode) })
+      } else setMessage({ kind: 'bad', text: describeApiError(err, locale, manifestOfNode, store.getState().definition()) })
     } finally {
       busyRef.current = false
       setBusy(false)
@@ -261,7 +272,7 @@ function Editor({ workflowId, store }: { workflowId: string; store: EditorStore 
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
         e.preventDefault()
         const s = store.getState()
-        if (canEdit && (s.revision !== s.savedRevision || isNew)) void save()
+        if (canEdit && (s.revision !== s.savedRevision || isNew || Object.keys(s.unapplied).length > 0)) void save()
       }
     }
     window.addEventListener('keydown', onKey)

@@ -1,11 +1,14 @@
 /** The flow's own fields (id, name, description, variables) and every validation problem, by node. */
+import { useMemo, useState } from 'react'
 import { JsonEditor } from '../monaco/JsonEditor.tsx'
 import { useLocale, useT } from '../i18n/index.ts'
-import { describeProblem } from './describe-problem.ts'
+import { describeProblem, describeProblemAt } from './describe-problem.ts'
 import { useShallow } from 'zustand/react/shallow'
 import { useEditor, useEditorStore } from './store.ts'
 import { WORKFLOW_ID_PATTERN } from '../pages/format.ts'
 import { FlowConflicts } from './FlowConflicts.tsx'
+import { sameJson } from '../graph/convert.ts'
+import { describeUnapplied } from './unapplied.ts'
 
 const NO_VARIABLES = {}
 // /workflows/new opens a new flow, so a workflow cannot be called "new".
@@ -18,7 +21,13 @@ export function FlowSettings({ isNew, readOnly, onSelectNode }: { isNew: boolean
   const problems = useEditor((s) => s.problems)
   const warnings = useEditor((s) => s.warnings)
   const nodeCount = useEditor((s) => s.nodes.length)
+  // Problems of the flow name nodes and connections by their position in the definition.
+  const definition = useMemo(() => store.getState().definition(), [store, problems, warnings])
   const locale = useLocale((s) => s.locale)
+  const variablesUnapplied = useEditor((s) => s.unapplied.variables)
+  // Unapplied variables typed before the tab closed come back with it (a save refuses while they are there).
+  const [initialVariables] = useState(() => store.getState().unapplied.variables?.text)
+  const [generation, setGeneration] = useState(0)
   // Each problem's node manifest, looked up once per change of the problems (not per drag frame).
   const problemManifests = useEditor(useShallow((s) => s.problems.map((p) => s.manifests.find((m) => m.type === s.nodes.find((n) => n.id === p.nodeId)?.data.nodeType))))
 
@@ -40,13 +49,23 @@ export function FlowSettings({ isNew, readOnly, onSelectNode }: { isNew: boolean
       <div className="field">
         <span>{t('editor.variables')}</span>
         <p className="hint">{t('editor.variablesHint')}</p>
+        {variablesUnapplied && variablesUnapplied.kind !== 'syntax' && <span className="field-error">{describeUnapplied(variablesUnapplied, locale)}</span>}
+        {variablesUnapplied && (
+          <button type="button" className="link" onClick={() => { store.getState().setUnapplied('variables', null); setGeneration((g) => g + 1) }}>{t('editor.json.discard')}</button>
+        )}
         <JsonEditor
+          key={generation}
+          initialText={generation === 0 ? initialVariables : undefined}
           path="ordo://flow/variables.json"
           value={meta.variables ?? NO_VARIABLES}
           readOnly={readOnly}
           height={120}
-          onChange={(v) => {
-            if (v && typeof v === 'object' && !Array.isArray(v)) store.getState().setMeta({ variables: Object.keys(v).length ? (v as Record<string, unknown>) : undefined })
+          onInvalid={(text) => { if (text !== null) store.getState().setUnapplied('variables', { where: 'variables', text, kind: 'syntax' }) }}
+          onChange={(v, text) => {
+            const s = store.getState()
+            if (!v || typeof v !== 'object' || Array.isArray(v)) { s.setUnapplied('variables', { where: 'variables', text, kind: 'notObject' }); return }
+            s.setUnapplied('variables', null)
+            if (!sameJson(v, meta.variables ?? NO_VARIABLES)) s.setMeta({ variables: Object.keys(v).length ? (v as Record<string, unknown>) : undefined })
           }}
         />
       </div>
@@ -56,8 +75,7 @@ export function FlowSettings({ isNew, readOnly, onSelectNode }: { isNew: boolean
         <ul className="problems" data-testid="problem-list">
           {problems.map((p, i) => (
             <li key={i}>
-              {p.nodeId ? <button className="link" onClick={() => onSelectNode(p.nodeId!)}>{p.nodeId}</button> : <code>{p.pointer || '/'}</code>}
-              {' '}{describeProblem(p, problemManifests[i], locale)}
+              {p.nodeId ? <><button className="link" onClick={() => onSelectNode(p.nodeId!)}>{p.nodeId}</button>{' '}{describeProblem(p, problemManifests[i], locale)}</> : describeProblemAt(p, undefined, locale, definition)}
             </li>
           ))}
         </ul>
@@ -69,8 +87,7 @@ export function FlowSettings({ isNew, readOnly, onSelectNode }: { isNew: boolean
           <ul className="problems warnings" data-testid="warning-list">
             {warnings.map((p, i) => (
               <li key={i}>
-                {p.nodeId ? <button className="link" onClick={() => onSelectNode(p.nodeId!)}>{p.nodeId}</button> : <code>{p.pointer || '/'}</code>}
-                {' '}{describeProblem(p, undefined, locale)}
+                {p.nodeId ? <><button className="link" onClick={() => onSelectNode(p.nodeId!)}>{p.nodeId}</button>{' '}{describeProblem(p, undefined, locale)}</> : describeProblemAt(p, undefined, locale, definition)}
               </li>
             ))}
           </ul>

@@ -28,7 +28,7 @@ function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
   const text = manifest ? manifestText(manifest, locale) : null
   const ports = useMemo(() => (manifest ? outputPorts(manifest, data.config) : []), [manifest, data.config])
   const errPorts = useMemo(() => (manifest ? errorPorts(manifest) : []), [manifest])
-  const summary = useMemo(() => configSummary(manifest, data.config), [manifest, data.config])
+  const summary = useMemo(() => configSummary(manifest, data.config, locale), [manifest, data.config, locale])
   const classes = ['ordo-node']
   if (selected) classes.push('selected')
   if (mine.length) classes.push('invalid')
@@ -39,34 +39,42 @@ function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
     ...(heat !== undefined ? { boxShadow: `0 0 0 ${2 + Math.round(heat * 6)}px rgba(220, 38, 38, ${0.15 + heat * 0.6})` } : {}),
   }), [manifest?.category, heat])
 
+  const title = data.name || text?.title || data.nodeType
+  const problem = mine.length > 0 ? `${describeProblem(mine[0], manifest, locale)}${mine.length > 1 ? ` (+${mine.length - 1})` : ''}` : null
+  const typeText = `${text?.title ?? t('editor.unknownType')} · ${data.nodeType}`
+
+  // Every card has the same lines whatever is drawn over it: a run, the heatmap, a diff or a problem
+  // takes the place of the type or the summary line, so no overlay makes a card grow into the one below.
   return (
-    <div className={classes.join(' ')} style={style} data-testid={`node-${id}`} data-run-status={run?.status} data-problems={mine.length}>
+    <div className={classes.join(' ')} style={style} data-testid={`node-${id}`} data-run-status={run?.status} data-problems={mine.length} data-heat={heat !== undefined ? Math.round(heat * 100) : undefined}>
       {manifest && manifest.inputs > 0 && <Handle type="target" position={Position.Top} className="port-in" />}
       <div className="node-head">
         <span className="glyph" aria-hidden>{CATEGORY_GLYPH[manifest?.category ?? ''] ?? '?'}</span>
-        <span className="node-title">{data.name || text?.title || data.nodeType}</span>
+        <span className="node-title" title={title}>{title}</span>
         {mine.length > 0 && <span className="node-flag bad" title={mine.map((p) => describeProblem(p, manifest, locale)).join('\n')}>!</span>}
         {mine.length === 0 && warned.length > 0 && <span className="node-flag warn" data-testid={`warning-${id}`} title={warned.map((p) => describeProblem(p, manifest, locale)).join('\n')}>⚠</span>}
       </div>
-      <div className="node-type">{text?.title ?? t('editor.unknownType')} · <code>{data.nodeType}</code></div>
-      {summary && <div className="node-summary" title={summary}>{summary}</div>}
-      {mine.length > 0 && <div className="node-problem">{describeProblem(mine[0], manifest, locale)}{mine.length > 1 ? ` (+${mine.length - 1})` : ''}</div>}
-      {run && (
-        <div className="node-run">
+      {run ? (
+        <div className="node-line node-run" title={typeText}>
           <span className={`badge ${run.status}`}>{t(`status.${run.status}` as 'status.running')}</span>
           {run.durationMs !== null && <span>{formatDuration(run.durationMs)}</span>}
           {run.attempts > 1 && <span>{t('editor.attempts', { n: run.attempts })}</span>}
-          {run.port && <span>→ {text?.port(run.port, manifest?.outputs.find((p) => p.name === run.port)?.title) ?? run.port}</span>}
         </div>
+      ) : diff && diff !== 'unchanged' ? (
+        <div className="node-line" title={typeText}><span className={`diff-tag ${diff}`}>{t(`editor.diff.${diff}` as 'editor.diff.added')}</span></div>
+      ) : problem ? (
+        <div className="node-line node-problem" title={problem}>{problem}</div>
+      ) : (
+        <div className="node-line node-type" title={typeText}>{text?.title ?? t('editor.unknownType')} · <code>{data.nodeType}</code></div>
       )}
-      {heat !== undefined && <HeatLabel id={id} />}
-      {diff && diff !== 'unchanged' && <div className={`diff-tag ${diff}`}>{t(`editor.diff.${diff}` as 'editor.diff.added')}</div>}
+      {heat !== undefined ? <HeatLabel id={id} summary={summary} /> : <div className="node-line node-summary" title={summary || undefined}>{summary}</div>}
       <div className="ports-out">
         {ports.map((port) => {
-          const title = manifest?.outputs.find((p) => p.name === port)?.title
+          const portTitle = manifest?.outputs.find((p) => p.name === port)?.title
+          const taken = run?.port === port
           return (
-            <div key={port} className={`port-out ${errPorts.includes(port) ? 'error-port' : ''}`}>
-              <span className="port-label">{text?.port(port, title) ?? port}</span>
+            <div key={port} className={`port-out ${errPorts.includes(port) ? 'error-port' : ''} ${taken ? 'taken' : ''}`} data-taken={taken || undefined}>
+              <span className="port-label">{text?.port(port, portTitle) ?? port}</span>
               <Handle type="source" position={Position.Bottom} id={port} className="port-handle" data-testid={`port-${id}-${port}`} />
             </div>
           )
@@ -76,11 +84,12 @@ function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
   )
 }
 
-function HeatLabel({ id }: { id: string }) {
+/** The heatmap's numbers for one node, in the summary's line (the summary stays in its tooltip). */
+function HeatLabel({ id, summary }: { id: string; summary: string }) {
   const t = useT()
   const stats = useEditor((s) => s.heatStats[id])
-  if (!stats) return null
-  return <div className="node-heat">{t('editor.heat.label', { avg: formatDuration(stats.avgMs), p95: formatDuration(stats.p95Ms), n: stats.count })}</div>
+  const text = stats ? t('editor.heat.label', { avg: formatDuration(stats.avgMs), p95: formatDuration(stats.p95Ms), n: stats.count }) : summary
+  return <div className="node-line node-heat" title={[text, summary].filter(Boolean).join('\n')}>{text}</div>
 }
 
 export const NodeCard = memo(NodeCardImpl)

@@ -17,7 +17,10 @@ import { diffDefinitions } from '../graph/diff.ts'
 import { sampleOrderInput } from '../rules/sample-order.ts'
 import { formatDuration, throttle } from '../pages/format.ts'
 import { RunBadge, Time } from '../pages/shared.tsx'
-import { describeApiError } from './describe-problem.ts'
+import { describeApiError, describeReason } from './describe-problem.ts'
+import { RecentOrderPicker } from './RecentOrderPicker.tsx'
+import { formatMoney } from '../pages/money.ts'
+import { manifestText } from '../i18n/index.ts'
 import { singleSelectedId, useEditor, useEditorStore } from './store.ts'
 
 export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: string | null; runId: string | null }) {
@@ -49,10 +52,8 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
   const fail = useCallback((e: unknown) => {
     if (!live.current) return
     const err = e as ApiError
-    setError(describeApiError(err, locale, (id) => {
-      const s = store.getState()
-      return s.manifests.find((m) => m.type === s.nodes.find((n) => n.id === id)?.data.nodeType)
-    }))
+    const s = store.getState()
+    setError(describeApiError(err, locale, (id) => s.manifests.find((m) => m.type === s.nodes.find((n) => n.id === id)?.data.nodeType), s.definition()))
   }, [locale, store])
 
   const loadRuns = useCallback(() => {
@@ -144,6 +145,13 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
   }
 
   const nodeState = selectedNode ? runStates[selectedNode] : undefined
+  // The sample's JSON holds minor units: its total is said in yuan beside it.
+  const total = sample as { totalAmount?: unknown; currency?: unknown } | null
+  const sampleTotal = total && typeof total.totalAmount === 'number' && typeof total.currency === 'string'
+    ? { amount: formatMoney(total.totalAmount, total.currency, locale), minor: total.totalAmount } : null
+  const selectedManifest = useEditor((s) => s.manifests.find((m) => m.type === s.nodes.find((n) => n.id === selectedNode)?.data.nodeType))
+  /** A port of the selected node by its label (是), not its name (true). */
+  const portLabel = (port: string) => (selectedManifest ? manifestText(selectedManifest, locale).port(port, selectedManifest.outputs.find((o) => o.name === port)?.title) : port)
   const draftVersionNote = run && versionDiffers ? t('editor.run.versionNote', { version: run.version }) : null
 
   return (
@@ -179,7 +187,7 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
           </div>
           {run.orderId && <div className="hint">{t('editor.run.order')}: <Link href={`/orders/${encodeURIComponent(run.orderId)}`}>{run.orderId}</Link></div>}
           {draftVersionNote && <div className="hint">{draftVersionNote}</div>}
-          {run.incident && <div className="field-error">{run.incident.nodeId}: {run.incident.error}</div>}
+          {run.incident && <div className="field-error">{run.incident.nodeId}{t('editor.place.separator')}{describeReason(run.incident.error, locale)}</div>}
         </section>
       )}
 
@@ -191,9 +199,9 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
               <div className="row"><strong>{selectedNode}</strong><RunBadge status={nodeState.status as 'running'} />
                 {nodeState.durationMs !== null && <span className="muted">{formatDuration(nodeState.durationMs)}</span>}
                 {nodeState.attempts > 1 && <span className="muted">{t('editor.attempts', { n: nodeState.attempts })}</span>}
-                {nodeState.port && <span className="muted">→ {nodeState.port}</span>}
+                {nodeState.port && <span className="muted">→ {portLabel(nodeState.port)}</span>}
               </div>
-              {nodeState.error && <p className="field-error">{nodeState.error}</p>}
+              {nodeState.error && <p className="field-error">{describeReason(nodeState.error, locale)}</p>}
               <h4>{t('editor.run.input')}</h4>
               <pre className="json">{JSON.stringify(nodeState.input ?? null, null, 2)}</pre>
               <h4>{t('editor.run.output')}</h4>
@@ -212,10 +220,12 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
         <section>
           <h3>{t('editor.dry.title')}</h3>
           <p className="hint">{t('editor.dry.hint')}</p>
+          <RecentOrderPicker onPick={setSample} />
           <JsonEditor
             path="ordo://dry-run/order.json" value={sample} onChange={setSample} height={200} testId="dry-run-order"
             onMonaco={registerOrderSchemas}
           />
+          {sampleTotal && <p className="hint" data-testid="dry-run-amount">{t('editor.dry.amount', sampleTotal)}</p>}
           <button className="primary" onClick={() => void dryRun()} data-testid="dry-run">{t('editor.dry.run')}</button>
           {dry && (
             <div className="card tight" data-testid="dry-run-result">
@@ -226,7 +236,7 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
                   <pre className="json">{JSON.stringify(dry.changes, null, 2)}</pre>
                 </>
               )}
-              {dry.waiting.length > 0 && <p className="hint">{t('editor.dry.waiting')}: {dry.waiting.map((w) => `${w.nodeId} (${w.reason})`).join(', ')}</p>}
+              {dry.waiting.length > 0 && <p className="hint">{t('editor.dry.waiting')}: {dry.waiting.map((w) => `${w.nodeId} (${describeReason(w.reason, locale)})`).join(', ')}</p>}
             </div>
           )}
         </section>

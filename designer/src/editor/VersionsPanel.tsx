@@ -1,15 +1,17 @@
 /** Published versions of the flow, and a side-by-side visual diff of any two (or a version and the draft). */
 import { useEffect, useState } from 'react'
-import { api } from '../api/client.ts'
+import { api, type ApiError } from '../api/client.ts'
+import { describeApiError } from './describe-problem.ts'
 import type { VersionInfo } from '../api/types.ts'
 import { useLiveEvents } from '../api/events.ts'
-import { useT } from '../i18n/index.ts'
+import { useLocale, useT } from '../i18n/index.ts'
 import { DiffOverlay, type DiffSide } from './DiffOverlay.tsx'
 import { Time } from '../pages/shared.tsx'
 import { useEditorStore } from './store.ts'
 
 export function VersionsPanel({ workflowId, latestVersion }: { workflowId: string | null; latestVersion: number | null }) {
   const t = useT()
+  const locale = useLocale((s) => s.locale)
   const store = useEditorStore()
   const [versions, setVersions] = useState<VersionInfo[] | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -24,7 +26,7 @@ export function VersionsPanel({ workflowId, latestVersion }: { workflowId: strin
         setVersions(r.items)
         setLeft((l) => l || (r.items[0] ? String(r.items[0].version) : ''))
       })
-      .catch((e) => setError((e as Error).message))
+      .catch((e) => setError(describeApiError(e as ApiError, locale, () => undefined)))
   }
   useEffect(load, [workflowId, latestVersion])
   // While the diff is open it covers the canvas: lock the draft so its shortcuts do not edit it unseen.
@@ -44,12 +46,12 @@ export function VersionsPanel({ workflowId, latestVersion }: { workflowId: strin
     try {
       setDiff({ left: await side(left), right: await side(right) })
     } catch (e) {
-      setError((e as Error).message)
+      setError(describeApiError(e as ApiError, locale, () => undefined))
     }
   }
 
   if (!workflowId) return <p className="hint">{t('editor.saveFirst')}</p>
-  if (error) return <p className="field-error">{t('common.error', { message: error })}</p>
+  if (error) return <p className="field-error">{error}</p>
   if (!versions) return <p className="hint">{t('common.loading')}</p>
   const choices = [['draft', t('editor.draft')] as const, ...versions.map((v) => [String(v.version), t('editor.versionN', { version: v.version })] as const)]
 

@@ -1,15 +1,39 @@
-/** The rjsf uiSchema of a config schema: rule fields (`$comment: "jsonlogic"`) get the rule editor. */
+/**
+ * The rjsf uiSchema of a config schema: rule fields (`$comment: "jsonlogic"`) get the rule editor,
+ * maps of rules a row per rule, a list of distinct choices gets checkboxes, a value that must match
+ * one in use (`$comment: "pick:teams"`) a combo box of the values in use.
+ */
 import type { UiSchema } from '@rjsf/utils'
+import { pickListOf } from '../../../engine/nodes/schema-fragments.ts'
 
-type Schema = { $comment?: string; type?: string | string[]; properties?: Record<string, Schema>; items?: Schema | Schema[]; description?: string; title?: string }
+type Schema = {
+  $comment?: string; type?: string | string[]; properties?: Record<string, Schema>; items?: Schema | Schema[]
+  description?: string; title?: string; uniqueItems?: boolean; enum?: unknown[]; additionalProperties?: Schema | boolean
+}
+
+/** What a custom field of a node's config form knows of the form it is in. */
+export interface FormContext { isTrigger: boolean; nodeId: string }
 
 export const RULE_FIELD = 'jsonlogic'
+/** The widget of a field marked `$comment: "pick:<list>"` (PickWidget.tsx registers under it). */
+export const PICK_WIDGET_NAME = 'pick'
+/** The field of a map whose values are rules (rule.set's variables). */
+export const RULE_MAP_FIELD = 'jsonlogic-map'
 
 /** Walks the schema: every property or array item holding a rule is drawn by the rule field. */
 export function uiSchemaFor(schema: Schema | undefined): UiSchema {
   if (!schema) return {}
   if (schema.$comment === RULE_FIELD) return { 'ui:field': RULE_FIELD }
+  if (typeof schema.additionalProperties === 'object' && schema.additionalProperties.$comment === RULE_FIELD) return { 'ui:field': RULE_MAP_FIELD }
+  // A team, a pool, a tag: chosen from the values in use (PickWidget), a new one only on request.
+  const list = pickListOf(schema)
+  if (list) return { 'ui:widget': PICK_WIDGET_NAME, 'ui:options': { list } }
   const ui: UiSchema = {}
+  // rjsf draws a set of choices as a multi-select, which needs Ctrl-click for a second one.
+  if (schema.uniqueItems && schema.items && !Array.isArray(schema.items) && Array.isArray(schema.items.enum)) {
+    ui['ui:widget'] = 'checkboxes'
+    ui['ui:options'] = { inline: true }
+  }
   if (schema.properties) {
     for (const [key, prop] of Object.entries(schema.properties)) {
       const child = uiSchemaFor(prop)

@@ -22,8 +22,17 @@ const HISTORY_LIMIT = 100
 
 interface Snapshot { meta: DefinitionMeta; nodes: OrdoNode[]; edges: OrdoEdge[] }
 
-
-
+/**
+ * Text typed in one of the editor's JSON boxes that is not applied to the flow: it does not parse,
+ * or it is not what that box takes. Saving then would save the flow without it, so saving refuses.
+ */
+export interface UnappliedText {
+  where: 'definition' | 'variables' | 'rule'
+  text: string
+  kind: 'syntax' | 'notFlow' | 'notObject' | 'idFixed'
+  /** The node whose rule it is. */
+  nodeId?: string
+}
 
 export interface EditorState extends Snapshot {
   manifests: NodeManifest[]
@@ -49,6 +58,8 @@ export interface EditorState extends Snapshot {
   heatStats: Record<string, HeatmapNode>
   heatMax: number
   diffMarks: Record<string, ChangeKind>
+  /** Unapplied JSON text by the box it is in (its Monaco model path, or `definition`, `variables`). */
+  unapplied: Record<string, UnappliedText>
 
   setManifests(manifests: NodeManifest[]): void
   load(def: WorkflowDefinition): void
@@ -80,6 +91,7 @@ export interface EditorState extends Snapshot {
   setRunStates(states: Record<string, NodeRunState>): void
   setHeat(stats: HeatmapNode[] | null): void
   setDiffMarks(marks: Record<string, ChangeKind>): void
+  setUnapplied(key: string, entry: UnappliedText | null): void
 }
 
 const EMPTY_META: DefinitionMeta = { id: 'new-flow', name: 'New flow' }
@@ -124,13 +136,13 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
     return {
       meta: EMPTY_META, nodes: [], edges: [], manifests,
       past: [], future: [], lastEditKey: null, dragging: false, clipboard: null,
-      revision: 0, savedRevision: 0, problems: [], problemsByNode: {}, warnings: [], warningsByNode: {}, locked: false, runStates: {}, heatStats: {}, heatMax: 0, diffMarks: {},
+      revision: 0, savedRevision: 0, problems: [], problemsByNode: {}, warnings: [], warningsByNode: {}, locked: false, runStates: {}, heatStats: {}, heatMax: 0, diffMarks: {}, unapplied: {},
 
       setManifests(list) { set({ manifests: list }) },
 
       load(def) {
         const { meta, nodes, edges } = definitionToCanvas(def, manifestOf)
-        set((s) => ({ meta, nodes, edges, past: [], future: [], lastEditKey: null, problems: [], problemsByNode: {}, warnings: [], warningsByNode: {}, runStates: {}, heatStats: {}, heatMax: 0, diffMarks: {}, revision: s.revision + 1, savedRevision: s.revision + 1 }))
+        set((s) => ({ meta, nodes, edges, past: [], future: [], lastEditKey: null, problems: [], problemsByNode: {}, warnings: [], warningsByNode: {}, runStates: {}, heatStats: {}, heatMax: 0, diffMarks: {}, unapplied: {}, revision: s.revision + 1, savedRevision: s.revision + 1 }))
       },
 
       markSaved(revision) { set({ savedRevision: revision }) },
@@ -349,6 +361,12 @@ export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<Edit
         })
       },
       setDiffMarks(diffMarks) { set({ diffMarks }) },
+      setUnapplied(key, entry) {
+        const { [key]: before, ...rest } = get().unapplied
+        if (!entry && !before) return
+        if (entry && before && entry.text === before.text && entry.kind === before.kind) return
+        set({ unapplied: entry ? { ...rest, [key]: entry } : rest })
+      },
     }
   })
 }

@@ -1,17 +1,25 @@
 /**
  * A Monaco JSON editor bound to a value. Edits that parse are reported through onChange; while the
- * text does not parse, the last good value stays and the problem is shown under the editor.
+ * text does not parse, the last good value stays, the problem is shown under the editor in the
+ * operator's language, and onInvalid hears the text (so whoever saves knows it is not applied).
  */
 import { useEffect, useRef, useState } from 'react'
 import { loadMonaco, type Monaco } from './monaco.ts'
 import { sameJson } from '../graph/convert.ts'
+import { useLocale } from '../i18n/index.ts'
+import { describeJsonError } from './json-problem.ts'
 import type * as MonacoApi from 'monaco-editor/editor/editor.api'
 
 export interface JsonEditorProps {
   /** The model URI: schemas registered with addJsonSchema match it (e.g. `ordo://rule/vip-check.json`). */
   path: string
   value: unknown
-  onChange?(value: unknown): void
+  /** A value the text now parses to, and that text. */
+  onChange?(value: unknown, text: string): void
+  /** The text when it stops parsing; null once it parses again. */
+  onInvalid?(text: string | null): void
+  /** Text to start from instead of the value (unfinished work kept while the editor was closed). */
+  initialText?: string
   readOnly?: boolean
   height?: number | string
   /** Called once Monaco is loaded, to register schemas. */
@@ -19,16 +27,21 @@ export interface JsonEditorProps {
   testId?: string
 }
 
-export function JsonEditor({ path, value, onChange, readOnly, height = 240, onMonaco, testId }: JsonEditorProps) {
+export function JsonEditor({ path, value, onChange, onInvalid, initialText, readOnly, height = 240, onMonaco, testId }: JsonEditorProps) {
+  const locale = useLocale((s) => s.locale)
   const host = useRef<HTMLDivElement>(null)
   const editor = useRef<MonacoApi.editor.IStandaloneCodeEditor | null>(null)
   const lastText = useRef<string>('')
   const onChangeRef = useRef(onChange)
   onChangeRef.current = onChange
+  const onInvalidRef = useRef(onInvalid)
+  onInvalidRef.current = onInvalid
+  const initialTextRef = useRef(initialText)
   // The latest value, for the model created once Monaco has loaded (which may be after several renders).
   const valueRef = useRef(value)
   valueRef.current = value
-  const [parseError, setParseError] = useState<string | null>(null)
+  // The text that does not parse and its error, described in the current language when shown.
+  const [parseError, setParseError] = useState<{ text: string; error: unknown } | null>(null)
 
   useEffect(() => {
     let disposed = false
@@ -39,7 +52,8 @@ export function JsonEditor({ path, value, onChange, readOnly, height = 240, onMo
       onMonaco?.(monaco)
       const uri = monaco.Uri.parse(path)
       monaco.editor.getModel(uri)?.dispose()
-      lastText.current = JSON.stringify(valueRef.current ?? null, null, 2)
+      lastText.current = initialTextRef.current ?? JSON.stringify(valueRef.current ?? null, null, 2)
+      try { JSON.parse(lastText.current) } catch (error) { setParseError({ text: lastText.current, error }) }
       model = monaco.editor.createModel(lastText.current, 'json', uri)
       created = monaco.editor.create(host.current, {
         model, readOnly, automaticLayout: true, minimap: { enabled: false }, fontSize: 13,
@@ -59,13 +73,17 @@ export function JsonEditor({ path, value, onChange, readOnly, height = 240, onMo
       created.onDidChangeModelContent(() => {
         const text = created!.getValue()
         lastText.current = text
+        let parsed: unknown
         try {
-          const parsed = JSON.parse(text)
-          setParseError(null)
-          onChangeRef.current?.(parsed)
-        } catch (e) {
-          setParseError((e as Error).message)
+          parsed = JSON.parse(text)
+        } catch (error) {
+          setParseError({ text, error })
+          onInvalidRef.current?.(text)
+          return
         }
+        setParseError(null)
+        onInvalidRef.current?.(null)
+        onChangeRef.current?.(parsed, text)
       })
     })
     return () => {
@@ -95,7 +113,7 @@ export function JsonEditor({ path, value, onChange, readOnly, height = 240, onMo
   return (
     <div className="json-editor" data-testid={testId}>
       <div ref={host} style={{ height, border: '1px solid var(--line)', borderRadius: 6 }} />
-      {parseError && <div className="field-error" role="alert">{parseError}</div>}
+      {parseError && <div className="field-error" role="alert">{describeJsonError(parseError.text, parseError.error, locale)}</div>}
     </div>
   )
 }

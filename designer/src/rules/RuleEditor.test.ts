@@ -51,6 +51,15 @@ describe('RuleEditor (server-rendered markup)', () => {
     expect(await render(undefined)).not.toContain('data-testid="rule-amount-hint"')
   })
 
+  it('shows an amount in yuan with its unit, and echoes what the rule keeps in fen', async () => {
+    const zh = await render(douyinRule, 'zh-CN')
+    expect(zh).toMatch(/<input[^>]*value="1000.00"/)
+    expect(zh).not.toMatch(/<input[^>]*value="100000"/)
+    expect(zh).toContain('元</span>')
+    expect(zh).toContain('订单金额 大于 ¥1,000.00（规则中存为 100000 分）')
+    expect(await render(douyinRule)).toContain('Total amount &gt; CN¥1,000.00 (kept in the rule as 100000 minor units)')
+  })
+
   it('starts an unwritten rule as an empty builder', async () => {
     const html = await render(undefined)
     expect(html).toContain('queryBuilder')

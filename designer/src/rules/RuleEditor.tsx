@@ -11,16 +11,20 @@ import { useMemo, useState } from 'react'
 import { prepareRuleGroup, QueryBuilder, type Field, type RuleGroupType, type RuleType, type Translations } from 'react-querybuilder'
 import 'react-querybuilder/dist/query-builder.css'
 import './rules.css'
-import { api, ApiError } from '../api/client.ts'
-import { translateIfKnown, useT, type Translate } from '../i18n/index.ts'
+import { translateIfKnown, useLocale, useT, type Translate } from '../i18n/index.ts'
 import { JsonEditor } from '../monaco/JsonEditor.tsx'
 import { addJsonSchema, type Monaco } from '../monaco/monaco.ts'
 import { fieldsForQuery, queryFields, queryToRule, ruleToQuery } from './jsonlogic.ts'
 import { sameJson } from '../graph/convert.ts'
 import { jsonLogicSchema } from './jsonlogic-schema.ts'
-import { orderRuleFields, triggerRuleFields, RULE_OPERATORS, type RuleField, type RuleOperatorName } from './order-fields.ts'
-import { registerOrderSchemas, SAMPLE_MODEL_PREFIX } from './order-schemas.ts'
-import { SAMPLE_ORDER } from './sample-order.ts'
+import { orderRuleFields, triggerRuleFields, RULE_OPERATORS, VALUE_LABELS, type RuleField, type RuleOperatorName } from './order-fields.ts'
+import { registerOrderSchemas } from './order-schemas.ts'
+import { TryRule } from './TryRule.tsx'
+import { AmountValueEditor, type AmountContext } from './AmountValueEditor.tsx'
+import { ruleCurrency } from '../graph/describe-rule.ts'
+import { formatMoney } from '../pages/money.ts'
+
+const CONTROLS = { valueEditor: AmountValueEditor }
 
 export interface RuleEditorProps {
   /** The JsonLogic rule; undefined for a rule not written yet (the builder starts empty). */
@@ -33,6 +37,8 @@ export interface RuleEditorProps {
   readOnly?: boolean
   /** Unique id of Monaco's model, e.g. `ordo://rules/vip-check/rule.json`. */
   path: string
+  /** The JSON tab's text while it does not parse (null once it does): the rule is not that text yet. */
+  onInvalid?(text: string | null): void
 }
 
 type Tab = 'builder' | 'json' | 'try'
@@ -53,7 +59,7 @@ function queryFor(value: unknown, fields: readonly RuleField[]): RuleGroupType |
 
 interface Synced { value: unknown; query: RuleGroupType | null }
 
-export function RuleEditor({ value, onChange, variables, readOnly, path, scope = 'run' }: RuleEditorProps) {
+export function RuleEditor({ value, onChange, onInvalid, variables, readOnly, path, scope = 'run' }: RuleEditorProps) {
   const t = useT()
   const fields = useMemo(() => (scope === 'trigger' ? triggerRuleFields() : orderRuleFields(variables)), [variables, scope])
 
@@ -85,8 +91,21 @@ export function RuleEditor({ value, onChange, variables, readOnly, path, scope =
     { name: 'or', value: 'or', label: t('rules.builder.or') },
   ], [t])
   const operators = useMemo(() => RULE_OPERATORS.map((name) => operatorOption(name, t)), [t])
-  // The minor-units hint only when a condition reads an amount.
+  // The amount hint only when a condition reads an amount; it echoes each amount as the rule keeps it.
   const readsAmount = usedFields.some((name) => fields.some((f) => f.name === name && f.amount))
+  const locale = useLocale((s) => s.locale)
+  const currency = ruleCurrency(value)
+  const amountContext = useMemo<AmountContext>(() => ({
+    currency,
+    unit: translateIfKnown(t, `rules.unit.${currency}`) ?? currency,
+    invalidText: t('rules.amountInvalid'),
+  }), [currency, t])
+  const amountEchoes = query && readsAmount ? amountConditions(query, fields).map((c) => t('rules.amountEcho', {
+    field: translateIfKnown(t, `rules.field.${c.field}`) ?? c.field,
+    op: t(`rules.op.${c.operator}` as const),
+    amount: c.minor.map((m) => formatMoney(m, currency, locale)).join(` ${t('rules.builder.between')} `),
+    minor: c.minor.join(` ${t('rules.builder.between')} `),
+  })) : []
 
   function onQueryChange(next: RuleGroupType) {
     const rule = queryToRule(next, fieldsForQuery(fields, next))
@@ -144,9 +163,15 @@ export function RuleEditor({ value, onChange, variables, readOnly, path, scope =
               resetOnOperatorChange
               enableMountQueryChange={false}
               disabled={readOnly}
+              controlElements={CONTROLS}
+              context={amountContext}
             />
             {query.rules.length === 0 && !query.not && <p className="hint">{t('rules.noConditions')}</p>}
-            {readsAmount && <p className="hint" data-testid="rule-amount-hint">{t('rules.amountHint')}</p>}
+            {readsAmount && (
+              <div className="hint" data-testid="rule-amount-hint">
+                {amountEchoes.length ? amountEchoes.map((line, i) => <div key={i}>{line}</div>) : t('rules.amountHint', { unit: amountContext.unit })}
+              </div>
+            )}
           </div>
         )}
         {shownTab === 'json' && (
@@ -154,88 +179,38 @@ export function RuleEditor({ value, onChange, variables, readOnly, path, scope =
             path={path}
             value={value}
             onChange={readOnly ? undefined : onChange}
+            onInvalid={onInvalid}
             readOnly={readOnly}
             height={200}
             onMonaco={registerRuleSchemas}
             testId="rule-json"
           />
         )}
-        {shownTab === 'try' && <TryRule rule={value} path={path} scope={scope} />}
+        {shownTab === 'try' && <TryRule rule={value} path={path} scope={scope} registerSchemas={registerRuleSchemas} />}
       </div>
     </div>
   )
-}
-
-type Outcome = { rule: unknown; sample: unknown } & ({ ok: true; result: unknown } | { ok: false; reason: string })
-
-/** "Try it": the rule against an editable sample order, evaluated by the server. */
-function TryRule({ rule, path, scope }: { rule: unknown; path: string; scope: 'run' | 'trigger' }) {
-  const t = useT()
-  const [sample, setSample] = useState<unknown>(SAMPLE_ORDER)
-  const [busy, setBusy] = useState(false)
-  const [outcome, setOutcome] = useState<Outcome | null>(null)
-  const samplePath = SAMPLE_MODEL_PREFIX + path.replace(/^[a-z][\w+.-]*:\/\//i, '').replace(/[^\w.-]+/g, '_')
-
-  async function evaluate() {
-    setBusy(true)
-    // A trigger filter sees the event that would start the run: the sample order arriving new.
-    const data = scope === 'trigger'
-      ? { order: sample, event: { kind: 'created', fromStatus: null, toStatus: (sample as { status?: string } | null)?.status ?? null } }
-      : { order: sample, vars: {}, input: {} }
-    try {
-      const answer = await api<{ result: unknown }>('POST', '/api/rules/evaluate', { rule: rule ?? null, data })
-      setOutcome({ rule, sample, ok: true, result: answer.result })
-    } catch (error) {
-      const reason = error instanceof ApiError
-        ? (error.details.find((d) => d.pointer === '/rule') ?? error.details[0])?.reason ?? error.message
-        : (error as Error).message
-      setOutcome({ rule, sample, ok: false, reason })
-    } finally {
-      setBusy(false)
-    }
-  }
-
-  // An answer about another rule or sample is not shown.
-  // Compared by value: the form hands back an equal rule as a new object when other state changes.
-  const shown = outcome && sameJson(outcome.rule, rule) && sameJson(outcome.sample, sample) ? outcome : null
-
-  return (
-    <div className="rule-try">
-      <div className="row rule-try-head">
-        <span className="rule-try-label">{t('rules.try.sample')}</span>
-        <span className="spacer" />
-        <button type="button" className="link" onClick={() => setSample(SAMPLE_ORDER)}>{t('rules.try.reset')}</button>
-      </div>
-      <JsonEditor path={samplePath} value={sample} onChange={setSample} height={220} onMonaco={registerRuleSchemas} testId="rule-sample" />
-      <p className="hint">{t('rules.try.hint')}</p>
-      <div className="row">
-        <button type="button" className="primary" data-testid="rule-evaluate" disabled={busy} onClick={() => void evaluate()}>
-          {busy ? t('rules.evaluating') : t('rules.evaluate')}
-        </button>
-        <div className="rule-result" data-testid="rule-result" aria-live="polite">
-          {shown?.ok === true && <ResultBadge value={shown.result} t={t} />}
-          {shown?.ok === false && <span className="field-error" role="alert">{t('rules.result.error', { reason: shown.reason })}</span>}
-        </div>
-      </div>
-    </div>
-  )
-}
-
-function ResultBadge({ value, t }: { value: unknown; t: Translate }) {
-  if (value === true) return <span className="badge ok" data-result="true">{t('rules.result.true')}</span>
-  if (value === false) return <span className="badge bad" data-result="false">{t('rules.result.false')}</span>
-  return <span className="badge" data-result="other">{t('rules.result.value', { value: JSON.stringify(value) ?? 'null' })}</span>
 }
 
 function operatorOption(name: RuleOperatorName, t: Translate) {
   return { name, value: name, label: t(`rules.op.${name}` as const) }
 }
 
-/** Value labels the message table has for an enum field (platforms, statuses…), by the field's path. */
-const VALUE_LABELS: Record<string, string> = {
-  'order.platform': 'pages.platform', 'order.status': 'pages.orderStatus', 'event.fromStatus': 'pages.orderStatus',
-  'event.toStatus': 'pages.orderStatus', 'order.payment.status': 'pages.payment', 'order.exception.type': 'pages.exception',
-  'order.healthScore.band': 'pages.band',
+/** The conditions of a query on amount fields with their amounts (minor units), for the hint. */
+function amountConditions(query: RuleGroupType, fields: readonly RuleField[]): Array<{ field: string; operator: RuleOperatorName; minor: number[] }> {
+  const out: Array<{ field: string; operator: RuleOperatorName; minor: number[] }> = []
+  const visit = (group: RuleGroupType) => {
+    for (const r of group.rules) {
+      if (typeof r !== 'object' || r === null) continue
+      if ('rules' in r) { visit(r as RuleGroupType); continue }
+      const rule = r as RuleType
+      if (!fields.some((f) => f.name === rule.field && f.amount)) continue
+      const values = Array.isArray(rule.value) ? rule.value : [rule.value]
+      if (values.length && values.every((v) => typeof v === 'number')) out.push({ field: rule.field, operator: rule.operator as RuleOperatorName, minor: values as number[] })
+    }
+  }
+  visit(query)
+  return out
 }
 
 /** Fields with their operators, names and values in the operator's language; the path stays visible. */

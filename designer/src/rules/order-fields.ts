@@ -12,6 +12,21 @@ export const RULE_OPERATORS = [
 ] as const
 export type RuleOperatorName = (typeof RULE_OPERATORS)[number]
 
+/**
+ * Value labels the message table has for an enum field (platforms, statuses…): the message key
+ * prefix by the field's path, e.g. `pages.platform` + `.douyin` → 抖音.
+ */
+export const VALUE_LABELS: Readonly<Record<string, string>> = {
+  'order.platform': 'pages.platform', 'order.status': 'pages.orderStatus', 'event.fromStatus': 'pages.orderStatus',
+  'event.toStatus': 'pages.orderStatus', 'order.payment.status': 'pages.payment', 'order.exception.type': 'pages.exception',
+  'order.healthScore.band': 'pages.band', 'event.kind': 'rules.eventKind',
+}
+
+/** Whether the field at `path` is a money amount in integer minor units (typed and shown in the major unit). */
+export function isAmountField(path: string): boolean {
+  return orderFields().some((f) => f.name === path && f.amount === true)
+}
+
 /** What a builder field reads: decides its operators and value editor. */
 export type RuleFieldKind = 'string' | 'enum' | 'number' | 'boolean' | 'timestamp' | 'list' | 'any'
 
@@ -91,8 +106,8 @@ function scalarField(path: string, node: SchemaNode): RuleField | null {
     const amount = isAmount(path, node)
     return {
       ...base, kind: 'number', operators: OPERATORS_BY_KIND.number, inputType: 'number',
-      description: amount ? `${node.description ?? 'Amount'} — integer minor units: 100000 = 1,000.00 CNY` : node.description,
-      ...(amount ? { amount: true, placeholder: '100000 = 1,000.00' } : {}),
+      description: node.description,
+      ...(amount ? { amount: true } : {}),
     }
   }
   if (type === 'boolean') {
@@ -159,8 +174,8 @@ export function unknownRuleField(path: string): RuleField {
 }
 
 /**
- * The builder fields: every scalar of the normalized order as `order.<path>` (amounts are integer
- * minor units: 100000 = 1,000.00 CNY), then one `vars.<name>` field per workflow variable.
+ * The builder fields: every scalar of the normalized order as `order.<path>` (amounts, marked
+ * `amount`, are integer minor units, typed in the major unit), then one `vars.<name>` field per workflow variable.
  */
 export function orderRuleFields(variables?: Record<string, unknown>): RuleField[] {
   const vars = Object.entries(variables ?? {}).map(([name, initial]) => variableField(name, initial))

@@ -23,6 +23,7 @@ import { SqliteOrders } from './sqlite-orders.ts'
 import { SqliteRuns } from './sqlite-runs.ts'
 import { SqliteUpkeep } from './sqlite-upkeep.ts'
 import { SqliteWorkflows } from './sqlite-workflows.ts'
+import { SqliteOrderValues } from './sqlite-order-values.ts'
 
 /** Options of `openSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -44,6 +45,7 @@ export class SqliteStore implements Store {
   private readonly access: SqliteAccess
   private readonly upkeep: SqliteUpkeep
   private readonly waits: SqliteWaits
+  private readonly values: SqliteOrderValues
   private readonly children: SqliteChildren
   private readonly ingestTx: (batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number) => IngestResult[]
   private readonly commitTx: (commits: TransitionCommit[], patchOrder: OrderPatcher, now: number, settled: readonly string[]) => CommitOutcome
@@ -67,6 +69,7 @@ export class SqliteStore implements Store {
     const waits = new SqliteWaits(db)
     const children = new SqliteChildren(db, waits)
     this.waits = waits
+    this.values = new SqliteOrderValues(db)
     this.children = children
     // Applies one run's effects in the current transaction, in order. `touched` collects the orders it
     // changed (their waiting runs get one order-changed event at the end), `woken` the runs it queued events for.
@@ -183,6 +186,7 @@ export class SqliteStore implements Store {
   async getOrder(id: string) { return this.orders.get(id) }
   async listOrders(filter: OrderFilter) { return this.orders.list(filter) }
   async orderHistory(orderId: string) { return this.orders.history(orderId) }
+  async orderValues(limit: number, recentOrders: number) { return this.values.read(limit, recentOrders) }
 
   async createWorkflow(def: WorkflowDefinition, now: number) { return this.workflows.create(def, now) }
   async getWorkflow(id: string) { return this.workflows.get(id) }
