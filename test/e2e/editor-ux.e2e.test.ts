@@ -72,8 +72,10 @@ describe.skipIf(!hasChromium)(`editor UX in Chromium${hasChromium ? '' : ` (SKIP
       ],
     }
     expect((await ordo.api('POST', '/api/workflows', risk)).status).toBe(201)
-    // A copy for the amount test, which edits its rule.
-    expect((await ordo.api('POST', '/api/workflows', { ...TEMPLATE, id: 'douyin-money' })).status).toBe(201)
+    // A copy for the amount test, which edits its rule; its check is named after the amount it compares with.
+    const money = structuredClone(TEMPLATE)
+    money.nodes.find((n) => n.id === 'vip-check')!.name = '抖音订单 > 1,000 元？'
+    expect((await ordo.api('POST', '/api/workflows', { ...money, id: 'douyin-money' })).status).toBe(201)
 
     browser = await launchBrowser({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
     rec = recordProblems(browser.context)
@@ -284,7 +286,7 @@ describe.skipIf(!hasChromium)(`editor UX in Chromium${hasChromium ? '' : ` (SKIP
     expect(await offer.textContent()).toContain('2,000')
     await shot(page, 'amount-in-yuan-zh')
     await byTestId('name-amount-apply').click()
-    await expect.poll(() => byTestId('node-name').inputValue()).toBe('抖音大额人民币订单？ / Douyin, > 2,000 CNY?')
+    await expect.poll(() => byTestId('node-name').inputValue()).toBe('抖音订单 > 2,000 元？')
     expect(await offer.count()).toBe(0)
     await byTestId('save').click()
     await expect.poll(async () => JSON.stringify((await savedDraft('douyin-money')).nodes.find((n) => n.id === 'vip-check')!.config)).toContain('200000')

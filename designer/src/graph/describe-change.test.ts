@@ -13,7 +13,7 @@ describe('what changed in a node, with the old and new values', () => {
     const v2: WorkflowDefinition = structuredClone(v1)
     Object.assign(node(v2, 'assign-vip'), { name: 'Assign gold service', config: { team: 'gold-service' } })
     expect(describeNodeChange(node(v1, 'assign-vip'), node(v2, 'assign-vip'), manifestOf, 'zh-CN')).toEqual([
-      '名称：“分配 VIP 客服 / Assign VIP service” → “Assign gold service”',
+      `名称：“${node(v1, 'assign-vip').name}” → “Assign gold service”`,
       '团队：vip-service → gold-service',
     ])
     expect(describeNodeChange(node(v1, 'assign-vip'), node(v2, 'assign-vip'), manifestOf, 'en')[1]).toBe('Team: vip-service → gold-service')
