@@ -8,10 +8,12 @@ import { outputPorts, errorPorts } from '../../../engine/core/node-ports.ts'
 import { manifestText, useLocale, useT } from '../i18n/index.ts'
 import { configSummary } from '../graph/summary.ts'
 import type { OrdoNode } from '../graph/canvas-types.ts'
+import type { NodeRunState } from '../graph/run-overlay.ts'
 import { useEditor } from './store.ts'
 import { CATEGORY_GLYPH, categoryStyle } from './categories.ts'
 import { formatDuration } from '../pages/format.ts'
 import { describeProblem } from './describe-problem.ts'
+import { describeWaitInFull, describeWaitParts } from '../inbox/wait-label.ts'
 
 const NO_PROBLEMS: never[] = []
 
@@ -53,10 +55,13 @@ function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
       {mine.length > 0 && <div className="node-problem">{describeProblem(mine[0], manifest, locale)}{mine.length > 1 ? ` (+${mine.length - 1})` : ''}</div>}
       {run && (
         <div className="node-run">
-          <span className={`badge ${run.status}`}>{t(`status.${run.status}` as 'status.running')}</span>
+          {!run.wait && <span className={`badge ${run.status}`}>{t(`status.${run.status}` as 'status.running')}</span>}
           {run.durationMs !== null && <span>{formatDuration(run.durationMs)}</span>}
           {run.attempts > 1 && <span>{t('editor.attempts', { n: run.attempts })}</span>}
           {run.port && <span>→ {text?.port(run.port, manifest?.outputs.find((p) => p.name === run.port)?.title) ?? run.port}</span>}
+          {/* A wait takes the status badge's place, as a purple badge of the same height, in the one line of the run row, so
+              the card keeps its size: what for (short), cut with an ellipsis, and until when, never cut; the whole sentence on hover. */}
+          {run.wait && <WaitText id={id} wait={run.wait} />}
         </div>
       )}
       {heat !== undefined && <HeatLabel id={id} />}
@@ -73,6 +78,16 @@ function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
         })}
       </div>
     </div>
+  )
+}
+
+function WaitText({ id, wait }: { id: string; wait: NonNullable<NodeRunState['wait']> }) {
+  const locale = useLocale((s) => s.locale)
+  const { what, until } = describeWaitParts(wait, locale, { short: true })
+  return (
+    <span className="badge waiting node-wait" data-testid={`wait-${id}`} title={describeWaitInFull(wait, locale)}>
+      <span className="what">{what}</span>{until && <span className="until"> · {until}</span>}
+    </span>
   )
 }
 
