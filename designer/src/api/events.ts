@@ -6,11 +6,15 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser'
 import { create } from 'zustand'
 import { useEffect, useRef } from 'react'
 import { useSession } from '../app/session.ts'
+import type { NotificationEventData, TaskEventData } from '../inbox/types.ts'
 
 export type LiveEvent =
   | { type: 'run'; data: { runId: string; workflowId: string; status: string; orderId: string | null } }
   | { type: 'order'; data: { orderId: string; outcome: string } }
   | { type: 'workflow'; data: { workflowId: string; action: string; version?: number } }
+  // Sent only to a task's assignees (and admins): a task opened, changed or closed; a message for them.
+  | { type: 'task'; data: TaskEventData }
+  | { type: 'notification'; data: NotificationEventData }
 
 type Listener = (event: LiveEvent) => void
 
@@ -22,7 +26,7 @@ let controller: AbortController | null = null
 let connectedToken: string | null = null
 
 function dispatch(message: EventSourceMessage): void {
-  if (!message.event || !['run', 'order', 'workflow'].includes(message.event)) return
+  if (!message.event || !['run', 'order', 'workflow', 'task', 'notification'].includes(message.event)) return
   let data: unknown
   try { data = JSON.parse(message.data) } catch { return }
   const event = { type: message.event, data } as LiveEvent

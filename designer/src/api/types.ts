@@ -26,7 +26,9 @@ export type ProblemDetail = Omit<DefinitionError, 'nodeId'> & { nodeId?: string 
 export type { RunStatus, StepRecord } from '../../../schemas/generated/run.ts'
 import type { RunRecord, RunStatus, StepRecord } from '../../../schemas/generated/run.ts'
 /** A run as the API lists it: the record plus its tokens. */
-export interface RunSummary extends RunRecord { tokens: Array<{ id: string; nodeId: string; nodeName?: string | null; visit: number; attempt: number; status: string }> }
+export interface RunSummary extends RunRecord {
+  tokens: Array<{ id: string; nodeId: string; nodeName?: string | null; visit: number; attempt: number; status: string; wait?: { label: string; since: string; until: string | null; taskIds: string[] } }>
+}
 export interface RunDetail extends RunSummary { steps: StepRecord[] }
 /** A dry-run step: a step record without the stored identity. */
 export type DryStep = Pick<StepRecord, 'nodeId' | 'visit' | 'attempt' | 'status' | 'port' | 'input' | 'output' | 'error' | 'durationMs'>

@@ -16,9 +16,13 @@ import { OrderDetailPage } from '../pages/OrderDetailPage.tsx'
 import { RunsPage } from '../pages/RunsPage.tsx'
 import { RunDetailPage } from '../pages/RunDetailPage.tsx'
 import { IncidentsPage } from '../pages/IncidentsPage.tsx'
+import { InboxPage } from '../inbox/InboxPage.tsx'
+import { InboxBadge } from '../inbox/InboxBadge.tsx'
 
 // The editor (React Flow, forms, the rule builder) loads when first opened: sign-in and the lists stay light.
 const EditorPage = lazy(() => import('../editor/EditorPage.tsx').then((m) => ({ default: m.EditorPage })))
+// A task page draws its run with the editor's canvas: loaded when first opened, like the editor.
+const TaskPage = lazy(() => import('../inbox/TaskPage.tsx').then((m) => ({ default: m.TaskPage })))
 
 export function App() {
   const token = useSession((s) => s.token)
@@ -39,13 +43,15 @@ export function App() {
 
   if (!token || (!who && !checking)) return <LoginPage />
   if (!who) return null
+  // Approvers come to decide tasks: they land in the inbox.
+  const home = who.role === 'approver' ? '/inbox' : '/workflows'
   return (
     <div className="app">
       <TopBar />
       <main className="page">
         <Switch>
-          <Route path="/"><Redirect to="/workflows" /></Route>
-          <Route path="/login"><Redirect to="/workflows" /></Route>
+          <Route path="/"><Redirect to={home} /></Route>
+          <Route path="/login"><Redirect to={home} /></Route>
           <Route path="/workflows" component={WorkflowsPage} />
           <Route path="/workflows/:id">{(p) => <Suspense fallback={<Loading />}><EditorPage workflowId={p.id} /></Suspense>}</Route>
           <Route path="/templates" component={TemplatesPage} />
@@ -54,6 +60,8 @@ export function App() {
           <Route path="/runs" component={RunsPage} />
           <Route path="/runs/:id">{(p) => <RunDetailPage runId={p.id} />}</Route>
           <Route path="/incidents" component={IncidentsPage} />
+          <Route path="/inbox" component={InboxPage} />
+          <Route path="/inbox/:id">{(p) => <Suspense fallback={<Loading />}><TaskPage taskId={decodeURIComponent(p.id)} /></Suspense>}</Route>
           <Route><NotFound /></Route>
         </Switch>
       </main>
@@ -78,7 +86,7 @@ function TopBar() {
   const connected = useLiveStatus((s) => s.connected)
   const items = [
     ['/workflows', t('nav.workflows')], ['/templates', t('nav.templates')], ['/orders', t('nav.orders')],
-    ['/runs', t('nav.runs')], ['/incidents', t('nav.incidents')],
+    ['/runs', t('nav.runs')], ['/incidents', t('nav.incidents')], ['/inbox', t('inbox.nav')],
   ] as const
   return (
     <header className="topbar">
@@ -86,7 +94,7 @@ function TopBar() {
       <nav>
         {items.map(([href, label]) => (
           <Link key={href} href={href} className={location.startsWith(href) ? 'active' : ''} data-testid={`nav-${href.slice(1)}`}
-            onClick={(e) => { if (!confirmLeave(t('editor.leaveUnsaved'))) e.preventDefault() }}>{label}</Link>
+            onClick={(e) => { if (!confirmLeave(t('editor.leaveUnsaved'))) e.preventDefault() }}>{label}{href === '/inbox' && <InboxBadge />}</Link>
         ))}
       </nav>
       <span className="spacer" />

@@ -8,10 +8,12 @@ import { outputPorts, errorPorts } from '../../../engine/core/node-ports.ts'
 import { manifestText, useLocale, useT } from '../i18n/index.ts'
 import { configSummary } from '../graph/summary.ts'
 import type { OrdoNode } from '../graph/canvas-types.ts'
+import type { NodeRunState } from '../graph/run-overlay.ts'
 import { useEditor } from './store.ts'
 import { CATEGORY_GLYPH, categoryStyle } from './categories.ts'
 import { formatDuration } from '../pages/format.ts'
 import { describeProblem } from './describe-problem.ts'
+import { describeWaitInFull, describeWaitParts } from '../inbox/wait-label.ts'
 
 const NO_PROBLEMS: never[] = []
 
@@ -56,9 +58,12 @@ function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
       </div>
       {run ? (
         <div className="node-line node-run" title={typeText}>
-          <span className={`badge ${run.status}`}>{t(`status.${run.status}` as 'status.running')}</span>
+          {!run.wait && <span className={`badge ${run.status}`}>{t(`status.${run.status}` as 'status.running')}</span>}
           {run.durationMs !== null && <span>{formatDuration(run.durationMs)}</span>}
           {run.attempts > 1 && <span>{t('editor.attempts', { n: run.attempts })}</span>}
+          {/* A wait takes the status badge's place, as a badge of the same height, so the card keeps its size:
+              what for (short), cut with an ellipsis, and until when, never cut; the whole sentence on hover. */}
+          {run.wait && <WaitText id={id} wait={run.wait} />}
         </div>
       ) : diff && diff !== 'unchanged' ? (
         <div className="node-line" title={typeText}><span className={`diff-tag ${diff}`}>{t(`editor.diff.${diff}` as 'editor.diff.added')}</span></div>
@@ -81,6 +86,16 @@ function NodeCardImpl({ id, data, selected }: NodeProps<OrdoNode>) {
         })}
       </div>
     </div>
+  )
+}
+
+function WaitText({ id, wait }: { id: string; wait: NonNullable<NodeRunState['wait']> }) {
+  const locale = useLocale((s) => s.locale)
+  const { what, until } = describeWaitParts(wait, locale, { short: true })
+  return (
+    <span className="badge waiting node-wait" data-testid={`wait-${id}`} title={describeWaitInFull(wait, locale)}>
+      <span className="what">{what}</span>{until && <span className="until"> · {until}</span>}
+    </span>
   )
 }
 

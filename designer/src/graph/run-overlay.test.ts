@@ -27,4 +27,29 @@ describe('run overlay', () => {
     expect(states.a.status).toBe('completed')
     expect(states.b).toEqual({ status: 'running', durationMs: null, attempts: 0 })
   })
+
+  it('says what a waiting node waits for and until when, the soonest due when several wait there', () => {
+    const states = runStatesFromSteps(
+      [{ nodeId: 'approve', attempt: 1, status: 'waiting', durationMs: 2, startedAt: '2026-12-01T08:00:00.000Z' }],
+      [
+        { nodeId: 'approve', status: 'waiting', wait: { label: 'approval "退款"', since: '2026-12-01T08:00:00.000Z', until: '2026-12-01T16:00:00.000Z' } },
+        { nodeId: 'approve', status: 'waiting', wait: { label: 'signal paid', since: '2026-12-01T08:00:00.000Z', until: '2026-12-01T12:00:00.000Z' } },
+        { nodeId: 'confirm', status: 'waiting', wait: { label: 'order change', since: '2026-12-01T08:00:00.000Z', until: null } },
+      ],
+    )
+    expect(states.approve).toMatchObject({ status: 'waiting', wait: { label: 'signal paid', until: '2026-12-01T12:00:00.000Z' } })
+    expect(states.confirm).toEqual({ status: 'waiting', durationMs: null, attempts: 0, wait: { label: 'order change', since: '2026-12-01T08:00:00.000Z', until: null } })
+  })
+
+  it('forgets the wait once the node went on', () => {
+    const states = runStatesFromSteps(
+      [
+        { nodeId: 'approve', attempt: 1, status: 'waiting', durationMs: 2, startedAt: '2026-12-01T08:00:00.000Z' },
+        { nodeId: 'approve', attempt: 1, status: 'completed', port: 'approved', durationMs: 1, startedAt: '2026-12-01T09:00:00.000Z' },
+      ],
+      [{ nodeId: 'tag', status: 'ready' }],
+    )
+    expect(states.approve.status).toBe('completed')
+    expect(states.approve.wait).toBeUndefined()
+  })
 })

@@ -8,11 +8,13 @@ export interface NodeRunState {
   input?: unknown
   output?: unknown
   error?: string | null
+  /** While a token waits here: what for (the engine's label), since and until when (ISO; until null when open-ended). */
+  wait?: { label: string; since: string; until: string | null }
 }
 
 
 interface StepLike { nodeId: string; attempt: number; status: string; port?: string | null; input?: unknown; output?: unknown; error?: string | null; durationMs: number | null; startedAt?: string }
-interface TokenLike { nodeId: string; status: string }
+interface TokenLike { nodeId: string; status: string; wait?: { label: string; since: string; until: string | null } }
 
 /** A token's status as a node state: ready is about to run, retry-wait waits for its retry timer. */
 const TOKEN_STATUS: Record<string, string> = { ready: 'running', 'retry-wait': 'retrying', failed: 'failed' }
@@ -20,7 +22,8 @@ const TOKEN_STATUS: Record<string, string> = { ready: 'running', 'retry-wait': '
 /**
  * One state per node: the last step's status, port, output and error; the first step's input; the
  * time of all its steps together; the most attempts of any visit. A token parked at a node with no
- * step yet shows it as waiting (or running when it is about to execute).
+ * step yet shows it as waiting (or running when it is about to execute); a waiting token adds what it
+ * waits for (the one due soonest when several wait at one node).
  */
 export function runStatesFromSteps(steps: readonly StepLike[], tokens: readonly TokenLike[] = []): Record<string, NodeRunState> {
   const out: Record<string, NodeRunState> = {}
@@ -42,6 +45,12 @@ export function runStatesFromSteps(steps: readonly StepLike[], tokens: readonly 
     const status = TOKEN_STATUS[t.status] ?? t.status
     if (!state) out[t.nodeId] = { status, durationMs: null, attempts: 0 }
     else if (state.status === 'completed') out[t.nodeId] = { ...state, status }
+    const wait = t.status === 'waiting' ? t.wait : undefined
+    const shown = out[t.nodeId].wait
+    const due = (w: { until: string | null }) => (w.until ? Date.parse(w.until) : Infinity)
+    if (wait && (!shown || due(wait) < due(shown))) {
+      out[t.nodeId] = { ...out[t.nodeId], wait: { label: wait.label, since: wait.since, until: wait.until } }
+    }
   }
   return out
 }
