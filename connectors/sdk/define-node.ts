@@ -1,11 +1,15 @@
 /**
- * The node SDK: one node type = one module exporting `defineNode({ manifest, prepare?, run, resume? })`.
+ * The node SDK: one node type = one module exporting
+ * `defineNode({ manifest, prepare?, run, perform?, resume?, compensate? })`.
  * The manifest (JSON) feeds the palette, the config form and the runtime validator. `run` decides what
  * a node does when a run reaches it, `resume` what it does when what it waits for happens; both are
- * pure: they say what should happen (go on, wait, fail) as data, and the engine does it durably.
+ * pure: they say what should happen (go on, wait, call, fail) as data, and the engine does it durably.
+ * `perform` is the one place a connector does I/O: the engine calls it after the step committed.
  */
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts'
 import type { NodeManifest } from '../../schemas/generated/node-manifest.ts'
 import type { Order, Status, Exception, HealthScore } from '../../schemas/generated/order.ts'
+import type { PerformContext } from './perform.ts'
 
 export type { NodeManifest }
 
@@ -83,9 +87,11 @@ export interface Notification {
 
 /** Work outside the interpreter: the shell performs it after the step commits and feeds back the result. */
 export interface ActivityRequest {
-  /** The connector (node type) or built-in performer (`ordo.find-orders`) that performs it. */
-  performer: string
+  /** The connector (node type) or built-in performer (`ordo.find-orders`) that performs it; the node's own type when omitted. */
+  performer?: string
+  /** Plain JSON, kept with the activity: every retry and every repeat after a crash sends this very request. */
   request: unknown
+  /** The call's deadline (the manifest's `activity.timeoutMs`, else 30 s, when omitted). */
   timeoutMs?: number
 }
 
@@ -143,7 +149,7 @@ export type ResumeEvent =
   | { kind: 'signal'; name: string; data: unknown }
   | { kind: 'order-changed' }
   | { kind: 'task-completed'; taskKey: string; decision: 'approve' | 'reject'; by: string[]; comment: string | null; data: Record<string, unknown> | null }
-  | { kind: 'activity-result'; ok: boolean; response?: unknown; error?: string; permanent?: boolean }
+  | { kind: 'activity-result'; ok: boolean; response?: unknown; error?: string; permanent?: boolean; errorClass?: string; attempts?: number }
   | { kind: 'children-finished'; outcomes: Array<{ item: unknown; runId: string; status: string; variables: Record<string, unknown> }> }
 
 /** Everything a node may read while it runs. There is no I/O and no clock but `now`. */
@@ -176,6 +182,11 @@ export interface PrepareTools {
   compileRule(rule: unknown): (data: unknown) => unknown
 }
 
+/** What a finished connector step leaves for `compensate`: the response its call got. */
+export interface CompensateContext<Prepared> extends NodeContext<Prepared> {
+  response: unknown
+}
+
 /** A node type. `Config` is the JSON config; `Prepared` what `prepare` turns it into (compiled rules...). */
 export interface NodeModule<Config = Record<string, unknown>, Prepared = Config> {
   manifest: NodeManifest
@@ -183,14 +194,38 @@ export interface NodeModule<Config = Record<string, unknown>, Prepared = Config>
   prepare?(config: Config, tools: PrepareTools): Prepared
   /** Executes the node. Throwing is a retryable failure: the retry policy, then the error port, then an incident. */
   run(ctx: NodeContext<Prepared>): NodeResult
-  /** Called when something the node waits for happens; a node that never waits has none. */
+  /**
+   * Performs the outside call `run` asked for with `call(request)`: after commit, at least once, with
+   * the same idempotency key across retries and restarts. Return the response (plain JSON); throw a
+   * PermanentError for "never" (the error port at once), anything else for "try again" (the node's
+   * retry policy, then the error port).
+   */
+  perform?(request: never, ctx: PerformContext<Config>): Promise<unknown>
+  /**
+   * Called when something the node waits for happens; a node that never waits has none. A connector
+   * without one goes on along `ok` with the response as its output, or fails to its error port.
+   */
   resume?(ctx: NodeContext<Prepared> & { waiting: { state: unknown; since: number } }, event: ResumeEvent): NodeResult
+  /**
+   * The call that undoes what this node's call did (cancel the ship notice), when the run is
+   * cancelled after the node succeeded; null when there is nothing to undo. Pure, like `run`: the
+   * engine performs the returned request with this module's `perform`, newest step first.
+   */
+  compensate?(ctx: CompensateContext<Prepared>): ActivityRequest | null
 }
 
-/** Declares a node type; the identity function exists for type inference. */
-export function defineNode<Config = Record<string, unknown>, Prepared = Config>(
-  module: NodeModule<Config, Prepared>,
-): NodeModule<Config, Prepared> {
+/** The config type a manifest's JSON Schema describes (declare the manifest inline or `as const`). */
+export type ConfigOf<M> = M extends { configSchema: infer S } ? (S extends JSONSchema ? FromSchema<S> : Record<string, unknown>) : Record<string, unknown>
+
+/**
+ * Declares a node type. With the manifest written inline, the config's type is derived from its
+ * JSON Schema; `defineNode<Config, Prepared>(...)` names the types instead.
+ */
+export function defineNode<const M extends NodeManifest, Prepared = ConfigOf<M>>(
+  module: NodeModule<ConfigOf<M>, Prepared> & { manifest: M },
+): NodeModule<ConfigOf<M>, Prepared>
+export function defineNode<Config = Record<string, unknown>, Prepared = Config>(module: NodeModule<Config, Prepared>): NodeModule<Config, Prepared>
+export function defineNode(module: NodeModule<unknown, unknown>): NodeModule<unknown, unknown> {
   return module
 }
 
@@ -198,3 +233,6 @@ export function defineNode<Config = Record<string, unknown>, Prepared = Config>(
 export const next = (step: NextStep = {}): NodeResult => ({ next: step })
 export const wait = (w: Wait): NodeResult => ({ wait: w })
 export const fail = (error: string, retryable = false): NodeResult => ({ fail: { error, retryable } })
+/** Asks the engine to `perform` this request (plain JSON) with the node's own connector, and to resume the node with the response. */
+export const call = (request: unknown, options: { label?: string; timeoutMs?: number } = {}): NodeResult =>
+  ({ wait: { activity: { request, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) }, label: options.label ?? 'calling out' } })

@@ -18,7 +18,7 @@ export type WakeEvent =
   | { kind: 'signal'; name: string; data: unknown; eventId?: number }
   | { kind: 'order-changed'; eventId?: number }
   | { kind: 'task-completed'; taskId: string; decision: 'approve' | 'reject'; by: string[]; comment: string | null; data: Record<string, unknown> | null; eventId?: number }
-  | { kind: 'activity-result'; activityId: string; ok: boolean; response?: unknown; error?: string; permanent?: boolean; eventId?: number }
+  | { kind: 'activity-result'; activityId: string; ok: boolean; response?: unknown; error?: string; permanent?: boolean; errorClass?: string; attempts?: number; eventId?: number }
   | { kind: 'children-finished'; groupId: string; outcomes: Array<{ item: unknown; runId: string; status: string; variables: Record<string, unknown> }>; eventId?: number }
 
 /** What can happen to a run. */
@@ -199,7 +199,8 @@ function wokenBy(state: RunState, event: WakeEvent): Array<[Token, ResumeEvent]>
       }
       case 'activity-result':
         if (wait.activityId === event.activityId) {
-          woken.push([token, { kind: 'activity-result', ok: event.ok, ...(event.response !== undefined ? { response: event.response } : {}), ...(event.error !== undefined ? { error: event.error } : {}), ...(event.permanent !== undefined ? { permanent: event.permanent } : {}) }])
+          const { activityId: _a, eventId: _e, kind: _k, ...result } = event
+          woken.push([token, { kind: 'activity-result', ...result }])
         }
         break
       case 'children-finished':

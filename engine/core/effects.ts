@@ -3,6 +3,7 @@
  * step transition (and the new run state) in one transaction: a step, a wait set up or taken down,
  * a task, a message, an outside call to make, child runs to start, a run event consumed.
  */
+import type { RetrySettings } from './retry-policy.ts'
 import type {
   ActivityRequest, Assignees, ChildRunsRequest, Notification, OrderPatch, TaskRequest, TimerPurpose,
 } from '../../connectors/sdk/define-node.ts'
@@ -109,7 +110,24 @@ export interface NotifyEffect {
 /** An outside call to perform after commit, at least once, under the step's idempotency key. */
 export interface EnqueueActivityEffect {
   kind: 'enqueue-activity'
-  activity: ActivityRequest & { id: string; runId: string; tokenId: string; nodeId: string; idempotencyKey: string; attempt: number; createdAt: number }
+  activity: QueuedActivity
+}
+
+/** An activity as the shell keeps it: what to perform, with which deadline and retry policy. */
+export interface QueuedActivity {
+  id: string
+  runId: string
+  /** The waiting token it resumes; null for a detached call nobody waits for (a reminder by IM, an undo). */
+  tokenId: string | null
+  nodeId: string
+  performer: string
+  request: ActivityRequest['request']
+  timeoutMs: number
+  /** Tries in all and the delays between them (the node's retry policy). */
+  retry: RetrySettings
+  idempotencyKey: string
+  attempt: number
+  createdAt: number
 }
 
 export interface CancelActivityEffect {

@@ -58,12 +58,22 @@ export function resumeToken(t: Transition, token: Token, event: ResumeEvent, ord
   let result: NodeResult
   try {
     const resume = node.module.resume as ((c: typeof ctx, e: ResumeEvent) => NodeResult) | undefined
-    result = resume ? resume(ctx, event) : { next: {} }
+    result = resume ? resume(ctx, event) : defaultResume(node, event)
   } catch (thrown) {
     result = { fail: { error: thrown instanceof Error ? thrown.message : `node threw ${String(thrown)}`, retryable: true } }
   }
+  // A failed call was already tried as often as the node's retry policy allows, with one request
+  // under one key: running the node again would send a new request under the same key.
+  if (event.kind === 'activity-result' && !event.ok && 'fail' in result) result = { fail: { ...result.fail, retryable: false } }
   const expired = event.kind === 'timer' && event.purpose === 'deadline'
   carryOut(t, node, token, ctx.idempotencyKey, result, wait.since, expired)
+}
+
+/** A node without `resume`: a call's response goes out along `ok` (or the default port), a failed call fails; anything else goes on. */
+function defaultResume(node: PreparedNode, event: ResumeEvent): NodeResult {
+  if (event.kind !== 'activity-result') return { next: {} }
+  if (!event.ok) return { fail: { error: event.errorClass ? `${event.errorClass}: ${event.error ?? 'failed'}` : event.error ?? 'the call failed', retryable: false } }
+  return { next: { ...(node.ports.includes('ok') ? { port: 'ok' } : {}), output: event.response ?? null } }
 }
 
 function nodeContext(t: Transition, node: PreparedNode, token: Token, order: Order | null): NodeContext<unknown> {

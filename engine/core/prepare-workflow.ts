@@ -9,6 +9,9 @@ import type { AnyNodeModule, NodeRegistry } from './registry.ts'
 import { parseRetryPolicy, type RetrySettings } from './retry-policy.ts'
 import { checkWorkflow, type WorkflowError } from './validate-workflow.ts'
 
+/** How a connector's call is retried when neither its node nor its manifest says: 3 tries, 1 s then 2 s apart. */
+export const CONNECTOR_RETRY = { maxAttempts: 3, initialInterval: 'PT1S', backoffRate: 2, maxInterval: 'PT5M' } as const
+
 /** One node of a prepared workflow. */
 export interface PreparedNode {
   id: string
@@ -74,7 +77,8 @@ export function prepareWorkflow(def: WorkflowDefinition, registry: NodeRegistry)
       ports: outputPorts(registered.manifest, rawConfig),
       defaultPort: defaultPort(registered.manifest, rawConfig),
       errorPort,
-      retry: parseRetryPolicy(node.retry),
+      // Calls out are retried by the manifest's policy unless the node sets its own.
+      retry: parseRetryPolicy(node.retry ?? registered.manifest.activity?.retry ?? (registered.module.perform ? CONNECTOR_RETRY : undefined)),
       incomingEdgeIds: [],
     })
   }

@@ -91,7 +91,12 @@ export function setUpWait(t: WaitTransition, change: WaitChange): TokenWait {
     if (!previous?.activityId) {
       t.effects.push({
         kind: 'enqueue-activity',
-        activity: { ...wait.activity, id: next.activityId, runId, tokenId: token.id, nodeId: node.id, idempotencyKey: key, attempt: token.attempt, createdAt: t.now },
+        activity: {
+          id: next.activityId, runId, tokenId: token.id, nodeId: node.id,
+          performer: wait.activity.performer ?? node.type, request: wait.activity.request ?? null,
+          timeoutMs: activityTimeoutMs(wait.activity.timeoutMs ?? node.manifest.activity?.timeoutMs),
+          retry: node.retry, idempotencyKey: key, attempt: token.attempt, createdAt: t.now,
+        },
       })
     }
   } else if (previous?.activityId) {
@@ -111,6 +116,16 @@ export function setUpWait(t: WaitTransition, change: WaitChange): TokenWait {
   }
 
   return next
+}
+
+/** A call's deadline when neither the request nor the manifest names one. */
+export const DEFAULT_ACTIVITY_TIMEOUT_MS = 30_000
+/** No call may take longer than this, whatever a node asks. */
+export const MAX_ACTIVITY_TIMEOUT_MS = 10 * 60_000
+
+function activityTimeoutMs(asked: number | undefined): number {
+  if (asked === undefined || !Number.isFinite(asked) || asked <= 0) return DEFAULT_ACTIVITY_TIMEOUT_MS
+  return Math.min(Math.round(asked), MAX_ACTIVITY_TIMEOUT_MS)
 }
 
 /** Takes down everything a wait set up; open tasks end as `taskStatus` (expired when its deadline passed). */

@@ -19,6 +19,7 @@ export default defineNode<Config>({
     icon: 'search',
     inputs: 1,
     waits: true,
+    activity: { timeoutMs: 30_000, retry: { maxAttempts: 3, initialInterval: 'PT1S' } },
     outputs: [{ name: 'out', title: 'Found' }, { name: 'error', title: 'Error', errorPort: true }],
     configSchema: {
       type: 'object',
@@ -65,11 +66,12 @@ export default defineNode<Config>({
   run(ctx) {
     const c = ctx.config
     const request = { status: c.status, platform: c.platform, tags: c.tags, excludeTags: c.excludeTags, exception: c.exception, staleFor: c.staleFor, limit: c.limit ?? 100 }
-    return wait({ activity: { performer: 'ordo.find-orders', request, timeoutMs: 30_000 }, label: 'finding orders' })
+    return wait({ activity: { performer: 'ordo.find-orders', request }, label: 'finding orders' })
   },
   resume(ctx, event) {
     if (event.kind !== 'activity-result') throw new Error(`order.find cannot use a ${event.kind} event`)
-    if (!event.ok) return fail(`finding orders failed: ${event.error ?? 'unknown error'}`, !event.permanent)
+    // The worker has tried as often as the retry policy allows: what is left is the error port.
+    if (!event.ok) return fail(`finding orders failed: ${event.error ?? 'unknown error'}`)
     const found = event.response as { orders: unknown[]; truncated: boolean }
     return next({ output: found, variables: { [ctx.config.resultVariable ?? 'found']: found.orders } })
   },

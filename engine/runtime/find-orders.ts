@@ -17,7 +17,7 @@ export interface FindOrdersRequest {
 /** The orders found, newest change first, as compact summaries (the run's state stays small). */
 export const findOrders: Performer = async (request, ctx) => {
   const r = request as FindOrdersRequest
-  const updatedBefore = r.staleFor ? ctx.now - parseDurationMs(r.staleFor) : undefined
+  const updatedBefore = r.staleFor ? ctx.now() - parseDurationMs(r.staleFor) : undefined
   const found: Array<{ id: string; platform: string; platformOrderId: string; status: string; updatedAt: string }> = []
   // The store filters one status, platform and tag at a time: each combination is one listing.
   const statuses = r.status?.length ? r.status : [undefined]

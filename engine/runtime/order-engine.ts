@@ -28,6 +28,8 @@ import { findOrders } from './find-orders.ts'
 import { ChildLauncher } from './child-launcher.ts'
 import { ScheduleRunner } from './schedule-runner.ts'
 import { safePatchOrder } from './safe-patch-order.ts'
+import { SecretVault } from './secret-vault.ts'
+import { randomBytes } from 'node:crypto'
 
 export type { EngineLogger }
 
@@ -44,8 +46,14 @@ export interface OrderEngineOptions {
   runsPerBatch?: number
   /** First back-off after a run's turn failed (ms; doubles per failure). */
   retryBaseMs?: number
-  /** Performers of activities beside the built-in ones, by name (connector nodes). */
+  /** Built-in performers beside find-orders, by name (connector nodes perform themselves). */
   performers?: ReadonlyArray<[string, Performer]>
+  /** The key secrets are sealed with (the server's ORDO_SECRET_KEY or key file); a fresh one per engine when omitted (tests). */
+  secretKey?: Buffer
+  /** Calls out performed at once in this process, all connectors together. */
+  activityConcurrency?: number
+  /** Replaces the global fetch for connectors (tests). */
+  fetch?: typeof fetch
 }
 
 /**
@@ -77,6 +85,8 @@ export class OrderEngine {
 
   /** The approval inbox. */
   readonly tasks: TaskService
+  /** Secrets, sealed at rest, read by connectors by name. */
+  readonly secrets: SecretVault
 
   private readonly log: EngineLogger
   private readonly workflows: PublishedWorkflows
@@ -97,14 +107,18 @@ export class OrderEngine {
     this.executor = new RunExecutor({
       store: this.store, clock: this.clock, workflows: this.workflows, metrics: this.metrics, events: this.events,
       log: this.log, runsPerBatch: options.runsPerBatch ?? 128, retryBaseMs: options.retryBaseMs,
+      // The worker exists by the time a commit reports: it is made right below.
+      onActivitiesQueued: () => { if (this.options.autoTimers) this.activities.kick() },
     })
     this.ingestGroup = new GroupCommit((items) => this.commitIngest(items))
     this.events.setMaxListeners(1000)
     const wake = (runId: string) => this.executor.enqueue(runId)
     this.tasks = new TaskService(this.store, wake, this.events)
+    this.secrets = new SecretVault(this.store, options.secretKey ?? randomBytes(32))
     this.activities = new ActivityWorker({
-      store: this.store, clock: this.clock, log: this.log, wake, retryBaseMs: options.retryBaseMs,
+      store: this.store, clock: this.clock, log: this.log, wake, registry: this.registry, secrets: this.secrets, metrics: this.metrics,
       performers: new Map([['ordo.find-orders', findOrders], ...(options.performers ?? [])]),
+      totalConcurrency: options.activityConcurrency, fetch: options.fetch,
     })
     this.children = new ChildLauncher({
       store: this.store, clock: this.clock, log: this.log, started: wake,
@@ -122,6 +136,8 @@ export class OrderEngine {
   async start(): Promise<void> {
     await this.workflows.refresh()
     await this.schedules.refresh()
+    // Calls a crashed process had in flight are tried again now, under the same keys.
+    await this.store.releaseActivityLeases()
     for (const runId of await this.store.activeRunIds()) this.executor.enqueue(runId)
     for (const runId of await this.store.runsWithPendingEvents(10_000)) this.executor.enqueue(runId)
     if (this.options.autoTimers) {
@@ -132,14 +148,18 @@ export class OrderEngine {
     }
   }
 
-  /** One round of the background work: due timers, queued events, activities, child runs, schedules. */
-  private async backgroundRound(): Promise<void> {
+  /**
+   * One round of the background work: due timers, queued events, activities, child runs, schedules.
+   * Outside calls are only started here (their slowness must not hold timers back); `tick()` waits for them.
+   */
+  private async backgroundRound(waitForCalls = false): Promise<void> {
     if (this.backgroundBusy) return
     this.backgroundBusy = true
     try {
       await this.executor.fireDueTimers()
       for (const runId of await this.store.runsWithPendingEvents(1000)) this.executor.enqueue(runId)
-      await this.activities.performDue()
+      if (waitForCalls) await this.activities.performDue()
+      else this.activities.kick()
       await this.children.launch()
       await this.schedules.fireDue()
     } finally {
@@ -152,6 +172,7 @@ export class OrderEngine {
   /** Stops taking work and waits for the batch in flight. */
   async stop(): Promise<void> {
     if (this.timerLoop) clearInterval(this.timerLoop)
+    await this.activities.stop()
     await this.executor.stop()
   }
 
@@ -273,7 +294,7 @@ export class OrderEngine {
    */
   async tick(): Promise<void> {
     for (let round = 0; round < 50; round++) {
-      await this.backgroundRound()
+      await this.backgroundRound(true)
       await this.executor.idle()
       if (!(await this.hasDueWork())) return
     }

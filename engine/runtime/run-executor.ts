@@ -46,6 +46,8 @@ export interface RunExecutorOptions {
   runsPerBatch: number
   /** First back-off after a failed turn (doubles per failure, at most a minute); tests shorten it. */
   retryBaseMs?: number
+  /** Told after a commit that queued outside calls, so they start at once rather than at the next poll. */
+  onActivitiesQueued?: () => void
 }
 
 /** Why a run's last turns did not commit, as this process saw it. */
@@ -359,8 +361,10 @@ export class RunExecutor {
   reportCommitted(c: TransitionCommit, now: number): void {
     const s = c.state
     this.clearFiring(c.effects)
+    let calls = false
     for (const e of c.effects) {
-      if (e.kind === 'record-step') this.o.metrics.stepsExecuted.inc({ status: e.step.status })
+      if (e.kind === 'enqueue-activity') calls = true
+      else if (e.kind === 'record-step') this.o.metrics.stepsExecuted.inc({ status: e.step.status })
       else if (e.kind === 'patch-order') this.o.events.emit('order', { orderId: e.orderId, outcome: 'patched' })
       else if (e.kind === 'create-task') this.o.events.emit('task', { taskId: e.task.id, runId: e.task.runId, status: 'open', assignees: e.task.assignees })
       else if (e.kind === 'update-task') this.o.events.emit('task', { taskId: e.taskId, runId: s.runId, status: 'open', assignees: e.changes.assignees ?? null })
@@ -375,6 +379,7 @@ export class RunExecutor {
       if (s.status !== 'failed') this.o.metrics.runDuration.observe((now - s.startedAt) / 1000)
     }
     this.o.events.emit('run', { runId: s.runId, workflowId: s.workflowId, status: s.status, orderId: s.orderId })
+    if (calls) this.o.onActivitiesQueued?.()
   }
 
   private clearFiring(effects: Effect[]): void {

@@ -3,6 +3,7 @@
  * and PostgreSQL (scale-out) pass the same contract suite (engine/store/store-contract.ts).
  * Times are UTC epoch ms. Every method that writes is one transaction.
  */
+import type { RetrySettings } from '../core/retry-policy.ts'
 import type { Order, Platform, Status } from '../../schemas/generated/order.ts'
 import type { OrderInput } from '../../schemas/generated/order-input.ts'
 import type { WorkflowDefinition } from '../../schemas/generated/workflow.ts'
@@ -209,9 +210,77 @@ export interface NotificationRow {
 
 /** Outside work waiting to be performed. */
 export interface ActivityRow {
-  id: string; runId: string; tokenId: string; nodeId: string; performer: string; request: unknown
-  idempotencyKey: string; attempt: number; timeoutMs: number | null; tries: number; createdAt: number
+  id: string; runId: string
+  /** The token waiting for it; null for a detached call (an undo, a reminder by IM) nobody waits for. */
+  tokenId: string | null
+  nodeId: string; performer: string; request: unknown
+  idempotencyKey: string; attempt: number; timeoutMs: number
+  /** How often it is tried and how long apart (the node's retry policy). */
+  retry: RetrySettings
+  /** Tries begun so far (claims), a crashed one included. */
+  tries: number
+  status: 'pending' | 'done' | 'cancelled'
+  nextTryAt: number
+  lastError: string | null
+  errorClass: string | null
+  createdAt: number
 }
+
+/** An activity taken for one try. */
+export interface ClaimedActivity extends ActivityRow {
+  /** Tries of its idempotency key so far, this one included: the attempt number `perform` is told. */
+  keyAttempt: number
+}
+
+/** One outside call as the integration log keeps it (activities and deliveries alike). */
+export interface IntegrationEntry {
+  at: number
+  /** The node type, or subscription.webhook / subscription.rabbitmq for a delivery. */
+  connector: string
+  endpoint: string
+  method?: string
+  statusCode?: number
+  latencyMs: number
+  errorClass?: string
+  error?: string
+  attempt: number
+  idempotencyKey: string
+  runId?: string
+  nodeId?: string
+  activityId?: string
+  subscriptionId?: string
+  eventId?: string
+  orderId?: string
+}
+
+/** A logged outside call, as read back. */
+export interface IntegrationLogRow {
+  id: number; at: number; connector: string; endpoint: string; method: string | null; statusCode: number | null; latencyMs: number
+  errorClass: string | null; error: string | null; attempt: number; idempotencyKey: string; runId: string | null; nodeId: string | null
+  activityId: string | null; subscriptionId: string | null; eventId: string | null; orderId: string | null
+}
+
+/** Which logged calls to list; `errorClass` also takes `ok` (successes) and `failed` (any failure). */
+export interface IntegrationFilter {
+  connector?: string; runId?: string; orderId?: string; subscriptionId?: string; idempotencyKey?: string
+  errorClass?: string; since?: number; until?: number; limit: number; cursor?: string
+}
+
+/** One connector's figures over one window ending now. */
+export interface IntegrationHealthWindow {
+  windowMs: number; calls: number; failed: number; errorRate: number; errors: Record<string, number>; p50Ms: number | null; p99Ms: number | null
+}
+
+/** One connector's health: its windows, its last call and its last failure. */
+export interface IntegrationHealthRow {
+  connector: string
+  windows: IntegrationHealthWindow[]
+  lastAt: number | null
+  lastFailure: { at: number; errorClass: string; error: string | null } | null
+}
+
+/** A sealed secret. */
+export interface SecretRow { name: string; sealed: Buffer; createdAt: number; updatedAt: number; updatedBy: string }
 
 /** An event queued for a run, with the id its applying transition claims. */
 export interface StoredRunEvent { id: number; runId: string; event: WakeEvent; at: number }
@@ -309,11 +378,34 @@ export interface Store {
   actOnTask(id: string, act: (task: TaskRow) => TaskAction, now: number): Promise<{ task: TaskRow; woken: string[] }>
   listNotifications(actor: { name: string; role: string } | null, limit: number, cursor?: string): Promise<Page<NotificationRow>>
   /** Activities due now (pending, their next try due), oldest first. */
-  dueActivities(now: number, limit: number): Promise<ActivityRow[]>
-  /** Records an activity's result and queues it for its run; null when it was no longer pending (cancelled, done). */
-  finishActivity(id: string, result: Extract<WakeEvent, { kind: 'activity-result' }>, now: number): Promise<string | null>
-  /** Tries an activity again at `nextTryAt`. */
-  postponeActivity(id: string, nextTryAt: number, now: number): Promise<void>
+  dueActivities(now: number, limit: number, skipPerformers?: readonly string[]): Promise<ActivityRow[]>
+  /** Takes each activity for one try until its lease ends; returns those taken (another process may have taken some). */
+  claimActivities(leases: ReadonlyArray<{ id: string; until: number }>, now: number): Promise<ClaimedActivity[]>
+  /**
+   * Records an activity's result, its calls in the integration log and, when a run waits for it, the
+   * result as the run's event, in one transaction; the run's id, or null when it was no longer pending
+   * (cancelled, done) or nobody waits for it.
+   */
+  finishActivity(id: string, result: Extract<WakeEvent, { kind: 'activity-result' }>, calls: readonly IntegrationEntry[], now: number): Promise<string | null>
+  /** Puts a failed try back for another at `nextTryAt`, its calls logged. */
+  retryActivity(id: string, nextTryAt: number, failure: { error: string; errorClass: string }, calls: readonly IntegrationEntry[], now: number): Promise<void>
+  /** Frees the activities a crashed process held, when this process is the store's only user (SQLite); 0 otherwise. */
+  releaseActivityLeases(): Promise<number>
+  /** When the next pending activity may be tried, or null. */
+  nextActivityAt(): Promise<number | null>
+  /** Logs outside calls that are not an activity's (deliveries), with their figures. */
+  appendIntegrationLog(entries: readonly IntegrationEntry[]): Promise<void>
+  /** Logged calls, newest first. */
+  integrationLog(filter: IntegrationFilter): Promise<Page<IntegrationLogRow>>
+  /** Per connector: calls, failures and latency quantiles in each window ending at `now`. */
+  integrationHealth(now: number, windowsMs: readonly number[]): Promise<IntegrationHealthRow[]>
+  /** Creates or replaces a sealed secret; true when it is new. */
+  putSecret(secret: { name: string; sealed: Buffer; by: string }, now: number): Promise<boolean>
+  getSecret(name: string): Promise<SecretRow | null>
+  /** Every secret's name and dates, by name. */
+  listSecrets(): Promise<Array<Omit<SecretRow, 'sealed'>>>
+  /** Deletes a secret; false when there was none. */
+  deleteSecret(name: string): Promise<boolean>
   /** Groups of child runs with queued children. */
   childGroupsWithQueued(limit: number): Promise<ChildGroupRow[]>
   /** Up to `limit` queued children of a group, in order. */

@@ -39,6 +39,20 @@ secrets?: string[]
  */
 waits?: boolean
 /**
+ * How the engine performs this connector's calls (its `perform`)
+ */
+activity?: {
+/**
+ * Deadline of one call unless the request names one (default 30000)
+ */
+timeoutMs?: number
+/**
+ * Calls of this connector performed at once in one process (default 8)
+ */
+concurrency?: number
+retry?: RetryPolicy
+}
+/**
  * Translations by locale (zh-CN, ...)
  */
 i18n?: {
@@ -68,6 +82,31 @@ errorPort?: boolean
  * A JSON pointer into the config: the port exists only when that value is set (a timeout port without a timeout is no port)
  */
 when?: string
+}
+/**
+ * Retry policy of a node that sets none (default: 3 attempts, 1 s, doubling)
+ */
+export interface RetryPolicy {
+/**
+ * Attempts in all, the first included
+ */
+maxAttempts: number
+/**
+ * Delay before the second attempt (default PT1S)
+ */
+initialInterval?: string
+/**
+ * Each delay is the previous one times this (default 2)
+ */
+backoffRate?: number
+/**
+ * Upper bound of one delay (default PT5M)
+ */
+maxInterval?: string
+/**
+ * Fraction of the delay varied, deterministically per step (default 0)
+ */
+jitter?: number
 }
 /**
  * One config field's label, help text and, for an enum, the labels of its values

@@ -384,6 +384,109 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE orders ADD COLUMN changed_by TEXT;
     `,
   },
+  {
+    version: 8,
+    name: 'outside work: activity retries and leases, secrets, integration log, event subscriptions and their outbox',
+    sql: `
+      -- The retry policy an activity is tried under, who holds it (lease) and why its last try failed.
+      ALTER TABLE activities ADD COLUMN retry TEXT;
+      ALTER TABLE activities ADD COLUMN lease_until INTEGER;
+      ALTER TABLE activities ADD COLUMN detached INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE activities ADD COLUMN last_error TEXT;
+      ALTER TABLE activities ADD COLUMN error_class TEXT;
+      CREATE INDEX activities_key ON activities (idempotency_key);
+
+      -- Secret values sealed with AES-256-GCM (iv, tag and ciphertext in one blob, the name as associated data).
+      CREATE TABLE secrets (
+        name TEXT PRIMARY KEY,
+        sealed BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      -- Version 5's integration log and outbox were never written: they make way for these.
+      DROP TABLE integration_log;
+      CREATE TABLE integration_log (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        -- the node type, or subscription.webhook / subscription.rabbitmq for deliveries
+        connector TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        method TEXT,
+        status_code INTEGER,
+        latency_ms INTEGER NOT NULL,
+        -- null for a success; timeout | auth | 4xx | 5xx | network | error
+        error_class TEXT,
+        error TEXT,
+        attempt INTEGER NOT NULL,
+        idempotency_key TEXT NOT NULL,
+        run_id TEXT,
+        node_id TEXT,
+        activity_id TEXT,
+        subscription_id TEXT,
+        event_id TEXT,
+        order_id TEXT
+      );
+      CREATE INDEX integration_log_at ON integration_log (at);
+      CREATE INDEX integration_log_connector ON integration_log (connector, id);
+      CREATE INDEX integration_log_failures ON integration_log (connector, id) WHERE error_class IS NOT NULL;
+      CREATE INDEX integration_log_run ON integration_log (run_id, id) WHERE run_id IS NOT NULL;
+      CREATE INDEX integration_log_subscription ON integration_log (subscription_id, id) WHERE subscription_id IS NOT NULL;
+      CREATE INDEX integration_log_order ON integration_log (order_id, id) WHERE order_id IS NOT NULL;
+      -- Per connector and minute: calls, failures by class and a latency histogram, for health figures
+      -- over hours without reading every call.
+      CREATE TABLE integration_minutes (
+        connector TEXT NOT NULL,
+        minute INTEGER NOT NULL,
+        calls INTEGER NOT NULL,
+        errors TEXT NOT NULL,
+        latency TEXT NOT NULL,
+        PRIMARY KEY (connector, minute)
+      ) WITHOUT ROWID;
+
+      -- Who hears about order events: a signed webhook or a RabbitMQ exchange.
+      CREATE TABLE event_subscriptions (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        events TEXT NOT NULL,
+        filter TEXT,
+        -- the target without its secret
+        target TEXT NOT NULL,
+        -- the webhook signing secret (whsec_...), sealed like the secrets
+        sealed_secret BLOB,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        deleted_at INTEGER
+      );
+
+      DROP TABLE outbox;
+      -- One row per event and subscription, written in the transaction of the order change.
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        subscription_id TEXT NOT NULL,
+        order_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        -- pending | delivered | dead
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_try_at INTEGER NOT NULL,
+        lease_until INTEGER,
+        last_error TEXT,
+        last_status INTEGER,
+        created_at INTEGER NOT NULL,
+        delivered_at INTEGER
+      );
+      CREATE INDEX outbox_due ON outbox (next_try_at) WHERE status = 'pending';
+      -- An order's next event waits for its previous one: the head of each (subscription, order) is its lowest pending id.
+      CREATE INDEX outbox_order ON outbox (subscription_id, order_id, id) WHERE status = 'pending';
+      CREATE INDEX outbox_dead ON outbox (subscription_id, id) WHERE status = 'dead';
+      CREATE INDEX outbox_done ON outbox (created_at) WHERE status = 'delivered';
+    `,
+  },
 ]
 
 /**

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import type { OrderInput } from '../../../schemas/generated/order-input.ts'
 import type { WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
 import type {
-  AuditEntry, CommitOutcome, IngestPlanner, IngestResult, NewRun, OrderFilter, OrderPatcher, Role, RunFilter, ScheduleRow, Store,
+  AuditEntry, ClaimedActivity, CommitOutcome, IntegrationEntry, IntegrationFilter, IngestPlanner, IngestResult, NewRun, OrderFilter, OrderPatcher, Role, RunFilter, ScheduleRow, Store,
   StoredRunEvent, TaskAction, TaskFilter, TaskRow, TransitionCommit,
 } from '../store.ts'
 import { ConflictError, NotFoundError } from '../store.ts'
@@ -24,6 +24,7 @@ import { SqliteRuns } from './sqlite-runs.ts'
 import { SqliteUpkeep } from './sqlite-upkeep.ts'
 import { SqliteWorkflows } from './sqlite-workflows.ts'
 import { SqliteOrderValues } from './sqlite-order-values.ts'
+import { SqliteIntegrations } from './sqlite-integrations.ts'
 
 /** Options of `openSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -46,6 +47,8 @@ export class SqliteStore implements Store {
   private readonly upkeep: SqliteUpkeep
   private readonly waits: SqliteWaits
   private readonly values: SqliteOrderValues
+  private readonly integrations: SqliteIntegrations
+  private readonly appendLogTx: (entries: readonly IntegrationEntry[]) => void
   private readonly children: SqliteChildren
   private readonly ingestTx: (batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number) => IngestResult[]
   private readonly commitTx: (commits: TransitionCommit[], patchOrder: OrderPatcher, now: number, settled: readonly string[]) => CommitOutcome
@@ -53,7 +56,9 @@ export class SqliteStore implements Store {
   private readonly createRunsTx: (runs: NewRun[]) => string[]
   private readonly signalTx: (orderId: string, name: string, data: unknown, now: number) => string[]
   private readonly actOnTaskTx: (id: string, act: (task: TaskRow) => TaskAction, now: number) => { task: TaskRow; woken: string[] }
-  private readonly finishActivityTx: (id: string, result: Extract<WakeEvent, { kind: 'activity-result' }>, now: number) => string | null
+  private readonly finishActivityTx: (id: string, result: Extract<WakeEvent, { kind: 'activity-result' }>, calls: readonly IntegrationEntry[], now: number) => string | null
+  private readonly retryActivityTx: (id: string, nextTryAt: number, failure: { error: string; errorClass: string }, calls: readonly IntegrationEntry[], now: number) => void
+  private readonly claimActivitiesTx: (leases: ReadonlyArray<{ id: string; until: number }>, now: number) => ClaimedActivity[]
   private readonly startChildRunsTx: (children: Array<{ groupId: string; idx: number; run: NewRun }>) => string[]
   private readonly setSchedulesTx: (schedules: ScheduleRow[]) => void
   private readonly fireScheduleTx: (workflowId: string, tick: number, nextAt: number, run: NewRun | null) => string | null
@@ -66,7 +71,9 @@ export class SqliteStore implements Store {
     this.workflows = new SqliteWorkflows(db)
     this.access = new SqliteAccess(db)
     this.upkeep = new SqliteUpkeep(db)
-    const waits = new SqliteWaits(db)
+    const integrations = new SqliteIntegrations(db)
+    this.integrations = integrations
+    const waits = new SqliteWaits(db, integrations)
     const children = new SqliteChildren(db, waits)
     this.waits = waits
     this.values = new SqliteOrderValues(db)
@@ -152,8 +159,12 @@ export class SqliteStore implements Store {
       }, now)
       return { task: updated, woken: [task.runId] }
     }).immediate
-    this.finishActivityTx = db.transaction((id: string, result: Extract<WakeEvent, { kind: 'activity-result' }>, now: number) =>
-      waits.finishActivity(id, result, now)).immediate
+    this.finishActivityTx = db.transaction((id: string, result: Extract<WakeEvent, { kind: 'activity-result' }>, calls: readonly IntegrationEntry[], now: number) =>
+      waits.finishActivity(id, result, calls, now)).immediate
+    this.retryActivityTx = db.transaction((id: string, nextTryAt: number, failure: { error: string; errorClass: string }, calls: readonly IntegrationEntry[], now: number) =>
+      waits.retryActivity(id, nextTryAt, failure, calls, now)).immediate
+    this.appendLogTx = db.transaction((entries: readonly IntegrationEntry[]) => integrations.append(entries)).immediate
+    this.claimActivitiesTx = db.transaction((leases: ReadonlyArray<{ id: string; until: number }>, now: number) => waits.claimActivities(leases, now)).immediate
     this.startChildRunsTx = db.transaction((list: Array<{ groupId: string; idx: number; run: NewRun }>) => {
       const started: string[] = []
       for (const c of list) {
@@ -227,9 +238,24 @@ export class SqliteStore implements Store {
   async countOpenTasks(actor: { name: string; role: string } | null) { return this.waits.countOpen(actor) }
   async actOnTask(id: string, act: (task: TaskRow) => TaskAction, now: number) { return this.actOnTaskTx(id, act, now) }
   async listNotifications(actor: { name: string; role: string } | null, limit: number, cursor?: string) { return this.waits.listNotifications(actor, limit, cursor) }
-  async dueActivities(now: number, limit: number) { return this.waits.dueActivities(now, limit) }
-  async finishActivity(id: string, result: Extract<WakeEvent, { kind: 'activity-result' }>, now: number) { return this.finishActivityTx(id, result, now) }
-  async postponeActivity(id: string, nextTryAt: number, now: number) { this.waits.postponeActivity(id, nextTryAt, now) }
+  async dueActivities(now: number, limit: number, skipPerformers?: readonly string[]) { return this.waits.dueActivities(now, limit, skipPerformers) }
+  async claimActivities(leases: ReadonlyArray<{ id: string; until: number }>, now: number) { return this.claimActivitiesTx(leases, now) }
+  async finishActivity(id: string, result: Extract<WakeEvent, { kind: 'activity-result' }>, calls: readonly IntegrationEntry[], now: number) {
+    return this.finishActivityTx(id, result, calls, now)
+  }
+  async retryActivity(id: string, nextTryAt: number, failure: { error: string; errorClass: string }, calls: readonly IntegrationEntry[], now: number) {
+    this.retryActivityTx(id, nextTryAt, failure, calls, now)
+  }
+  // One process per SQLite file: what a previous process held, it held when it died.
+  async releaseActivityLeases() { return this.waits.releaseActivityLeases() }
+  async nextActivityAt() { return this.waits.nextActivityAt() }
+  async appendIntegrationLog(entries: readonly IntegrationEntry[]) { this.appendLogTx(entries) }
+  async integrationLog(filter: IntegrationFilter) { return this.integrations.list(filter) }
+  async integrationHealth(now: number, windowsMs: readonly number[]) { return this.integrations.health(now, windowsMs) }
+  async putSecret(secret: { name: string; sealed: Buffer; by: string }, now: number) { return this.integrations.putSecret(secret.name, secret.sealed, secret.by, now) }
+  async getSecret(name: string) { return this.integrations.getSecret(name) }
+  async listSecrets() { return this.integrations.listSecrets() }
+  async deleteSecret(name: string) { return this.integrations.deleteSecret(name) }
   async childGroupsWithQueued(limit: number) { return this.children.withQueued(limit) }
   async queuedChildren(groupId: string, limit: number) { return this.children.queued(groupId, limit) }
   async startChildRuns(list: Array<{ groupId: string; idx: number; run: NewRun }>) { return this.startChildRunsTx(list) }

@@ -7,8 +7,11 @@ import type Database from 'better-sqlite3'
 import type { Assignees, Quorum, TaskPriority } from '../../../connectors/sdk/define-node.ts'
 import type { CreateTaskEffect, EnqueueActivityEffect, NotifyEffect, SubscribeEffect, UpdateTaskEffect } from '../../core/effects.ts'
 import type { WakeEvent } from '../../core/advance.ts'
-import type { ActivityRow, NotificationRow, Page, StoredRunEvent, TaskFilter, TaskRow, TaskVote } from '../store.ts'
+import type { ActivityRow, ClaimedActivity, IntegrationEntry, NotificationRow, Page, StoredRunEvent, TaskFilter, TaskRow, TaskVote } from '../store.ts'
+import { DEFAULT_ACTIVITY_TIMEOUT_MS } from '../../core/token-wait.ts'
+import { parseRetryPolicy, type RetrySettings } from '../../core/retry-policy.ts'
 import { StaleWakeError } from '../store.ts'
+import type { SqliteIntegrations } from './sqlite-integrations.ts'
 import { decodeCursor, keysetPage, pageLimit } from '../page-cursor.ts'
 
 /** low 0 .. urgent 3: the inbox lists the most urgent first. */
@@ -74,14 +77,24 @@ function prepareStatements(db: Database.Database) {
     insertRecipient: db.prepare<[string, string, string]>('INSERT INTO notification_recipients (notification_id, kind, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
 
     insertActivity: db.prepare(`INSERT INTO activities (id, run_id, token_id, node_id, performer, request, idempotency_key, attempt, timeout_ms,
-      status, next_try_at, created_at, updated_at) VALUES (@id, @runId, @tokenId, @nodeId, @performer, @request, @idempotencyKey, @attempt,
-      @timeoutMs, 'pending', @createdAt, @createdAt, @createdAt) ON CONFLICT (id) DO NOTHING`),
+      retry, detached, status, next_try_at, created_at, updated_at) VALUES (@id, @runId, @tokenId, @nodeId, @performer, @request, @idempotencyKey,
+      @attempt, @timeoutMs, @retry, @detached, 'pending', @createdAt, @createdAt, @createdAt) ON CONFLICT (id) DO NOTHING`),
     cancelActivity: db.prepare<[number, string]>(`UPDATE activities SET status = 'cancelled', updated_at = ? WHERE id = ? AND status = 'pending'`),
-    cancelRunActivities: db.prepare<[number, string]>(`UPDATE activities SET status = 'cancelled', updated_at = ? WHERE run_id = ? AND status = 'pending'`),
-    dueActivities: db.prepare<[number, number], Record<string, unknown>>(`SELECT * FROM activities WHERE status = 'pending' AND next_try_at <= ? ORDER BY next_try_at, id LIMIT ?`),
+    // A finished run's detached calls (an undo, a reminder by IM) still go out.
+    cancelRunActivities: db.prepare<[number, string]>(`UPDATE activities SET status = 'cancelled', updated_at = ? WHERE run_id = ? AND status = 'pending' AND detached = 0`),
+    dueActivities: db.prepare<{ now: number; limit: number; skip: string }, Record<string, unknown>>(`SELECT * FROM activities
+      WHERE status = 'pending' AND next_try_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+        AND performer NOT IN (SELECT value FROM json_each(@skip))
+      ORDER BY next_try_at, id LIMIT @limit`),
     activityById: db.prepare<[string], Record<string, unknown>>('SELECT * FROM activities WHERE id = ?'),
-    finishActivity: db.prepare<[string, number, string]>(`UPDATE activities SET status = 'done', result = ?, updated_at = ?, tries = tries + 1 WHERE id = ? AND status = 'pending'`),
-    postponeActivity: db.prepare<[number, number, string]>(`UPDATE activities SET next_try_at = ?, updated_at = ?, tries = tries + 1 WHERE id = ? AND status = 'pending'`),
+    claimActivity: db.prepare<[number, number, string, number]>(`UPDATE activities SET tries = tries + 1, lease_until = ?, updated_at = ?
+      WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)`),
+    triesOfKey: db.prepare<[string], number>('SELECT COALESCE(SUM(tries), 0) FROM activities WHERE idempotency_key = ?').pluck(),
+    finishActivity: db.prepare<[string, number, string]>(`UPDATE activities SET status = 'done', result = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'pending'`),
+    retryActivity: db.prepare<[number, string, string, number, string]>(`UPDATE activities SET next_try_at = ?, last_error = ?, error_class = ?, lease_until = NULL,
+      updated_at = ? WHERE id = ? AND status = 'pending'`),
+    releaseLeases: db.prepare(`UPDATE activities SET lease_until = NULL WHERE status = 'pending' AND lease_until IS NOT NULL`),
+    nextActivityAt: db.prepare<[], number | null>(`SELECT min(max(next_try_at, COALESCE(lease_until, 0))) FROM activities WHERE status = 'pending'`).pluck(),
 
   }
 }
@@ -91,7 +104,7 @@ export class SqliteWaits {
   readonly q: ReturnType<typeof prepareStatements>
   private readonly listStatements = new Map<string, Database.Statement<unknown[], TaskRecordRow>>()
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: Database.Database, private readonly integrations: SqliteIntegrations) {
     this.q = prepareStatements(db)
   }
 
@@ -274,8 +287,9 @@ export class SqliteWaits {
   enqueueActivity(effect: EnqueueActivityEffect): void {
     const a = effect.activity
     this.q.insertActivity.run({
-      id: a.id, runId: a.runId, tokenId: a.tokenId, nodeId: a.nodeId, performer: a.performer, request: JSON.stringify(a.request ?? null),
-      idempotencyKey: a.idempotencyKey, attempt: a.attempt, timeoutMs: a.timeoutMs ?? null, createdAt: a.createdAt,
+      id: a.id, runId: a.runId, tokenId: a.tokenId ?? '', nodeId: a.nodeId, performer: a.performer, request: JSON.stringify(a.request ?? null),
+      idempotencyKey: a.idempotencyKey, attempt: a.attempt, timeoutMs: a.timeoutMs, retry: JSON.stringify(a.retry),
+      detached: a.tokenId === null ? 1 : 0, createdAt: a.createdAt,
     })
   }
 
@@ -283,20 +297,48 @@ export class SqliteWaits {
     this.q.cancelActivity.run(now, id)
   }
 
-  dueActivities(now: number, limit: number): ActivityRow[] {
-    return this.q.dueActivities.all(now, pageLimit(limit)).map(toActivity)
+  dueActivities(now: number, limit: number, skipPerformers: readonly string[] = []): ActivityRow[] {
+    return this.q.dueActivities.all({ now, limit: pageLimit(limit), skip: JSON.stringify(skipPerformers) }).map(toActivity)
   }
 
-  /** Marks a pending activity done and queues its result for the run; false when it was no longer pending. */
-  finishActivity(id: string, result: Extract<WakeEvent, { kind: 'activity-result' }>, now: number): string | null {
+  /** Takes activities for one try each until `leaseUntil[id]`; returns those it got, each with its key's try count. */
+  claimActivities(leases: ReadonlyArray<{ id: string; until: number }>, now: number): ClaimedActivity[] {
+    const claimed: ClaimedActivity[] = []
+    for (const { id, until } of leases) {
+      if (this.q.claimActivity.run(until, now, id, now).changes !== 1) continue
+      const row = toActivity(this.q.activityById.get(id)!)
+      claimed.push({ ...row, keyAttempt: this.q.triesOfKey.get(row.idempotencyKey) ?? row.tries })
+    }
+    return claimed
+  }
+
+  /**
+   * Marks a pending activity done and, when a run waits for it, queues its result for the run; the
+   * calls it made go to the integration log in the same transaction. Null when it was no longer pending.
+   */
+  finishActivity(id: string, result: Extract<WakeEvent, { kind: 'activity-result' }>, calls: readonly IntegrationEntry[], now: number): string | null {
     const row = this.q.activityById.get(id)
     if (!row || this.q.finishActivity.run(JSON.stringify(result), now, id).changes !== 1) return null
+    this.integrations.append(calls)
+    if (row.detached === 1) return null
     this.appendEvent(row.run_id as string, result, now)
     return row.run_id as string
   }
 
-  postponeActivity(id: string, nextTryAt: number, now: number): void {
-    this.q.postponeActivity.run(nextTryAt, now, id)
+  /** Puts a failed try back for another at `nextTryAt`, its calls logged. */
+  retryActivity(id: string, nextTryAt: number, failure: { error: string; errorClass: string }, calls: readonly IntegrationEntry[], now: number): void {
+    this.q.retryActivity.run(nextTryAt, failure.error, failure.errorClass, now, id)
+    this.integrations.append(calls)
+  }
+
+  /** Frees every activity a process had taken: on start, when this process is the store's only user. */
+  releaseActivityLeases(): number {
+    return this.q.releaseLeases.run().changes
+  }
+
+  /** When the next pending activity can be tried (null when none is pending). */
+  nextActivityAt(): number | null {
+    return this.q.nextActivityAt.get() ?? null
   }
 
   /** A finished run leaves nothing waiting behind: subscriptions, events, open tasks and pending activities go. */
@@ -310,8 +352,11 @@ export class SqliteWaits {
 
 function toActivity(r: Record<string, unknown>): ActivityRow {
   return {
-    id: r.id as string, runId: r.run_id as string, tokenId: r.token_id as string, nodeId: r.node_id as string, performer: r.performer as string,
-    request: JSON.parse(r.request as string), idempotencyKey: r.idempotency_key as string, attempt: r.attempt as number,
-    timeoutMs: r.timeout_ms as number | null, tries: r.tries as number, createdAt: r.created_at as number,
+    id: r.id as string, runId: r.run_id as string, tokenId: r.detached === 1 ? null : r.token_id as string, nodeId: r.node_id as string,
+    performer: r.performer as string, request: JSON.parse(r.request as string), idempotencyKey: r.idempotency_key as string,
+    attempt: r.attempt as number, timeoutMs: (r.timeout_ms as number | null) ?? DEFAULT_ACTIVITY_TIMEOUT_MS,
+    retry: r.retry ? JSON.parse(r.retry as string) as RetrySettings : parseRetryPolicy(undefined),
+    tries: r.tries as number, status: r.status as ActivityRow['status'], nextTryAt: r.next_try_at as number,
+    lastError: r.last_error as string | null, errorClass: r.error_class as string | null, createdAt: r.created_at as number,
   }
 }
