@@ -6,8 +6,9 @@ import { dirname, join, resolve } from 'node:path'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { openSqliteStore } from './store/sqlite/sqlite-store.ts'
-import { createRegistry } from './core/registry.ts'
-import { builtinNodes } from './nodes/index.ts'
+import { loadNodeCatalog } from './runtime/node-catalog.ts'
+import { loadSecretKey, SecretKeyError } from './runtime/secret-vault.ts'
+import { RuleSandbox } from './runtime/rule-sandbox.ts'
 import { OrderEngine, type EngineLogger } from './runtime/order-engine.ts'
 import { systemClock } from './runtime/clocks.ts'
 import { createMetrics } from './runtime/metrics.ts'
@@ -42,10 +43,20 @@ const connections = {
   idleTimeoutMs: wholeNumber('ORDO_IDLE_TIMEOUT_MS'),
 }
 const logging = logSettings(env.ORDO_LOG)
+const nodesDir = env.ORDO_NODES_DIR?.trim() ? resolve(env.ORDO_NODES_DIR) : undefined
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }
 
 const app = await (async () => {
   mkdirSync(dirname(dbPath), { recursive: true })
+  let secretKey: ReturnType<typeof loadSecretKey>
+  try {
+    secretKey = loadSecretKey({ envKey: env.ORDO_SECRET_KEY, keyFile: join(dirname(dbPath), 'secret.key') })
+  } catch (err) {
+    process.stderr.write(`ordo: ${err instanceof SecretKeyError ? err.message : String(err)}\n`)
+    process.exit(1)
+  }
+  // Custom nodes load before the store opens: one that cannot load is reported, the others run.
+  const catalog = await loadNodeCatalog({ customDir: nodesDir })
   const store = openSqliteStore({ path: dbPath, sync: env.ORDO_SYNC === 'full' ? 'full' : 'normal' })
   // The engine logs through the app's logger (pino, with secrets redacted), bound once the app exists.
   let appLog: EngineLogger | undefined
@@ -53,8 +64,9 @@ const app = await (async () => {
     error: (o, m) => appLog?.error(o, m), warn: (o, m) => appLog?.warn(o, m), info: (o, m) => appLog?.info(o, m),
   }
   const engine = new OrderEngine({
-    store, registry: createRegistry(builtinNodes), clock: systemClock,
+    store, registry: catalog.registry, clock: systemClock,
     metrics: createMetrics({ defaultMetrics: true }), autoTimers: true, log,
+    secretKey: secretKey.key, customNodes: { loaded: catalog.custom, problems: catalog.problems },
   })
   const app = await buildApp({
     engine, version: pkg.version,
@@ -62,8 +74,14 @@ const app = await (async () => {
     designerDir: join(root, 'designer', 'dist'),
     bodyLimit, connections,
     logger: logging.logger, requestLog: logging.requestLog,
+    sandbox: new RuleSandbox({ nodesDir }),
   })
   appLog = app.log
+  if (secretKey.source === 'generated') app.log.warn(`no ORDO_SECRET_KEY set: a key for secrets was written to ${join(dirname(dbPath), 'secret.key')} (mode 600); back it up with the database`)
+  for (const loaded of catalog.custom) app.log.info({ file: loaded.file, type: loaded.type }, 'custom node loaded')
+  for (const problem of catalog.problems) app.log.error({ file: problem.file, reason: problem.reason }, `custom node not loaded: ${problem.file}: ${problem.reason}`)
+  const unreadable = await engine.secrets.unreadable()
+  if (unreadable.length) app.log.error({ secrets: unreadable }, 'some secrets cannot be opened with this key: was ORDO_SECRET_KEY or the key file changed?')
   app.log.info({ connections: app.connectionLimits }, 'connection limits')
   const admin = await ensureAdminToken(store, { token: env.ORDO_ADMIN_TOKEN, tokenFile: join(dirname(dbPath), 'admin-token.txt'), now: systemClock.now() })
   if (admin.revoked) app.log.warn('ORDO_ADMIN_TOKEN is a revoked token: it does not log in; set a new one and restart')
@@ -78,6 +96,7 @@ const app = await (async () => {
     stopUpkeep()
     await app.close()
     await engine.stop()
+    await app.sandbox.close()
     await store.close()
     process.exit(0)
   }

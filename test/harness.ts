@@ -5,7 +5,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { openSqliteStore } from '../engine/store/sqlite/sqlite-store.ts'
 import { createRegistry } from '../engine/core/registry.ts'
-import { builtinNodes } from '../engine/nodes/index.ts'
+import { builtinNodeTypes as builtinNodes } from '../engine/runtime/node-catalog.ts'
 import { OrderEngine } from '../engine/runtime/order-engine.ts'
 import { ManualClock } from '../engine/runtime/clocks.ts'
 import { buildApp, type AppOptions } from '../engine/http/app.ts'

@@ -8,10 +8,11 @@
  */
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts'
 import type { NodeManifest } from '../../schemas/generated/node-manifest.ts'
+import type { RetryPolicy } from '../../schemas/generated/workflow.ts'
 import type { Order, Status, Exception, HealthScore } from '../../schemas/generated/order.ts'
 import type { PerformContext } from './perform.ts'
 
-export type { NodeManifest }
+export type { NodeManifest, RetryPolicy }
 
 /** A change a node asks for on the run's order; the shell applies it in the step's transaction. */
 export interface OrderPatch {
@@ -93,6 +94,8 @@ export interface ActivityRequest {
   request: unknown
   /** The call's deadline (the manifest's `activity.timeoutMs`, else 30 s, when omitted). */
   timeoutMs?: number
+  /** How often to try (a config's "retries"); the node's retry policy, else the manifest's, when omitted. */
+  retry?: RetryPolicy
 }
 
 /** Child runs a node starts: one per item, at most `concurrency` at a time. */
@@ -234,5 +237,9 @@ export const next = (step: NextStep = {}): NodeResult => ({ next: step })
 export const wait = (w: Wait): NodeResult => ({ wait: w })
 export const fail = (error: string, retryable = false): NodeResult => ({ fail: { error, retryable } })
 /** Asks the engine to `perform` this request (plain JSON) with the node's own connector, and to resume the node with the response. */
-export const call = (request: unknown, options: { label?: string; timeoutMs?: number } = {}): NodeResult =>
-  ({ wait: { activity: { request, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) }, label: options.label ?? 'calling out' } })
+export const call = (request: unknown, options: { label?: string; timeoutMs?: number; retry?: RetryPolicy } = {}): NodeResult => ({
+  wait: {
+    activity: { request, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.retry ? { retry: options.retry } : {}) },
+    label: options.label ?? 'calling out',
+  },
+})

@@ -133,7 +133,8 @@ const escapePointer = (segment: string) => segment.replace(/~/g, '~0').replace(/
  * Compiles a JSON value whose strings are templates. A string that is a single tag ("{{order.totalAmount}}")
  * becomes the value itself, keeping its type (a number stays a number, a list a list).
  */
-export function compileJsonTemplate(template: unknown, escape: TemplateEscape = 'none'): JsonTemplate {
+export function compileJsonTemplate(template: unknown, escape: TemplateEscape | ((pointer: string) => TemplateEscape) = 'none'): JsonTemplate {
+  const escapeAt = typeof escape === 'function' ? escape : () => escape
   type Node = (view: unknown, pointer: string, slots: SecretSlot[]) => unknown
   const secrets: string[] = []
   const build = (t: unknown, at: string): Node => {
@@ -144,8 +145,9 @@ export function compileJsonTemplate(template: unknown, escape: TemplateEscape = 
         return (view) => lookup(view, path) ?? null
       }
       let compiled: TextTemplate
+      const how = escapeAt(at)
       try {
-        compiled = compileTextTemplate(t, escape)
+        compiled = compileTextTemplate(t, how)
       } catch (error) {
         throw new TemplateError(`${at || '/'}: ${(error as Error).message}`)
       }
@@ -153,7 +155,7 @@ export function compileJsonTemplate(template: unknown, escape: TemplateEscape = 
       return (view, pointer, slots) => {
         const out = compiled.render(view)
         if (typeof out === 'string') return out
-        slots.push({ pointer, parts: out, escape })
+        slots.push({ pointer, parts: out, escape: how })
         return ''
       }
     }

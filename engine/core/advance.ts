@@ -4,7 +4,9 @@
  * the shell persists the state and performs the effects in one transaction per call.
  */
 import type { Order } from '../../schemas/generated/order.ts'
-import type { Effect } from './effects.ts'
+import { COMPENSATE_PERFORMER, type Effect } from './effects.ts'
+import { DEFAULT_ACTIVITY_TIMEOUT_MS, MAX_ACTIVITY_TIMEOUT_MS } from './token-wait.ts'
+import { parseRetryPolicy } from './retry-policy.ts'
 import type { ResumeEvent } from '../../connectors/sdk/define-node.ts'
 import { dropAllTokens, executeToken, parkAsIncident, resumeToken, type Transition } from './execute-token.ts'
 import type { PreparedWorkflow } from './prepare-workflow.ts'
@@ -168,6 +170,7 @@ export function advance(prepared: PreparedWorkflow, state: RunState, event: RunE
     }
     case 'cancel': {
       dropAllTokens(t)
+      undoConnectorSteps(t, now)
       t.draft.incident = null
       t.draft.status = 'cancelled'
       t.draft.finishedAt = now
@@ -177,6 +180,24 @@ export function advance(prepared: PreparedWorkflow, state: RunState, event: RunE
   settleStatus(t.draft, now)
   t.draft.updatedAt = now
   return { state: t.draft, effects: t.effects }
+}
+
+/** A cancelled run undoes what its finished connector steps did: one detached call, newest step first. */
+function undoConnectorSteps(t: { draft: RunState; effects: Effect[] }, now: number): void {
+  const steps = t.draft.compensations ?? []
+  if (steps.length === 0) return
+  const newestFirst = [...steps].reverse()
+  t.effects.push({
+    kind: 'enqueue-activity',
+    activity: {
+      id: `${t.draft.runId}:compensate`, runId: t.draft.runId, tokenId: null, nodeId: newestFirst[0]!.nodeId, performer: COMPENSATE_PERFORMER,
+      request: { steps: newestFirst.map(({ nodeId, performer, request, idempotencyKey }) => ({ nodeId, performer, request, idempotencyKey })) },
+      timeoutMs: Math.min(MAX_ACTIVITY_TIMEOUT_MS, newestFirst.reduce((sum, s) => sum + (s.timeoutMs ?? DEFAULT_ACTIVITY_TIMEOUT_MS), 0)),
+      retry: parseRetryPolicy({ maxAttempts: 5, initialInterval: 'PT2S', backoffRate: 2, maxInterval: 'PT5M' }),
+      idempotencyKey: `${t.draft.runId}:compensate`, attempt: 1, createdAt: now,
+    },
+  })
+  delete t.draft.compensations
 }
 
 /** The waiting tokens an outside event wakes, each with what its node is told. */

@@ -107,6 +107,9 @@ export interface NotifyEffect {
   notification: Omit<Notification, 'key' | 'taskKey'> & { id: string; runId: string; nodeId: string; taskId: string | null; at: number }
 }
 
+/** The built-in performer that undoes a cancelled run's connector steps, newest first. */
+export const COMPENSATE_PERFORMER = 'ordo.compensate'
+
 /** An outside call to perform after commit, at least once, under the step's idempotency key. */
 export interface EnqueueActivityEffect {
   kind: 'enqueue-activity'

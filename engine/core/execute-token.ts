@@ -55,6 +55,17 @@ export function resumeToken(t: Transition, token: Token, event: ResumeEvent, ord
   const wait = token.wait
   if (!node || !wait) return
   const ctx = { ...nodeContext(t, node, token, order), waiting: { state: wait.state, since: wait.since } }
+  let result = resumeNode(node, ctx, event)
+  if (event.kind === 'activity-result' && event.ok && 'next' in result && node.module.compensate) result = noteCompensation(t, node, ctx, event.response, result)
+  const expired = event.kind === 'timer' && event.purpose === 'deadline'
+  carryOut(t, node, token, ctx.idempotencyKey, result, wait.since, expired)
+}
+
+/**
+ * What a node's `resume` makes of an event (the test harness uses it too). A node without `resume`:
+ * a call's response goes out along `ok` (or the default port), a failed call fails; anything else goes on.
+ */
+export function resumeNode(node: Pick<PreparedNode, 'module' | 'ports'>, ctx: NodeContext<unknown> & { waiting: { state: unknown; since: number } }, event: ResumeEvent): NodeResult {
   let result: NodeResult
   try {
     const resume = node.module.resume as ((c: typeof ctx, e: ResumeEvent) => NodeResult) | undefined
@@ -65,15 +76,34 @@ export function resumeToken(t: Transition, token: Token, event: ResumeEvent, ord
   // A failed call was already tried as often as the node's retry policy allows, with one request
   // under one key: running the node again would send a new request under the same key.
   if (event.kind === 'activity-result' && !event.ok && 'fail' in result) result = { fail: { ...result.fail, retryable: false } }
-  const expired = event.kind === 'timer' && event.purpose === 'deadline'
-  carryOut(t, node, token, ctx.idempotencyKey, result, wait.since, expired)
+  return result
 }
 
-/** A node without `resume`: a call's response goes out along `ok` (or the default port), a failed call fails; anything else goes on. */
-function defaultResume(node: PreparedNode, event: ResumeEvent): NodeResult {
+function defaultResume(node: Pick<PreparedNode, 'ports'>, event: ResumeEvent): NodeResult {
   if (event.kind !== 'activity-result') return { next: {} }
   if (!event.ok) return { fail: { error: event.errorClass ? `${event.errorClass}: ${event.error ?? 'failed'}` : event.error ?? 'the call failed', retryable: false } }
   return { next: { ...(node.ports.includes('ok') ? { port: 'ok' } : {}), output: event.response ?? null } }
+}
+
+/** Undos a run keeps at most: a loop of calls cannot grow its state without bound. */
+export const MAX_COMPENSATIONS = 100
+
+/** Keeps the undo of a connector step that just succeeded, for when the run is cancelled. */
+function noteCompensation(t: Transition, node: PreparedNode, ctx: NodeContext<unknown>, response: unknown, result: NodeResult): NodeResult {
+  let undo: ReturnType<NonNullable<PreparedNode['module']['compensate']>>
+  try {
+    undo = (node.module.compensate as (c: NodeContext<unknown> & { response: unknown }) => typeof undo)({ ...ctx, response: response ?? null })
+  } catch (thrown) {
+    return { fail: { error: `cannot say how to undo this call: ${thrown instanceof Error ? thrown.message : String(thrown)}`, retryable: false } }
+  }
+  if (!undo) return result
+  const list = t.draft.compensations ?? []
+  if (list.length >= MAX_COMPENSATIONS) return { fail: { error: `a run can undo at most ${MAX_COMPENSATIONS} calls`, retryable: false } }
+  t.draft.compensations = [...list, {
+    nodeId: node.id, performer: undo.performer ?? node.type, request: undo.request ?? null, idempotencyKey: `${ctx.idempotencyKey}:undo`,
+    ...(undo.timeoutMs !== undefined ? { timeoutMs: undo.timeoutMs } : {}),
+  }]
+  return result
 }
 
 function nodeContext(t: Transition, node: PreparedNode, token: Token, order: Order | null): NodeContext<unknown> {

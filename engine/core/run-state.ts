@@ -69,7 +69,21 @@ export interface RunState {
    * Absent in states stored before the cap existed (read as 0).
    */
   stepsSinceWake?: number
+  /**
+   * Calls that undo what finished connector steps did, oldest first, performed newest first when
+   * the run is cancelled (absent while there are none).
+   */
+  compensations?: Compensation[]
   startedAt: number
   updatedAt: number
   finishedAt: number | null
+}
+
+/** The undo of one finished connector step. */
+export interface Compensation {
+  nodeId: string
+  performer: string
+  request: unknown
+  idempotencyKey: string
+  timeoutMs?: number
 }

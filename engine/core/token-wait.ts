@@ -4,6 +4,7 @@
  * idempotency key, so a replayed transition asks for exactly the same things. A node says its whole
  * wait anew each time; only the difference to the previous one becomes effects.
  */
+import { parseRetryPolicy } from './retry-policy.ts'
 import type { Wait } from '../../connectors/sdk/define-node.ts'
 import type { Effect } from './effects.ts'
 import type { PreparedNode } from './prepare-workflow.ts'
@@ -95,7 +96,7 @@ export function setUpWait(t: WaitTransition, change: WaitChange): TokenWait {
           id: next.activityId, runId, tokenId: token.id, nodeId: node.id,
           performer: wait.activity.performer ?? node.type, request: wait.activity.request ?? null,
           timeoutMs: activityTimeoutMs(wait.activity.timeoutMs ?? node.manifest.activity?.timeoutMs),
-          retry: node.retry, idempotencyKey: key, attempt: token.attempt, createdAt: t.now,
+          retry: wait.activity.retry ? parseRetryPolicy(wait.activity.retry) : node.retry, idempotencyKey: key, attempt: token.attempt, createdAt: t.now,
         },
       })
     }

@@ -10,6 +10,7 @@
  * the transaction that records its outcome, with every secret value it read redacted.
  */
 import type { Clock } from '../core/clock.ts'
+import { COMPENSATE_PERFORMER } from '../core/effects.ts'
 import type { NodeRegistry } from '../core/registry.ts'
 import { retryDelay } from '../core/retry-policy.ts'
 import type { ClaimedActivity, IntegrationEntry, Store } from '../store/store.ts'
@@ -26,8 +27,7 @@ export type BuiltinContext = PerformContext & { store: Store }
 /** Performs one kind of built-in activity; throws for a failure, or returns its response. */
 export type Performer = (request: unknown, ctx: BuiltinContext) => Promise<unknown>
 
-/** The performer that undoes a cancelled run's connector steps, newest first. */
-export const COMPENSATE_PERFORMER = 'ordo.compensate'
+export { COMPENSATE_PERFORMER }
 
 /** What `ordo.compensate` is asked to do: each step's undo request, newest first. */
 export interface CompensationRequest {

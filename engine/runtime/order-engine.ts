@@ -54,6 +54,8 @@ export interface OrderEngineOptions {
   activityConcurrency?: number
   /** Replaces the global fetch for connectors (tests). */
   fetch?: typeof fetch
+  /** Custom nodes loaded from ORDO_NODES_DIR and those that could not be, for the API. */
+  customNodes?: { loaded: ReadonlyArray<{ file: string; type: string }>; problems: ReadonlyArray<{ file: string; reason: string }> }
 }
 
 /**
@@ -87,6 +89,8 @@ export class OrderEngine {
   readonly tasks: TaskService
   /** Secrets, sealed at rest, read by connectors by name. */
   readonly secrets: SecretVault
+  /** Custom nodes from ORDO_NODES_DIR: loaded, and not loaded with the reason. */
+  readonly customNodes: NonNullable<OrderEngineOptions['customNodes']>
 
   private readonly log: EngineLogger
   private readonly workflows: PublishedWorkflows
@@ -114,6 +118,7 @@ export class OrderEngine {
     this.events.setMaxListeners(1000)
     const wake = (runId: string) => this.executor.enqueue(runId)
     this.tasks = new TaskService(this.store, wake, this.events)
+    this.customNodes = options.customNodes ?? { loaded: [], problems: [] }
     this.secrets = new SecretVault(this.store, options.secretKey ?? randomBytes(32))
     this.activities = new ActivityWorker({
       store: this.store, clock: this.clock, log: this.log, wake, registry: this.registry, secrets: this.secrets, metrics: this.metrics,

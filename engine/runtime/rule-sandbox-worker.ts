@@ -3,14 +3,14 @@
  * work they ask for (each rule within its budget, a dry run within its step limit) the server's
  * event loop stays free. It holds no state between jobs.
  */
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
 import { evaluateRule, RuleError, RuleCompileError } from '../core/json-logic.ts'
-import { createRegistry } from '../core/registry.ts'
-import { builtinNodes } from '../nodes/index.ts'
+import { loadNodeCatalog } from './node-catalog.ts'
 import { dryRun } from './dry-run.ts'
 import type { SandboxJob, SandboxReply } from './rule-sandbox.ts'
 
-const registry = createRegistry(builtinNodes)
+// The same node types as the engine: its own, the built-in connectors and the custom ones.
+const { registry } = await loadNodeCatalog({ customDir: (workerData as { nodesDir?: string | null } | null)?.nodesDir ?? undefined })
 
 function perform(job: SandboxJob): unknown {
   switch (job.kind) {

@@ -40,6 +40,8 @@ export interface RuleSandboxOptions {
   maxQueued?: number
   /** Old-generation heap of the worker, MiB (default 256). */
   maxHeapMb?: number
+  /** The custom nodes' folder (ORDO_NODES_DIR), so dry runs know the node types the engine runs. */
+  nodesDir?: string
 }
 
 interface QueuedJob { id: number; job: SandboxJob; resolve: (v: unknown) => void; reject: (e: unknown) => void }
@@ -48,6 +50,7 @@ const ENTRY = new URL('./rule-sandbox-entry.mjs', import.meta.url)
 
 /** One worker and its queue. */
 export class RuleSandbox {
+  private readonly nodesDir: string | undefined
   private worker: Worker | null = null
   private ready: Promise<void> | null = null
   private readonly queue: QueuedJob[] = []
@@ -63,6 +66,7 @@ export class RuleSandbox {
     this.timeoutMs = options.jobTimeoutMs ?? 2000
     this.maxQueued = options.maxQueued ?? 32
     this.maxHeapMb = options.maxHeapMb ?? 256
+    this.nodesDir = options.nodesDir
   }
 
   /** Tries a rule on data; rejects with SandboxError (kind 'rule' for a failing rule). */
@@ -108,6 +112,7 @@ export class RuleSandbox {
     if (this.ready) return this.ready
     const worker = new Worker(ENTRY, {
       execArgv: [],
+      workerData: { nodesDir: this.nodesDir ?? null },
       resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
     })
     worker.unref()

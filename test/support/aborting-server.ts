@@ -5,7 +5,7 @@
  */
 import { openSqliteStore } from '../../engine/store/sqlite/sqlite-store.ts'
 import { createRegistry, type AnyNodeModule } from '../../engine/core/registry.ts'
-import { builtinNodes } from '../../engine/nodes/index.ts'
+import { builtinNodeTypes as builtinNodes } from '../../engine/runtime/node-catalog.ts'
 import { OrderEngine } from '../../engine/runtime/order-engine.ts'
 import { systemClock } from '../../engine/runtime/clocks.ts'
 import { ensureAdminToken } from '../../engine/runtime/bootstrap.ts'

@@ -6,7 +6,7 @@
 import { defineNode, next, type NodeModule } from '../../connectors/sdk/define-node.ts'
 import type { Order } from '../../schemas/generated/order.ts'
 import type { Edge, Node, WorkflowDefinition } from '../../schemas/generated/workflow.ts'
-import { builtinNodes } from '../../engine/nodes/index.ts'
+import { builtinNodeTypes as builtinNodes } from '../../engine/runtime/node-catalog.ts'
 import { advance, type RunEvent } from '../../engine/core/advance.ts'
 import type { Effect } from '../../engine/core/effects.ts'
 import { createRegistry, type AnyNodeModule } from '../../engine/core/registry.ts'

@@ -1,0 +1,8 @@
+/**
+ * The built-in connector nodes: every node type that touches the outside world. They register
+ * through the same path as custom nodes from ORDO_NODES_DIR (engine/runtime/node-catalog.ts).
+ */
+import type { AnyNodeModule } from '../engine/core/registry.ts'
+import httpRequest from './http/http.request.node.ts'
+
+export const builtinConnectors: readonly AnyNodeModule[] = [httpRequest]
