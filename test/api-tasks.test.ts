@@ -1,10 +1,11 @@
 /**
  * The approval inbox over HTTP: who sees and acts on which task, a task decided once by its quorum,
  * levels one after the other, reminders and escalation on the injected clock, expired tasks, the
- * form, self-approval, and signals.
+ * form, self-approval, and signals; and who hears of a task live (GET /api/events).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createHarness, sampleOrder, type Harness } from './harness.ts'
+import { sseReader } from './support/sse.ts'
 
 const refundApproval = {
   id: 'refund-approval', name: '大额退款审批',
@@ -156,6 +157,101 @@ describe('the approval inbox', () => {
     expect(res.json()).toEqual({ delivered: 0 })
     expect((await h.api('POST', '/api/orders/ord_nope/signals', { name: 'x' })).statusCode).toBe(404)
     expect((await as('lead-li')('POST', `/api/orders/${r.id}/signals`, { name: 'x' })).statusCode).toBe(403)
+  })
+})
+
+describe('task events on the live stream', () => {
+  let h: Harness
+  let base: string
+  let tokens: Record<string, string>
+  beforeEach(async () => {
+    h = await createHarness()
+    await h.app.listen({ port: 0, host: '127.0.0.1' })
+    const addr = h.app.server.address()
+    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
+    tokens = {}
+    for (const [name, role] of [['lead-li', 'approver'], ['fin-zhao', 'approver'], ['manager-wang', 'approver'], ['op-chen', 'operator']]) {
+      tokens[name] = (await h.api('POST', '/api/tokens', { name, role })).json().token
+    }
+  })
+  afterEach(async () => {
+    // fetch keeps a spare connection open that the server would otherwise wait for.
+    const closing = h.close()
+    h.app.server.closeAllConnections()
+    await closing
+  })
+
+  /** `name`'s event stream, once open (its first frame, the retry hint, read). */
+  async function streamOf(name: string) {
+    const res = await fetch(`${base}/api/events`, { headers: { authorization: `Bearer ${tokens[name]}` } })
+    expect(res.status).toBe(200)
+    const sse = sseReader(res.body!)
+    expect((await sse.next()).retry).toBe('3000')
+    return sse
+  }
+  type Stream = Awaited<ReturnType<typeof streamOf>>
+  const taskEvent = (sse: Stream, taskId: string) => sse.until((f) => f.event === 'task' && JSON.parse(f.data!).taskId === taskId).then((f) => JSON.parse(f.data!))
+  /** The task events `sse` got before an event sent to everyone after them: what it was told so far. */
+  async function taskEventsSoFar(sse: Stream): Promise<unknown[]> {
+    const marker = `marker-${Math.random()}`
+    h.engine.events.emit('order', { orderId: marker, outcome: 'updated' })
+    const seen: unknown[] = []
+    for (;;) {
+      const f = await sse.next()
+      if (f.event === 'order' && JSON.parse(f.data!).orderId === marker) return seen
+      if (f.event === 'task') seen.push(JSON.parse(f.data!))
+    }
+  }
+
+  it('tells the colleagues who share a task when one of them claims it and when they release it, and nobody else', async () => {
+    const shared = {
+      id: 'shared-check', name: '共享审批',
+      nodes: [
+        { id: 'start', type: 'trigger.manual', position: { x: 0, y: 0 } },
+        { id: 'approve', type: 'human.approval', position: { x: 0, y: 100 }, config: { title: '核对', assignees: { roles: ['approver'] } } },
+      ],
+      edges: [{ id: 'e1', source: 'start', target: 'approve' }],
+    }
+    expect((await h.api('POST', '/api/workflows/import?publish=true', shared)).statusCode).toBe(201)
+    expect((await h.api('POST', '/api/runs', { workflowId: 'shared-check' })).statusCode).toBe(201)
+    await h.engine.idle()
+    const [task] = (await h.api('GET', '/api/tasks', undefined, tokens['fin-zhao'])).json().tasks
+    const colleague = await streamOf('fin-zhao')
+    const operator = await streamOf('op-chen')
+
+    expect((await h.api('POST', `/api/tasks/${task.id}/claim`, {}, tokens['lead-li'])).statusCode).toBe(200)
+    expect(await taskEvent(colleague, task.id)).toEqual({ taskId: task.id, runId: task.runId, status: 'open', assignees: { users: [], roles: ['approver'] } })
+    expect((await h.api('GET', `/api/tasks/${task.id}`, undefined, tokens['fin-zhao'])).json().task.claimedBy).toBe('lead-li')
+
+    expect((await h.api('POST', `/api/tasks/${task.id}/claim`, { release: true }, tokens['lead-li'])).statusCode).toBe(200)
+    expect(await taskEvent(colleague, task.id)).toMatchObject({ taskId: task.id, status: 'open' })
+    expect((await h.api('GET', `/api/tasks/${task.id}`, undefined, tokens['fin-zhao'])).json().task.claimedBy).toBeNull()
+
+    // An operator is no assignee of this task: its stream hears nothing of it.
+    expect(await taskEventsSoFar(operator)).toEqual([])
+    await colleague.cancel()
+    await operator.cancel()
+  })
+
+  it('tells both the previous and the new assignee when an escalation reassigns a task', async () => {
+    expect((await h.api('POST', '/api/workflows/import?publish=true', refundApproval)).statusCode).toBe(201)
+    await h.api('POST', '/api/orders', sampleOrder({ totalAmount: 650000 }))
+    await h.engine.idle()
+    const [task] = (await h.api('GET', '/api/tasks', undefined, tokens['lead-li'])).json().tasks
+    const lead = await streamOf('lead-li')
+    const manager = await streamOf('manager-wang')
+    const finance = await streamOf('fin-zhao')
+
+    h.clock.advance('PT4H')
+    await h.engine.tick()
+    const reassigned = { taskId: task.id, runId: task.runId, status: 'open', assignees: { users: ['manager-wang'], roles: [] }, previousAssignees: { users: ['lead-li'], roles: [] } }
+    // The lead's inbox learns the task left it; the manager's that it arrived.
+    expect(await taskEvent(lead, task.id)).toEqual(reassigned)
+    expect(await taskEvent(manager, task.id)).toEqual(reassigned)
+    expect((await h.api('GET', '/api/tasks', undefined, tokens['lead-li'])).json().tasks).toEqual([])
+    // Finance is the next level, not this one's: told nothing yet.
+    expect(await taskEventsSoFar(finance)).toEqual([])
+    for (const s of [lead, manager, finance]) await s.cancel()
   })
 })
 

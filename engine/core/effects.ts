@@ -80,6 +80,8 @@ export interface UpdateTaskEffect {
   kind: 'update-task'
   taskId: string
   changes: { assignees?: Assignees; priority?: TaskRequest['priority']; dueAt?: number | null; level?: number; levelName?: string }
+  /** Who the task was assigned to, when this reassigns it: they are told it left them. */
+  previousAssignees?: Assignees
 }
 
 /** An open task that nobody needs to act on any more: its wait ended (cancelled) or ran out (expired). */

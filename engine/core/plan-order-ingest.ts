@@ -17,7 +17,7 @@ export const CLOCK_SKEW_TOLERANCE_MS = 30_000
 
 export interface IngestContext {
   now: number
-  /** where the order came from, for its history ("api", "webhook:shopify") */
+  /** where the order came from, for its history ("api:<token name>"; later "webhook:shopify") */
   source: string
   newOrderId: () => string
   newRunId: () => string

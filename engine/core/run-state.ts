@@ -3,7 +3,7 @@
  * in the run's row at each step transition and the interpreter resumes from it after a restart.
  */
 import type { RunStatus } from '../../schemas/generated/run.ts'
-import type { TimerPurpose } from '../../connectors/sdk/define-node.ts'
+import type { Assignees, TimerPurpose } from '../../connectors/sdk/define-node.ts'
 
 /** What a waiting token waits for, and the ids of what the shell set up for it (to take it down again). */
 export interface TokenWait {
@@ -16,8 +16,12 @@ export interface TokenWait {
   orderChange?: boolean
   /** Ids of the subscriptions (signal, order change) set up for it. */
   subscriptions: string[]
-  /** The tasks set up for it by the node's task key: id, and a digest of what an escalation may change. */
-  tasks: Record<string, { id: string; digest: string }>
+  /**
+   * The tasks set up for it by the node's task key: id, a digest of what an escalation may change,
+   * and the assignees, so that a reassignment can tell the previous ones (absent in waits set up
+   * before they were kept).
+   */
+  tasks: Record<string, { id: string; digest: string; assignees?: Assignees }>
   activityId?: string
   childrenGroupId?: string
   /** The node's own bookkeeping, handed back to its resume. */

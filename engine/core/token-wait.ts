@@ -9,6 +9,7 @@ import type { Wait } from '../../connectors/sdk/define-node.ts'
 import type { Effect } from './effects.ts'
 import type { PreparedNode } from './prepare-workflow.ts'
 import type { RunState, Token, TokenWait } from './run-state.ts'
+import { sameJson } from './same-json.ts'
 
 /** The part of a transition the wait needs. */
 interface WaitTransition { draft: RunState; effects: Effect[]; now: number; prepared: { workflowId: string; version: number } }
@@ -60,7 +61,7 @@ export function setUpWait(t: WaitTransition, change: WaitChange): TokenWait {
   for (const task of wait.tasks ?? []) {
     const id = `${key}:${task.key}`
     const digest = taskDigest(task)
-    next.tasks[task.key] = { id, digest }
+    next.tasks[task.key] = { id, digest, assignees: task.assignees }
     const { key: _key, dueAt, ...rest } = task
     if (!previous?.tasks[task.key]) {
       t.effects.push({
@@ -71,9 +72,11 @@ export function setUpWait(t: WaitTransition, change: WaitChange): TokenWait {
         },
       })
     } else if (previous.tasks[task.key].digest !== digest) {
+      const before = previous.tasks[task.key].assignees
       t.effects.push({
         kind: 'update-task', taskId: id,
         changes: { assignees: task.assignees, priority: task.priority, dueAt: dueAt ?? null, level: task.level, ...(task.levelName !== undefined ? { levelName: task.levelName } : {}) },
+        ...(before && !sameJson(before, task.assignees) ? { previousAssignees: before } : {}),
       })
     }
   }

@@ -78,7 +78,8 @@ export class OrderEngine {
    * Live updates for SSE: 'run' ({ runId, workflowId, status, orderId }) after every committed step
    * transition (inline at ingest too) and when a manual run starts; 'order' ({ orderId, outcome });
    * 'workflow' ({ workflowId, action: 'updated' | 'published', version? }) from the workflow routes;
-   * 'task' ({ taskId, runId, status, assignees }) when a task is created, changed, decided or closed;
+   * 'task' ({ taskId, runId, status, assignees, previousAssignees? }) when a task is created, claimed or
+   * released, changed (`previousAssignees` when reassigned), decided or closed;
    * 'notification' ({ id, kind, to, title, priority, taskId }) for reminders and escalations.
    */
   readonly events = new EventEmitter()

@@ -367,7 +367,13 @@ export class RunExecutor {
       else if (e.kind === 'record-step') this.o.metrics.stepsExecuted.inc({ status: e.step.status })
       else if (e.kind === 'patch-order') this.o.events.emit('order', { orderId: e.orderId, outcome: 'patched' })
       else if (e.kind === 'create-task') this.o.events.emit('task', { taskId: e.task.id, runId: e.task.runId, status: 'open', assignees: e.task.assignees })
-      else if (e.kind === 'update-task') this.o.events.emit('task', { taskId: e.taskId, runId: s.runId, status: 'open', assignees: e.changes.assignees ?? null })
+      else if (e.kind === 'update-task') {
+        // A reassigned task is news to those it left as well: their inboxes drop it.
+        this.o.events.emit('task', {
+          taskId: e.taskId, runId: s.runId, status: 'open', assignees: e.changes.assignees ?? null,
+          ...(e.previousAssignees ? { previousAssignees: e.previousAssignees } : {}),
+        })
+      }
       else if (e.kind === 'close-task') this.o.events.emit('task', { taskId: e.taskId, runId: s.runId, status: e.status, assignees: null })
       else if (e.kind === 'notify') {
         const n = e.notification

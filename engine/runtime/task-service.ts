@@ -64,6 +64,8 @@ export class TaskService {
       return { votes: t.votes, decision: null, claimedBy: release ? null : actor.name }
     }, now)
     await this.audit(actor, release ? 'task.release' : 'task.claim', id, {}, now)
+    // Colleagues with the same task see at once who handles it (or that nobody does any more).
+    this.emitTask(task)
     return task
   }
 
@@ -83,8 +85,13 @@ export class TaskService {
     }, now)
     for (const runId of woken) this.wake(runId)
     await this.audit(actor, `task.${decision.decision}`, id, { decided: task.status === 'completed', comment: decision.comment ?? null }, now)
-    this.events?.emit('task', { taskId: task.id, runId: task.runId, status: task.status, assignees: task.assignees })
+    this.emitTask(task)
     return task
+  }
+
+  /** The live `task` event, for the task's assignees (and admins). */
+  private emitTask(task: TaskRow): void {
+    this.events?.emit('task', { taskId: task.id, runId: task.runId, status: task.status, assignees: task.assignees })
   }
 
   private authorize(task: TaskRow, actor: Actor, action: string): void {

@@ -33,7 +33,7 @@ export interface OrderEvent {
   kind: string
   fromStatus: Status | null
   toStatus: Status | null
-  /** "api", "webhook:<platform>", "run:<runId>:<nodeId>:<visit>", "operator:<tokenName>" */
+  /** "api:<tokenName>", "run:<runId>:<nodeId>:<visit>"; later "webhook:<platform>", "operator:<tokenName>" */
   source: string
   at: number
   /** what changed (field names), tags added, etc. */

@@ -2,8 +2,9 @@
  * The editor as a new operator meets it, in Chinese and English: each test is one thing that used
  * to trip them up (rule.set values stored as text, cards overlapping under a run and the heatmap, a
  * save that sent the wrong flow, amounts in fen, English left in the editor, free-text teams and
- * pools, a Ctrl-click multi-select, a dry run without real orders). Screenshots of the editor with a
- * run and the heatmap, and of the version diff, in both languages, go to test-artifacts/e2e/editor-ux/.
+ * pools, a Ctrl-click multi-select, a dry run without real orders, runs listed by Ordo order ids).
+ * Screenshots of the editor with a run and the heatmap, and of the version diff, in both languages,
+ * go to test-artifacts/e2e/editor-ux/.
  * No console error, page error or failed request is allowed anywhere.
  *
  * Needs Chromium (ORDO_CHROMIUM or /usr/bin/chromium): skipped otherwise. Builds designer/dist first
@@ -392,6 +393,29 @@ describe.skipIf(!hasChromium)(`editor UX in Chromium${hasChromium ? '' : ` (SKIP
     // The picked order is a presale: the presale branch runs.
     await page.waitForSelector('[data-testid="node-tag-special"][data-run-status="completed"]')
     await shot(page, 'dry-run-recent-order-zh')
+    expectNoProblems()
+  }, STEP_TIMEOUT)
+
+  it('9. the Runs tab names each run\'s order by its platform and the platform\'s order number, the Ordo id only on hover', async () => {
+    const runs = (await ordo.api('GET', `/api/runs?workflowId=${FLOW}`)).body.items as Array<{ id: string; orderId: string; order: { platformOrderId: string } }>
+    expect(runs.length).toBe(3)
+    await open(FLOW)
+    await byTestId('tab-run').click()
+    for (const run of runs) {
+      const item = byTestId(`run-${run.id}`)
+      await item.waitFor()
+      const text = (await item.textContent()) ?? ''
+      expect(text).toContain(`抖音 · ${run.order.platformOrderId}`)
+      expect(text).not.toContain('ord_')
+      expect(await item.locator(`[title="${run.orderId}"]`).count()).toBe(1)
+    }
+    // The run being watched names its order the same way.
+    await byTestId(`run-${runs[0].id}`).click()
+    const watched = byTestId('watched-run')
+    await expect.poll(() => watched.textContent()).toContain(`抖音 · ${runs[0].order.platformOrderId}`)
+    expect(await watched.textContent()).not.toContain(runs[0].orderId)
+    expect(await watched.locator(`[title="${runs[0].orderId}"]`).count()).toBe(1)
+    await shot(page, 'runs-tab-orders-zh')
     expectNoProblems()
   }, STEP_TIMEOUT)
 })

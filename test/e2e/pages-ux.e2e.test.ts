@@ -1,9 +1,10 @@
 /**
  * The operator pages as a new Chinese-speaking operator meets them, in a real browser: names
  * instead of ids (runs, incidents, order history), one word for one thing (运行故障 vs 订单异常),
- * no English left in zh-CN (every page screenshotted in zh-CN is checked for English messages and
- * raw keys), the retry box that starts from the run's variables, the 30-minute staleness filter,
- * flows that write the same field on the same event, and a publish with no change.
+ * why a run failed in their language (the engine's English on hover), no English left in zh-CN
+ * (every page screenshotted in zh-CN is checked for English messages, raw keys and engine reasons),
+ * the retry box that starts from the run's variables, the 30-minute staleness filter, flows that
+ * write the same field on the same event, and a publish with no change.
  * Screenshots go to test-artifacts/e2e/pages-ux/; no console error, page error or failed request is
  * allowed anywhere.
  *
@@ -36,6 +37,11 @@ const splitAmount = {
   ],
   edges: [{ id: 'e-start-share', source: 'start', target: 'share' }],
 }
+
+/** Why split-amount fails with divisor 0: as the engine says it, and as the designer says it in zh-CN and English. */
+const DIVISION_ENGINE = 'division by zero or arithmetic on a non-number in rule'
+const DIVISION_ZH = '规则除以零，或对不是数字的值做了计算'
+const DIVISION_EN = 'the rule divides by zero, or calculates with something that is not a number'
 
 /** A draft that, like the two templates, sets the team when an order is created. */
 const teamOverride = {
@@ -202,6 +208,16 @@ describe.skipIf(!hasChromium)(`operator pages in Chromium${hasChromium ? '' : ` 
     expectNoProblems()
   }, STEP_TIMEOUT)
 
+  it('d2. says why the run failed in the operator\'s language, the engine\'s own words on hover', async () => {
+    const error = byTestId(`incident-${ids.incidentRun}`).locator('[data-testid="incident-error"]')
+    expect(await error.textContent()).toBe(DIVISION_ZH)
+    expect(await error.getAttribute('title')).toBe(DIVISION_ENGINE)
+    await setLanguage('en')
+    await expect.poll(() => error.textContent()).toBe(DIVISION_EN)
+    await setLanguage('zh-CN')
+    expectNoProblems()
+  }, STEP_TIMEOUT)
+
   it('e. offers the run\'s variables to change before a retry, as a form and as JSON', async () => {
     const card = byTestId(`incident-${ids.incidentRun}`)
     await card.locator(`[data-testid="retry-edit-variables-${ids.incidentRun}"]`).click()
@@ -237,6 +253,9 @@ describe.skipIf(!hasChromium)(`operator pages in Chromium${hasChromium ? '' : ` 
     expect(steps).not.toContain('rule.set')
     // Ports by their titles, as the canvas shows them: the trigger's 启动, rule.set's 下一步.
     expect(await byTestId('run-steps').locator('tbody td:nth-child(4)').allTextContents()).toEqual(['启动', '—', '下一步'])
+    // The failed attempt says why in Chinese; the engine's words stay on hover.
+    expect(await byTestId('run-steps').locator('tbody td:nth-child(6)').allTextContents()).toEqual(['', DIVISION_ZH, ''])
+    expect(await byTestId('run-steps').locator(`tbody td:nth-child(6) [title="${DIVISION_ENGINE}"]`).count()).toBe(1)
     await zhShot('run-detail')
     expectNoProblems()
   }, STEP_TIMEOUT)

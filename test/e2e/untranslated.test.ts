@@ -19,6 +19,13 @@ describe('finding untranslated text on a zh-CN page', () => {
     expect(untranslatedReason('douyin推送')).toMatch(/untranslated value "douyin"/)
   })
 
+  it('names an engine reason the designer translates, shown as the engine said it', () => {
+    expect(untranslatedReason('division by zero or arithmetic on a non-number in rule')).toMatch(/engine reason left in English/)
+    expect(untranslatedReason('cannot move order from shipped to paid')).toMatch(/engine reason left in English/)
+    // One the designer has no words for is shown as it comes, and is no gap.
+    expect(untranslatedReason('something new went wrong')).toBeNull()
+  })
+
   it('lets Chinese text, ids, numbers and words both languages share pass', () => {
     for (const text of ['从失败步骤重试', '订单事件：archived', '「抖音大额订单 VIP 分流」', 'douyin-vip-routing', 'run_01a2', '¥1,288.00', 'Ordo', 'SKU', 'JSON', 'v1', '—']) {
       expect(untranslatedReason(text), text).toBeNull()

@@ -1,11 +1,13 @@
 /**
  * Finds what a zh-CN page shows that was never translated: a visible string that is an English
  * message of the designer's tables (one whose zh-CN text differs), a raw message key (what `t()`
- * prints for a key missing from the tables, or a key built from data that has no entry), or a
- * Chinese message holding a value the tables translate, left raw ("订单事件：created").
+ * prints for a key missing from the tables, or a key built from data that has no entry), a
+ * Chinese message holding a value the tables translate, left raw ("订单事件：created"), or an
+ * engine reason the designer translates, shown as the engine said it.
  */
 import type { Page } from 'playwright-core'
 import { MESSAGES } from '../../designer/src/i18n/messages.ts'
+import { describeReason } from '../../designer/src/editor/describe-problem.ts'
 
 /** The areas message keys start with ("pages", "editor"...); a visible "pages.x.y" is a key that was printed, not a label. */
 const AREAS = [...new Set(Object.keys(MESSAGES.en).map((key) => key.split('.')[0]))]
@@ -67,7 +69,8 @@ export function untranslatedReason(text: string): string | null {
     return null
   }
   const hit = ENGLISH.find((m) => m.pattern.test(s))
-  return hit ? `the English message ${hit.key}: "${s}"` : null
+  if (hit) return `the English message ${hit.key}: "${s}"`
+  return describeReason(s, 'zh-CN') !== s ? `an engine reason left in English: "${s}"` : null
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
- * Watching runs on the canvas: recent runs of this flow (live), one run's per-node state, duration,
- * attempts, input and output; the heatmap of time spent per node; and a dry run of the draft
- * against a sample order, which changes nothing.
+ * Watching runs on the canvas: recent runs of this flow (live, each by its order's platform and
+ * number), one run's per-node state, duration, attempts, input and output; the heatmap of time
+ * spent per node; and a dry run of the draft against a sample order, which changes nothing.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Link } from 'wouter'
@@ -20,6 +20,7 @@ import { RunBadge, Time } from '../pages/shared.tsx'
 import { describeApiError, describeReason } from './describe-problem.ts'
 import { RecentOrderPicker } from './RecentOrderPicker.tsx'
 import { formatMoney } from '../pages/money.ts'
+import { orderLabel } from '../pages/names.ts'
 import { manifestText } from '../i18n/index.ts'
 import { singleSelectedId, useEditor, useEditorStore } from './store.ts'
 
@@ -169,7 +170,7 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
               <li key={r.id} className={r.id === runId ? 'active' : ''}>
                 <button className="link" onClick={() => { setFollow(false); setRunId(r.id) }} data-testid={`run-${r.id}`}>
                   <RunBadge status={r.status} /> v{r.version} · <Time iso={r.startedAt} />
-                  {r.orderId ? ` · ${r.orderId}` : ''}
+                  {r.orderId && <> · <span className="run-order" title={r.orderId}>{orderLabel(t, r.order, r.orderId)}</span></>}
                 </button>
               </li>
             ))}
@@ -185,7 +186,7 @@ export function RunPanel({ workflowId, runId: initialRunId }: { workflowId: stri
             <span className="spacer" />
             <button className="link" onClick={() => { setRun(null); setRunId(null); store.getState().setRunStates({}) }}>{t('editor.run.clear')}</button>
           </div>
-          {run.orderId && <div className="hint">{t('editor.run.order')}: <Link href={`/orders/${encodeURIComponent(run.orderId)}`}>{run.orderId}</Link></div>}
+          {run.orderId && <div className="hint">{t('editor.run.order')}: <Link href={`/orders/${encodeURIComponent(run.orderId)}`} title={run.orderId}>{orderLabel(t, run.order, run.orderId)}</Link></div>}
           {draftVersionNote && <div className="hint">{draftVersionNote}</div>}
           {run.incident && <div className="field-error">{run.incident.nodeId}{t('editor.place.separator')}{describeReason(run.incident.error, locale)}</div>}
         </section>

@@ -71,8 +71,8 @@ export interface InboxNotification {
   at: string
 }
 
-/** The `task` live event: a task was created, changed (escalated) or closed; `assignees` null when it names nobody. */
-export interface TaskEventData { taskId: string; runId: string; status: TaskStatus; assignees: Assignees | null }
+/** The `task` live event: a task was created, claimed or released, changed (escalated: `previousAssignees` when it was reassigned) or closed; `assignees` null when it names nobody. */
+export interface TaskEventData { taskId: string; runId: string; status: TaskStatus; assignees: Assignees | null; previousAssignees?: Assignees }
 
 /** The `notification` live event (it carries no time: the browser stamps it on arrival). */
 export interface NotificationEventData { id: string; kind: InboxNotification['kind']; to: Assignees; title: string; message: string | null; priority: TaskPriority; taskId: string | null; runId: string }

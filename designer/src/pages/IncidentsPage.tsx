@@ -1,4 +1,4 @@
-/** /incidents: failed runs parked for an operator, named by workflow, node and order, with the error; retry from the failed step. Live. */
+/** /incidents: failed runs parked for an operator, named by workflow, node and order, with the error in their language; retry from the failed step. Live. */
 import { useState } from 'react'
 import { Link } from 'wouter'
 import { api, query } from '../api/client.ts'
@@ -7,6 +7,7 @@ import { useT } from '../i18n/index.ts'
 import { RetryControl } from './RunActions.tsx'
 import { ErrorBox, Loading, LoadMore, RunBadge, Time, useLiveRefresh, usePaged } from './shared.tsx'
 import { Named } from './CopyId.tsx'
+import { EngineReason } from './EngineReason.tsx'
 import { nodeLabel, orderLabel, workflowLabel } from './names.ts'
 
 export function IncidentsPage() {
@@ -62,7 +63,7 @@ export function IncidentsPage() {
                 <div className="incident-node" title={t('pages.step.nodeId', { id: run.incident.nodeId })} data-testid="incident-node">
                   {t('pages.incidents.failedAt', { node: nodeLabel(run.incident) })}
                 </div>
-                <pre className="json error-text">{run.incident.error}</pre>
+                <EngineReason reason={run.incident.error} block testid="incident-error" />
               </>
             ) : <p className="hint">{t('pages.incidents.noDetail')}</p>}
             <RetryControl run={run} onDone={retried} />

@@ -1,4 +1,4 @@
-/** /runs/:id: one run — header (workflow, order and node names; ids on hover and copy), incident, actions, and every step with its input and output. Live. */
+/** /runs/:id: one run — header (workflow, order and node names; ids on hover and copy), incident, actions, and every step with its input and output (errors in the reader's language). Live. */
 import { Fragment, useState } from 'react'
 import { Link } from 'wouter'
 import { api } from '../api/client.ts'
@@ -11,6 +11,7 @@ import { CancelControl, RetryControl } from './RunActions.tsx'
 import { DetailFallback, ErrorBox, Field, JsonFold, RunBadge, Time, useLiveRefresh, useLoad } from './shared.tsx'
 import { TriggerText } from './TriggerText.tsx'
 import { CopyId, Named } from './CopyId.tsx'
+import { EngineReason } from './EngineReason.tsx'
 import { nodeLabel, orderLabel, workflowLabel } from './names.ts'
 
 export function RunDetailPage({ runId }: { runId: string }) {
@@ -69,7 +70,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
         <section className="card incident" data-testid="run-incident">
           <h2>{t('pages.run.incident')}</h2>
           <div><span title={t('pages.step.nodeId', { id: run.incident.nodeId })}>{t('pages.incidents.failedAt', { node: nodeLabel(run.incident) })}</span> · <Time iso={run.incident.at} /></div>
-          <pre className="json error-text">{run.incident.error}</pre>
+          <EngineReason reason={run.incident.error} block testid="run-incident-error" />
         </section>
       )}
 
@@ -103,7 +104,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
                     <td><RunBadge status={s.status} /></td>
                     <td>{s.port ? <span title={s.port}>{portTitle(s.nodeType, s.port)}</span> : '—'}</td>
                     <td className="num">{formatDuration(s.durationMs)}</td>
-                    <td className="error-text">{s.error ?? ''}</td>
+                    <td className="error-text">{s.error ? <EngineReason reason={s.error} /> : ''}</td>
                     <td><button className="link" aria-expanded={isOpen} onClick={() => toggle(s.id)}>{isOpen ? t('pages.step.hide') : t('pages.step.show')}</button></td>
                   </tr>
                   {isOpen && (

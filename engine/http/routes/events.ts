@@ -1,7 +1,9 @@
 /**
  * GET /api/events: live updates as Server-Sent Events. Browsers call it with fetch and the
  * Authorization header (EventSource cannot send one). Events: `run` ({ runId, workflowId, status,
- * orderId }), `order` ({ orderId, outcome }), `workflow` ({ workflowId, action, version? }).
+ * orderId }), `order` ({ orderId, outcome }), `workflow` ({ workflowId, action, version? }), and to
+ * their addressees only `task` ({ taskId, runId, status, assignees, previousAssignees? }) and
+ * `notification` ({ id, kind, to, title, message, priority, taskId }).
  *
  * Streams are bounded: a client that stops reading is cut off once its unsent output passes
  * `maxBufferedBytes` (it reconnects after `retry`), each token may hold `maxPerPrincipal` streams
@@ -18,13 +20,19 @@ const SSE_EVENTS = ['run', 'order', 'workflow', 'task', 'notification'] as const
 /** Events meant for some people only: a task's and a message's go to their assignees (and admins). */
 const ADDRESSED = new Set(['task', 'notification'])
 
-/** Is an addressed event for this principal? An event that names nobody (a task closed) goes to everyone. */
+type Addressees = { users: string[]; roles: string[] }
+
+/**
+ * Is an addressed event for this principal? A task's goes to its assignees and, when it was
+ * reassigned, to those it left; a message to whom it is for. An event that names nobody (a task
+ * closed) goes to everyone.
+ */
 function addressedTo(payload: unknown, principal: { name: string; role: string }): boolean {
   if (principal.role === 'admin') return true
-  const to = (payload as { assignees?: { users: string[]; roles: string[] } | null; to?: { users: string[]; roles: string[] } }).assignees
-    ?? (payload as { to?: { users: string[]; roles: string[] } }).to
+  const p = payload as { assignees?: Addressees | null; previousAssignees?: Addressees; to?: Addressees }
+  const to = p.assignees ?? p.to
   if (!to) return true
-  return to.users.includes(principal.name) || to.roles.includes(principal.role)
+  return [to, p.previousAssignees].some((a) => a !== undefined && (a.users.includes(principal.name) || a.roles.includes(principal.role)))
 }
 /** A comment line this often keeps proxies from closing an idle stream. */
 const KEEPALIVE_MS = 15_000
@@ -124,7 +132,7 @@ export const eventRoutes = fp<Partial<EventStreamLimits>>(async (app, options) =
     config: { roles: ALL_ROLES },
     schema: {
       tags: ['events'],
-      summary: 'Live updates (text/event-stream): event run {runId, workflowId, status, orderId}, order {orderId, outcome}, workflow {workflowId, action, version?}, task {taskId, runId, status, assignees} and notification {id, kind, to, title, priority, taskId} (these two only to their assignees)',
+      summary: 'Live updates (text/event-stream): event run {runId, workflowId, status, orderId}, order {orderId, outcome}, workflow {workflowId, action, version?}, task {taskId, runId, status, assignees, previousAssignees?} and notification {id, kind, to, title, priority, taskId} (these two only to their assignees; a reassigned task also to those it left)',
       description: `At most ${streams.limits.maxPerPrincipal} open streams per token (429 beyond) and ${streams.limits.maxTotal} in all (503 beyond). ` +
         'A client that stops reading is disconnected and should reconnect. Revoking a token ends its streams.',
     },
