@@ -128,7 +128,7 @@ export async function runNode<Config, Prepared>(module: NodeModule<Config, Prepa
   if (!module.perform) throw new Error(`${module.manifest.type} calls out but has no perform`)
 
   const activity = run.wait.activity
-  const retry = parseRetryPolicy(options.retry ?? module.manifest.activity?.retry ?? CONNECTOR_RETRY)
+  const retry = parseRetryPolicy(activity.retry ?? options.retry ?? module.manifest.activity?.retry ?? CONNECTOR_RETRY)
   const timeoutMs = options.timeoutMs ?? activity.timeoutMs ?? module.manifest.activity?.timeoutMs ?? 30_000
   const request = JSON.parse(JSON.stringify(activity.request ?? null)) as unknown // stored as JSON, like the engine does
   const secrets = options.secrets ?? {}
