@@ -185,7 +185,7 @@ export default defineNode<Config, Prepared>({
           '/platform': { title: '平台', description: '哪家的群机器人：钉钉、企业微信或飞书。', enum: { dingtalk: '钉钉', wecom: '企业微信', feishu: '飞书' } },
           '/webhook': { title: 'Webhook 密钥', description: '保存机器人 Webhook 地址的密钥名称（地址中含有机器人的令牌）。' },
           '/signingSecret': { title: '签名密钥', description: '机器人用来签名的密钥名称（钉钉“加签”、飞书“签名校验”）；企业微信机器人没有签名。' },
-          '/msgType': { title: '消息类型', description: '纯文本或 Markdown（飞书上为带 Markdown 的消息卡片）。', enum: { text: '文本', markdown: 'Markdown' } },
+          '/msgType': { title: '消息类型', description: '纯文本或 Markdown（飞书上为带 Markdown 的消息卡片）。', enum: { text: '纯文本', markdown: 'Markdown 格式' } },
           '/locale': {
             title: '语言', description: '内置消息以及 {{amountText}}、{{platformName}}、{{statusText}} 使用的语言。',
             enum: { 'zh-CN': '简体中文', en: '英文' },
