@@ -219,6 +219,7 @@ export default defineNode<Config, Prepared>({
       throw new ConfigError('/replyTo', 'must be an email address')
     }
     if (config.password && !config.username) throw new ConfigError('/username', 'is needed when a password secret is given')
+    if (config.username && !config.password) throw new ConfigError('/password', 'is needed when a user name is given: name the secret holding the password')
     const defaults = DEFAULT_TEMPLATES[locale]
     const noBody = config.text === undefined && config.html === undefined
     return {
@@ -266,7 +267,7 @@ export default defineNode<Config, Prepared>({
     const transport = nodemailer.createTransport({
       host: smtp.host, port: smtp.port,
       secure: smtp.security === 'tls', requireTLS: smtp.security === 'starttls',
-      ...(smtp.username ? { auth: { user: smtp.username, pass: pass ?? '' } } : {}),
+      ...(smtp.username && pass !== undefined ? { auth: { user: smtp.username, pass } } : {}),
       connectionTimeout: remaining, greetingTimeout: remaining, socketTimeout: remaining, dnsTimeout: remaining,
       disableFileAccess: true, disableUrlAccess: true, logger: false,
     })

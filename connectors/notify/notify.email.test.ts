@@ -246,5 +246,6 @@ describe('notify.email', () => {
     await expect(runNode(email, { config: { ...base(), to: ['a@example.com', '{{#order.items}}'] } })).rejects.toMatchObject({ pointer: '/to/1' })
     await expect(runNode(email, { config: { ...base(), html: 'code: {{secret.smtp-password}}' } })).rejects.toMatchObject({ pointer: '/html' })
     await expect(runNode(email, { config: { ...base(), username: undefined } })).rejects.toMatchObject({ pointer: '/username' })
+    await expect(runNode(email, { config: { ...base(), password: undefined } })).rejects.toMatchObject({ pointer: '/password' })
   })
 })
