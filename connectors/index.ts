@@ -4,5 +4,8 @@
  */
 import type { AnyNodeModule } from '../engine/core/registry.ts'
 import httpRequest from './http/http.request.node.ts'
+import notifyEmail from './notify/notify.email.node.ts'
+import notifyIm from './notify/notify.im.node.ts'
+import notifySms from './notify/notify.sms.node.ts'
 
-export const builtinConnectors: readonly AnyNodeModule[] = [httpRequest]
+export const builtinConnectors: readonly AnyNodeModule[] = [httpRequest, notifyEmail, notifyIm, notifySms]

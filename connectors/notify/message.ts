@@ -1,0 +1,94 @@
+/**
+ * What the notify connectors share: the view their templates see (the order, the variables and
+ * texts made for people: the amount in yuan, the platform's and the status's names), exact money
+ * formatting, and templates that refuse to carry a secret (a message is read by people).
+ */
+import { createHash } from 'node:crypto'
+import { compileTextTemplate, ConfigError, TemplateError, type NodeContext, type Order, type TemplateEscape, type TextTemplate } from '../sdk/index.ts'
+
+export const LOCALES = ['zh-CN', 'en'] as const
+export type Locale = (typeof LOCALES)[number]
+
+/** Currencies without minor units: their amounts are whole units already. */
+const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'PYG'])
+
+/** Groups the digits of a non-negative integer's decimal string by thousands. */
+function group(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+}
+
+/**
+ * An amount in minor units (fen, cents) written for people, with integer arithmetic only:
+ * 129900 CNY → "¥1,299.00"; 5 USD → "USD 0.05" ("0.05 USD" in Chinese).
+ */
+export function formatMoney(amount: number, currency: string, locale: Locale): string {
+  if (!Number.isSafeInteger(amount)) return String(amount)
+  const code = currency.toUpperCase()
+  const negative = amount < 0
+  const digits = String(Math.abs(amount))
+  let text: string
+  if (ZERO_DECIMAL.has(code)) text = group(digits)
+  else {
+    const padded = digits.padStart(3, '0')
+    text = `${group(padded.slice(0, -2))}.${padded.slice(-2)}`
+  }
+  const sign = negative ? '-' : ''
+  if (code === 'CNY') return `${sign}¥${text}`
+  return locale === 'zh-CN' ? `${sign}${text} ${code}` : `${sign}${code} ${text}`
+}
+
+const PLATFORMS: Record<Locale, Record<string, string>> = {
+  'zh-CN': { taobao: '淘宝', jd: '京东', pinduoduo: '拼多多', douyin: '抖音', shopify: 'Shopify', woocommerce: 'WooCommerce', manual: '手工录入' },
+  en: { taobao: 'Taobao', jd: 'JD.com', pinduoduo: 'Pinduoduo', douyin: 'Douyin', shopify: 'Shopify', woocommerce: 'WooCommerce', manual: 'Manual entry' },
+}
+
+const STATUSES: Record<Locale, Record<string, string>> = {
+  'zh-CN': {
+    pending_payment: '待付款', paid: '已付款', partially_shipped: '部分发货', shipped: '已发货', delivered: '已签收',
+    completed: '已完成', cancelled: '已取消', refunding: '退款中', refunded: '已退款',
+  },
+  en: {
+    pending_payment: 'awaiting payment', paid: 'paid', partially_shipped: 'partially shipped', shipped: 'shipped', delivered: 'delivered',
+    completed: 'completed', cancelled: 'cancelled', refunding: 'refund in progress', refunded: 'refunded',
+  },
+}
+
+/** What every notify template sees: the order and variables, and texts made from them for people. */
+export function messageView(ctx: NodeContext<unknown>, locale: Locale): Record<string, unknown> {
+  const order: Order | null = ctx.order
+  return {
+    order, vars: ctx.variables, variables: ctx.variables, input: ctx.input,
+    run: { id: ctx.runId }, node: { id: ctx.node.id, name: ctx.node.name ?? null },
+    idempotencyKey: ctx.idempotencyKey, now: new Date(ctx.now).toISOString(),
+    amountText: order ? formatMoney(order.totalAmount, order.currency, locale) : '',
+    platformName: order ? PLATFORMS[locale][order.platform] ?? order.platform : '',
+    statusText: order ? STATUSES[locale][order.status] ?? order.status : '',
+  }
+}
+
+/**
+ * Compiles a message template; a ConfigError names the field (`pointer`) when it does not parse or
+ * names a secret: what a notification says is read by people, so no secret may go into it.
+ */
+export function compileMessage(text: string, pointer: string, escape: TemplateEscape = 'none'): TextTemplate {
+  let compiled: TextTemplate
+  try {
+    compiled = compileTextTemplate(text, escape)
+  } catch (error) {
+    if (error instanceof TemplateError) throw new ConfigError(pointer, error.message)
+    throw error
+  }
+  if (compiled.secrets.length > 0) throw new ConfigError(pointer, 'a message is read by people and cannot hold a secret ({{secret.…}})')
+  return compiled
+}
+
+/** Renders a template that was compiled by compileMessage (so holds no secret). */
+export function renderMessage(template: TextTemplate, view: unknown): string {
+  const out = template.render(view)
+  return typeof out === 'string' ? out : out.map((p) => (typeof p === 'string' ? p : '')).join('')
+}
+
+/** A short, stable name for one visit of a node, made from its idempotency key (hex). */
+export function keyDigest(idempotencyKey: string, length = 32): string {
+  return createHash('sha256').update(idempotencyKey).digest('hex').slice(0, length)
+}
