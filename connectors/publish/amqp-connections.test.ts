@@ -1,49 +1,8 @@
-import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { connect, type ChannelModel, type Channel, type ConsumeMessage } from 'amqplib'
 import { PermanentError, RetryableError } from '../sdk/index.ts'
-import { rabbitUrl, NO_RABBITMQ_REASON } from '../../test/support/rabbitmq.ts'
+import { rabbitUrl, NO_RABBITMQ_REASON, startTcp, via } from '../../test/support/rabbitmq.ts'
 import { AmqpPublisher, redactAmqpUrl, type AmqpMessage } from './amqp-connections.ts'
-
-/** A local TCP server that counts connections: forwards them to `target`, swallows them, or hangs up at once. */
-async function startTcp(mode: { forwardTo: string } | 'hang-up' | 'silent') {
-  const sockets = new Set<Socket>()
-  let connections = 0
-  const server: Server = createServer((client) => {
-    connections++
-    sockets.add(client)
-    client.on('close', () => sockets.delete(client))
-    client.on('error', () => {})
-    if (mode === 'hang-up') { client.destroy(); return }
-    if (mode === 'silent') return
-    const target = new URL(mode.forwardTo)
-    const upstream = tcpConnect(Number(target.port || 5672), target.hostname)
-    sockets.add(upstream)
-    upstream.on('close', () => { sockets.delete(upstream); client.destroy() })
-    upstream.on('error', () => {})
-    client.on('close', () => upstream.destroy())
-    client.pipe(upstream)
-    upstream.pipe(client)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    port,
-    get connections() { return connections },
-    /** Cuts every connection, as a broker restart or a network failure would. */
-    cut() { for (const s of sockets) s.destroy() },
-    close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()) }),
-  }
-}
-
-/** The broker URL with another host:port (credentials and vhost kept). */
-function via(url: string, port: number): string {
-  const u = new URL(url)
-  u.hostname = '127.0.0.1'
-  u.port = String(port)
-  return u.toString()
-}
 
 const message = (url: string, overrides: Partial<AmqpMessage> = {}): AmqpMessage => ({
   url, exchange: 'ordo.test', routingKey: 'order.paid', content: Buffer.from('{"a":1}'), messageId: 'run_1:pub:1', ...overrides,
