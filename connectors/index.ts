@@ -4,5 +4,6 @@
  */
 import type { AnyNodeModule } from '../engine/core/registry.ts'
 import httpRequest from './http/http.request.node.ts'
+import publishRabbitmq from './publish/publish.rabbitmq.node.ts'
 
-export const builtinConnectors: readonly AnyNodeModule[] = [httpRequest]
+export const builtinConnectors: readonly AnyNodeModule[] = [httpRequest, publishRabbitmq]
