@@ -5,5 +5,6 @@
 import type { AnyNodeModule } from '../engine/core/registry.ts'
 import httpRequest from './http/http.request.node.ts'
 import publishRabbitmq from './publish/publish.rabbitmq.node.ts'
+import publishWebhook from './publish/publish.webhook.node.ts'
 
-export const builtinConnectors: readonly AnyNodeModule[] = [httpRequest, publishRabbitmq]
+export const builtinConnectors: readonly AnyNodeModule[] = [httpRequest, publishRabbitmq, publishWebhook]
