@@ -135,6 +135,13 @@ describe.skipIf(!rabbitUrl)(`AmqpPublisher against RabbitMQ${rabbitUrl ? '' : ` 
     await tcp.close()
   })
 
+  it('waits for the channel to drain when its write buffer is full, then sends the rest', async () => {
+    const p = publisher()
+    // amqplib buffers 1024 frames per channel before publish says "wait for drain"; nothing is bound for this key, so the broker drops them.
+    await Promise.all(Array.from({ length: 5000 }, (_, i) => p.publish(message(url, { exchange, routingKey: 'bulk.drop', messageId: `b-${i}` }))))
+    expect(p.stats().inFlight).toBe(0)
+  }, 20_000)
+
   it('rejects an unroutable mandatory message as permanent, and only that one of a batch', async () => {
     received.length = 0
     const p = publisher()
