@@ -52,6 +52,8 @@ start() {
   echo '[].' > "$dir/rabbit/enabled_plugins"
   : > "$dir/rabbit/rabbitmq-env.conf"
   $SUDO chown -R rabbitmq "$dir/rabbit"
+  # Interrupted while starting: leave nothing behind.
+  trap 'ORDO_RABBITMQ_DIR=$dir stop >&2; exit 130' INT TERM
 
   local env
   env=$(broker_env "$dir")
@@ -81,6 +83,7 @@ start() {
     ORDO_RABBITMQ_DIR=$dir stop >&2 || true
     exit 1
   fi
+  trap - INT TERM
   say "ready on 127.0.0.1:$NODE_PORT after ${waited} s"
   echo "export ORDO_RABBITMQ_DIR='$dir'"
   echo "export ORDO_TEST_RABBITMQ_URL='amqp://guest:guest@127.0.0.1:$NODE_PORT/'"
