@@ -13,8 +13,12 @@
 # pid file it writes, and the epmd it leaves behind by its own port.
 set -euo pipefail
 
-SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+# -n: fail rather than wait for a password in the background (run `sudo -v` first if sudo asks for one).
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo -n"
 say() { echo "== rabbitmq: $*" >&2; }
+# Running and not a zombie. Read from /proc: the broker runs as rabbitmq and its launcher as root, which
+# `kill -0` cannot probe from another user.
+alive() { [ -n "$1" ] && [ -e "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
 
 free_port() {
   node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close() })'
@@ -37,7 +41,8 @@ start() {
   command -v rabbitmq-server >/dev/null || [ -x /usr/sbin/rabbitmq-server ] || { say "rabbitmq-server is not installed"; exit 1; }
   export PATH="$PATH:/usr/sbin"
   local dir
-  dir=$(mktemp -d "${TMPDIR:-/tmp}/ordo-rabbitmq.XXXXXX")
+  # Under /tmp, not $TMPDIR: the rabbitmq user must reach it.
+  dir=$(mktemp -d /tmp/ordo-rabbitmq.XXXXXX)
   chmod 755 "$dir"
   mkdir -p "$dir/state" "$dir/rabbit/mnesia" "$dir/rabbit/log"
   {
@@ -65,7 +70,7 @@ start() {
   . "$dir/state/ports"
   local waited=0
   until (exec 3<>"/dev/tcp/127.0.0.1/$NODE_PORT") 2>/dev/null; do
-    if ! kill -0 "$(cat "$dir/state/launcher.pid")" 2>/dev/null; then
+    if ! alive "$(cat "$dir/state/launcher.pid")"; then
       say "rabbitmq-server exited while starting:"; tail -n 20 "$dir/state/server.log" >&2
       ORDO_RABBITMQ_DIR=$dir stop >&2 || true
       exit 1
@@ -98,17 +103,17 @@ stop() {
   . "$dir/state/ports"
   pid=$($SUDO cat "$dir/rabbit/rabbit.pid" 2>/dev/null || true)
   # shellcheck disable=SC2086
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+  if alive "$pid"; then
     $SUDO env $env timeout 30 rabbitmqctl shutdown >/dev/null 2>&1 || true
-    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    if kill -0 "$pid" 2>/dev/null; then say "still running after rabbitmqctl shutdown: killing $pid"; $SUDO kill -KILL "$pid" 2>/dev/null || true; fi
+    for _ in $(seq 1 30); do alive "$pid" || break; sleep 1; done
+    if alive "$pid"; then say "still running after rabbitmqctl shutdown: killing $pid"; $SUDO kill -KILL "$pid" 2>/dev/null || true; fi
   fi
   # The launcher (sudo/su) ends with the broker; a broker that never wrote its pid file goes with it.
   local launcher
   launcher=$(cat "$dir/state/launcher.pid" 2>/dev/null || true)
-  if [ -n "$launcher" ] && kill -0 "$launcher" 2>/dev/null; then
-    for _ in $(seq 1 10); do kill -0 "$launcher" 2>/dev/null || break; sleep 1; done
-    kill -0 "$launcher" 2>/dev/null && { $SUDO kill -TERM "$launcher" 2>/dev/null || true; }
+  if alive "$launcher"; then
+    for _ in $(seq 1 10); do alive "$launcher" || break; sleep 1; done
+    if alive "$launcher"; then $SUDO kill -TERM "$launcher" 2>/dev/null || true; fi
   fi
   # The broker started an epmd on a port of its own: ask that one to go.
   ERL_EPMD_ADDRESS=127.0.0.1 epmd -port "$EPMD_PORT" -kill >/dev/null 2>&1 || true
