@@ -17,6 +17,12 @@ function refused(text: string): Array<{ pointer: string; reason: string }> {
 const nested = (levels: number) => '['.repeat(levels) + ']'.repeat(levels)
 
 describe('parseJsonBody', () => {
+  it('says why a body is not JSON without quoting the body (it may hold a secret)', () => {
+    const [detail] = refused('{"name":"wms","value":s3cr3t-value}')
+    expect(detail).toEqual({ pointer: '/', reason: 'Unexpected token: the body is not valid JSON' })
+    expect(refused('{"value":"s3cr3t-value"')[0]!.reason).not.toContain('s3cr3t')
+  })
+
   it('parses ordinary bodies, bare values included (routes decide what they take)', () => {
     expect(parseJsonBody('{"a":[1,{"b":null}],"c":"x"}')).toEqual({ a: [1, { b: null }], c: 'x' })
     expect(parseJsonBody('"hello"')).toBe('hello')

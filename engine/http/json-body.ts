@@ -27,6 +27,15 @@ const TOO_LARGE = 'is a number too large to represent (beyond ±1.8e308)'
 /** A container being walked: its keys (null for an array), the next child, and how it was reached. */
 interface Frame { value: object; keys: string[] | null; next: number; token: string | number }
 
+/**
+ * JSON.parse's reason without the body: for an unexpected token V8 quotes the text around it
+ * ("Unexpected token 's', "{"value":s3cr3t}" is not valid JSON"), and a body may hold a secret.
+ */
+function syntaxReason(message: string): string {
+  const token = /^Unexpected token .*is not valid JSON$/s.test(message)
+  return token ? 'Unexpected token: the body is not valid JSON' : message
+}
+
 /** The value of a JSON body text; throws a 400 HttpError naming the first place refused. */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') throw badRequest([{ pointer: '/', reason: 'the body is empty' }], 'malformed JSON: the body is empty')
@@ -34,7 +43,7 @@ export function parseJsonBody(text: string): unknown {
   try {
     value = JSON.parse(text)
   } catch (err) {
-    const reason = (err as Error).message
+    const reason = syntaxReason((err as Error).message)
     throw badRequest([{ pointer: '/', reason }], `malformed JSON: ${reason}`)
   }
   const refused = refusal(value)
