@@ -9,6 +9,7 @@ import { openSqliteStore } from './store/sqlite/sqlite-store.ts'
 import { loadNodeCatalog } from './runtime/node-catalog.ts'
 import { loadSecretKey, SecretKeyError } from './runtime/secret-vault.ts'
 import { RuleSandbox } from './runtime/rule-sandbox.ts'
+import { sharedAmqpPublisher } from '../connectors/publish/amqp-connections.ts'
 import { OrderEngine, type EngineLogger } from './runtime/order-engine.ts'
 import { systemClock } from './runtime/clocks.ts'
 import { createMetrics } from './runtime/metrics.ts'
@@ -97,6 +98,8 @@ const app = await (async () => {
     await app.close()
     await engine.stop()
     await app.sandbox.close()
+    // Confirms still on the way are waited for (briefly); the rest go again after the restart.
+    await sharedAmqpPublisher.close()
     await store.close()
     process.exit(0)
   }

@@ -6,12 +6,15 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { openSqliteStore } from '../engine/store/sqlite/sqlite-store.ts'
 import { createRegistry } from '../engine/core/registry.ts'
 import { builtinNodeTypes as builtinNodes } from '../engine/runtime/node-catalog.ts'
-import { OrderEngine } from '../engine/runtime/order-engine.ts'
+import { OrderEngine, type OrderEngineOptions } from '../engine/runtime/order-engine.ts'
 import { ManualClock } from '../engine/runtime/clocks.ts'
 import { buildApp, type AppOptions } from '../engine/http/app.ts'
 import { generateToken, hashToken } from '../engine/http/auth.ts'
 import type { Role } from '../engine/store/store.ts'
 import type { OrderInput } from '../schemas/generated/order-input.ts'
+
+/** The key the harness seals secrets with. */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 0x5e)
 
 export interface Harness {
   app: FastifyInstance
@@ -26,10 +29,11 @@ export interface Harness {
 }
 
 /** Builds a harness on `dbPath` (default: in memory). */
-export async function createHarness(options: { dbPath?: string; start?: string; app?: Omit<AppOptions, 'engine'> } = {}): Promise<Harness> {
+export async function createHarness(options: { dbPath?: string; start?: string; app?: Omit<AppOptions, 'engine'>; engine?: Partial<OrderEngineOptions> } = {}): Promise<Harness> {
   const clock = new ManualClock(options.start ?? '2026-11-20T02:00:00Z')
   const store = openSqliteStore({ path: options.dbPath ?? ':memory:' })
-  const engine = new OrderEngine({ store, registry: createRegistry(builtinNodes), clock })
+  // One key for every harness, so a harness restarted on the same file opens the secrets it set.
+  const engine = new OrderEngine({ store, registry: createRegistry(builtinNodes), clock, secretKey: TEST_SECRET_KEY, ...options.engine })
   await engine.start()
   const app = await buildApp({ engine, version: 'test', ...options.app })
   const adminToken = generateToken()

@@ -98,7 +98,7 @@ function readPointer(doc: unknown, pointer: string): unknown {
 const callSchema = (title: string) => ({
   type: 'object', additionalProperties: false, required: ['url'], title,
   properties: {
-    method: { type: 'string', enum: [...METHODS], default: 'POST', title: 'Method' },
+    method: { type: 'string', enum: [...METHODS], default: 'POST', title: 'Method', description: 'GET reads, POST creates, PUT/PATCH change, DELETE removes (default POST).' },
     url: { type: 'string', minLength: 8, maxLength: 2000, title: 'URL', description: 'https://wms.example.com/orders/{{order.platformOrderId}}: values are URL-encoded.', $comment: 'template' },
     headers: {
       type: 'object', title: 'Headers', description: 'Header templates, e.g. Authorization: Bearer {{secret.wms-token}}.', maxProperties: 50,
@@ -139,7 +139,7 @@ export default defineNode<Config, Prepared>({
             type: 'object', additionalProperties: false, required: ['status', 'port'],
             properties: {
               status: { type: 'string', pattern: STATUS_SPEC, title: 'Status', description: '404, 400-499 or 4xx.' },
-              port: { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,31}$', not: { enum: ['ok', 'error'] }, title: 'Port' },
+              port: { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,31}$', not: { enum: ['ok', 'error'] }, title: 'Port', description: 'The port\'s name, e.g. not_found.' },
             },
           },
         },
@@ -157,7 +157,7 @@ export default defineNode<Config, Prepared>({
         description: '用订单中的数据调用其他系统（仓库、ERP、CRM）的 HTTP 接口，按返回状态码走不同出口。',
         ports: { ok: '成功（2xx）', error: '出错' },
         fields: {
-          '/method': { title: '方法' },
+          '/method': { title: '方法', description: 'GET 读取，POST 新建，PUT/PATCH 修改，DELETE 删除（默认 POST）。', enum: { GET: 'GET（读取）', POST: 'POST（新建）', PUT: 'PUT（替换）', PATCH: 'PATCH（修改）', DELETE: 'DELETE（删除）' } },
           '/url': { title: '地址', description: 'https://wms.example.com/orders/{{order.platformOrderId}}：填入的值会做 URL 编码。' },
           '/headers': { title: '请求头', description: '请求头模板，例如 Authorization: Bearer {{secret.wms-token}}。' },
           '/headers/*': { title: '值' },
@@ -167,15 +167,15 @@ export default defineNode<Config, Prepared>({
           '/idempotencyHeader': { title: '幂等请求头', description: '携带本次调用幂等键的请求头，每次重试都相同（默认 Idempotency-Key；留空则不发送）。' },
           '/statusPorts': { title: '状态码出口', description: '走单独出口而不是成功/出错的返回，例如 404 → not_found，409 → duplicate。' },
           '/statusPorts/*/status': { title: '状态码', description: '404、400-499 或 4xx。' },
-          '/statusPorts/*/port': { title: '出口' },
+          '/statusPorts/*/port': { title: '出口', description: '出口名称，例如 not_found。' },
           '/responseVariables': { title: '返回值存入变量', description: '变量名 → 返回体中的 JSON 指针，例如 shipNoticeId: /data/id。' },
           '/responseVariables/*': { title: 'JSON 指针' },
           '/compensation': { title: '取消运行时的撤销请求', description: '运行在本请求成功后被取消时，用来撤销它的请求；{{response.body.…}} 是本请求的返回。' },
-          '/compensation/method': { title: '方法' },
-          '/compensation/url': { title: '地址' },
-          '/compensation/headers': { title: '请求头' },
+          '/compensation/method': { title: '方法', description: 'GET 读取，POST 新建，PUT/PATCH 修改，DELETE 删除（默认 POST）。', enum: { GET: 'GET（读取）', POST: 'POST（新建）', PUT: 'PUT（替换）', PATCH: 'PATCH（修改）', DELETE: 'DELETE（删除）' } },
+          '/compensation/url': { title: '地址', description: '撤销请求的地址，例如 https://wms.example.com/ship-notices/{{response.body.id}}。' },
+          '/compensation/headers': { title: '请求头', description: '请求头模板。' },
           '/compensation/headers/*': { title: '值' },
-          '/compensation/body': { title: 'JSON 请求体' },
+          '/compensation/body': { title: 'JSON 请求体', description: 'JSON 模板。' },
         },
       },
     },

@@ -53,10 +53,36 @@ const STATUSES: Record<Locale, Record<string, string>> = {
   },
 }
 
+const NOTICE_KINDS: Record<Locale, Record<string, string>> = {
+  'zh-CN': { task: '新的审批任务', reminder: '审批提醒', escalation: '升级提醒', notice: '通知' },
+  en: { task: 'New approval task', reminder: 'Approval reminder', escalation: 'Escalation', notice: 'Notice' },
+}
+
+/** The engine's own message texts (reminders, escalations) in the message's language; a flow author's text stays as written. */
+function localMessage(message: string | null, locale: Locale): string | null {
+  if (message === null || locale === 'en') return message
+  const reminder = /^reminder (\d+): waiting for your decision$/.exec(message)
+  if (reminder) return `第 ${reminder[1]} 次提醒：等待您的审批`
+  const escalated = /^escalated: no decision after (\d+) minutes$/.exec(message)
+  if (escalated) return `已升级：${escalated[1]} 分钟内无人审批`
+  return message
+}
+
+/**
+ * A message to people that a node sends through this connector (a new task, a reminder, an
+ * escalation), when the connector is one of its channels: its kind as words, title and message.
+ */
+function noticeView(input: unknown, locale: Locale): Record<string, unknown> | null {
+  const n = (input as { notification?: { kind?: string; title?: string; message?: string | null } } | null)?.notification
+  if (!n || typeof n !== 'object') return null
+  return { kind: NOTICE_KINDS[locale][n.kind ?? 'notice'] ?? n.kind, title: n.title ?? '', message: localMessage(n.message ?? null, locale) }
+}
+
 /** What every notify template sees: the order and variables, and texts made from them for people. */
 export function messageView(ctx: NodeContext<unknown>, locale: Locale): Record<string, unknown> {
   const order: Order | null = ctx.order
   return {
+    notice: noticeView(ctx.input, locale),
     order, vars: ctx.variables, variables: ctx.variables, input: ctx.input,
     run: { id: ctx.runId }, node: { id: ctx.node.id, name: ctx.node.name ?? null },
     idempotencyKey: ctx.idempotencyKey, now: new Date(ctx.now).toISOString(),

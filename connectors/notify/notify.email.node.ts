@@ -65,21 +65,28 @@ export interface EmailOutput { messageId: string; accepted: string[]; rejected: 
 /** The built-in order notice, for a config without a subject or body of its own. */
 export const DEFAULT_TEMPLATES: Record<Locale, { subject: string; text: string }> = {
   'zh-CN': {
-    subject: '【{{platformName}}】订单 {{order.platformOrderId}}：{{statusText}}',
+    // A node's message (a task, a reminder, an escalation) goes to staff; otherwise it is the buyer's order notice.
+    subject: '{{#notice}}【{{notice.kind}}】{{notice.title}} · 订单 {{order.platformOrderId}}{{/notice}}{{^notice}}【{{platformName}}】订单 {{order.platformOrderId}}：{{statusText}}{{/notice}}',
     text: [
-      '{{#order.customer.name}}{{order.customer.name}}，{{/order.customer.name}}您好：',
+      '{{#notice}}{{notice.title}}{{#notice.message}}',
+      '{{notice.message}}{{/notice.message}}',
       '',
-      '您在{{platformName}}的订单 {{order.platformOrderId}} 当前状态为「{{statusText}}」，订单金额 {{amountText}}。',
+      '订单 {{order.platformOrderId}}（{{platformName}}）：{{statusText}}，金额 {{amountText}}。请到 Ordo 的待办中处理。{{/notice}}{{^notice}}{{#order.customer.name}}{{order.customer.name}}，{{/order.customer.name}}您好：',
+      '',
+      '您在{{platformName}}的订单 {{order.platformOrderId}} 当前状态为「{{statusText}}」，订单金额 {{amountText}}。{{/notice}}',
       '',
       '此邮件由系统自动发送，请勿直接回复。',
     ].join('\n'),
   },
   en: {
-    subject: 'Order {{order.platformOrderId}} on {{platformName}}: {{statusText}}',
+    subject: '{{#notice}}[{{notice.kind}}] {{notice.title}} · order {{order.platformOrderId}}{{/notice}}{{^notice}}Order {{order.platformOrderId}} on {{platformName}}: {{statusText}}{{/notice}}',
     text: [
-      'Hello{{#order.customer.name}} {{order.customer.name}}{{/order.customer.name}},',
+      '{{#notice}}{{notice.title}}{{#notice.message}}',
+      '{{notice.message}}{{/notice.message}}',
       '',
-      'Your order {{order.platformOrderId}} on {{platformName}} is {{statusText}}. Order total: {{amountText}}.',
+      'Order {{order.platformOrderId}} ({{platformName}}): {{statusText}}, total {{amountText}}. Please handle it in your Ordo inbox.{{/notice}}{{^notice}}Hello{{#order.customer.name}} {{order.customer.name}}{{/order.customer.name}},',
+      '',
+      'Your order {{order.platformOrderId}} on {{platformName}} is {{statusText}}. Order total: {{amountText}}.{{/notice}}',
       '',
       'This message was sent automatically; please do not reply to it.',
     ].join('\n'),

@@ -52,8 +52,14 @@ export interface ImRequest {
 export type ImOutput = { platform: 'dingtalk' | 'wecom'; errcode: number; errmsg: string } | { platform: 'feishu'; code: number; msg: string }
 
 export const DEFAULT_TEXT: Record<Locale, { title: string; text: string }> = {
-  'zh-CN': { title: '订单通知', text: '订单 {{order.platformOrderId}}（{{platformName}}）：{{statusText}}，金额 {{amountText}}' },
-  en: { title: 'Order notice', text: 'Order {{order.platformOrderId}} ({{platformName}}): {{statusText}}, total {{amountText}}' },
+  'zh-CN': {
+    title: '{{#notice}}{{notice.kind}}{{/notice}}{{^notice}}订单通知{{/notice}}',
+    text: '{{#notice}}【{{notice.kind}}】{{notice.title}}{{#notice.message}}：{{notice.message}}{{/notice.message}}\n{{/notice}}订单 {{order.platformOrderId}}（{{platformName}}）：{{statusText}}，金额 {{amountText}}',
+  },
+  en: {
+    title: '{{#notice}}{{notice.kind}}{{/notice}}{{^notice}}Order notice{{/notice}}',
+    text: '{{#notice}}[{{notice.kind}}] {{notice.title}}{{#notice.message}}: {{notice.message}}{{/notice.message}}\n{{/notice}}Order {{order.platformOrderId}} ({{platformName}}): {{statusText}}, total {{amountText}}',
+  },
 }
 
 const NAMES: Record<Platform, string> = { dingtalk: 'DingTalk', wecom: 'WeCom', feishu: 'Feishu' }

@@ -71,8 +71,8 @@ export type SmsOutput =
   | { provider: 'generic'; status: number; body: unknown }
 
 export const DEFAULT_TEXT: Record<Locale, string> = {
-  'zh-CN': '您在{{platformName}}的订单 {{order.platformOrderId}} {{statusText}}，金额 {{amountText}}。',
-  en: 'Your {{platformName}} order {{order.platformOrderId}} is {{statusText}}, total {{amountText}}.',
+  'zh-CN': '{{#notice}}【{{notice.kind}}】{{notice.title}}，订单 {{order.platformOrderId}}。{{/notice}}{{^notice}}您在{{platformName}}的订单 {{order.platformOrderId}} {{statusText}}，金额 {{amountText}}。{{/notice}}',
+  en: '{{#notice}}[{{notice.kind}}] {{notice.title}}, order {{order.platformOrderId}}.{{/notice}}{{^notice}}Your {{platformName}} order {{order.platformOrderId}} is {{statusText}}, total {{amountText}}.{{/notice}}',
 }
 
 /** One or more phone numbers, comma-separated: 13900008888, +8613900008888, 008613900008888. */

@@ -74,9 +74,22 @@ export interface TaskRequest {
   dueAt?: number
 }
 
-/** A message to people (a reminder, an escalation): the inbox and the live event stream carry it. */
+/**
+ * A connector a message also goes out through (email, IM, SMS), prepared once per workflow version
+ * by `tools.prepareChannel`: the connector's `run` builds the call with the message as its input.
+ */
+export interface PreparedChannel {
+  type: string
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any connector's module
+  module: NodeModule<any, any>
+  config: unknown
+}
+
+/** A message to people (a reminder, an escalation): the inbox and the live event stream carry it, and its channels. */
 export interface Notification {
   key: string
+  /** Connectors it also goes out through (each a detached call: the run does not wait for it). */
+  via?: readonly PreparedChannel[]
   kind: 'task' | 'reminder' | 'escalation' | 'notice'
   to: Assignees
   title: string
@@ -183,6 +196,11 @@ export interface NodeContext<Prepared> {
 export interface PrepareTools {
   /** Compiles a JsonLogic rule once; the function throws on a runtime rule error (e.g. division by zero). */
   compileRule(rule: unknown): (data: unknown) => unknown
+  /**
+   * Checks and prepares the config of a connector a message goes out through (`via` a node type such
+   * as notify.im); throws a ConfigError under `pointer` (the channel's place in this node's config).
+   */
+  prepareChannel?(via: string, config: unknown, pointer: string): PreparedChannel
 }
 
 /** What a finished connector step leaves for `compensate`: the response its call got. */
@@ -218,7 +236,10 @@ export interface NodeModule<Config = Record<string, unknown>, Prepared = Config>
 }
 
 /** The config type a manifest's JSON Schema describes (declare the manifest inline or `as const`). */
-export type ConfigOf<M> = M extends { configSchema: infer S } ? (S extends JSONSchema ? FromSchema<S> : Record<string, unknown>) : Record<string, unknown>
+export type ConfigOf<M> = M extends { configSchema: infer S }
+  // The engine does not fill in defaults: a field with a default may still be absent.
+  ? (S extends JSONSchema ? FromSchema<S, { keepDefaultedPropertiesOptional: true }> : Record<string, unknown>)
+  : Record<string, unknown>
 
 /**
  * Declares a node type. With the manifest written inline, the config's type is derived from its

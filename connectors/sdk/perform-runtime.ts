@@ -102,6 +102,11 @@ export interface PerformSession<Config> {
   ctx: PerformContext<Config>
   calls: CallRecord[]
   redactor: Redactor
+  /**
+   * A perform that failed after its calls went well (a robot that answers 200 with an error code)
+   * failed at its last call: that call is logged as failed, with the failure's class.
+   */
+  failedAfterCalls(err: unknown): void
 }
 
 /** Builds the context one perform runs in. */
@@ -181,5 +186,12 @@ export function createPerformSession<Config>(o: PerformContextOptions<Config>): 
     idempotencyKey: o.idempotencyKey, attempt: o.attempt, signal: o.signal, deadline: o.deadline, now: o.now,
     secrets, http, log, track,
   }
-  return { ctx, calls, redactor }
+  const failedAfterCalls = (err: unknown) => {
+    const last = calls.at(-1)
+    if (!last || calls.some((c) => c.errorClass)) return
+    const f = describeFailure(err)
+    last.errorClass = f.errorClass
+    last.error = redactor.text(f.message)
+  }
+  return { ctx, calls, redactor, failedAfterCalls }
 }

@@ -4,14 +4,14 @@
 export const SECRET_NAME_COMMENT = 'secret-name'
 
 /** A config field naming a secret ("wms-token"); its value is read only while the call is made. */
-export function secretNameField(title: string, description: string): Record<string, unknown> {
-  return { type: 'string', title, description, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$', $comment: SECRET_NAME_COMMENT }
+export function secretNameField(title: string, description: string) {
+  return { type: 'string', title, description, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$', $comment: SECRET_NAME_COMMENT } as const
 }
 
 /** Marks a field holding a Mustache template over the order and the variables ({{order.platformOrderId}}). */
 export const TEMPLATE_COMMENT = 'template'
 
 /** A text field that is a template: {{order.…}}, {{vars.…}}, {{secret.<name>}}. */
-export function templateField(title: string, description: string, options: { maxLength?: number; multiline?: boolean } = {}): Record<string, unknown> {
-  return { type: 'string', title, description, maxLength: options.maxLength ?? 10_000, $comment: options.multiline ? `${TEMPLATE_COMMENT}:multiline` : TEMPLATE_COMMENT }
+export function templateField(title: string, description: string, options: { maxLength?: number; multiline?: boolean } = {}) {
+  return { type: 'string', title, description, maxLength: options.maxLength ?? 10_000, $comment: options.multiline ? `${TEMPLATE_COMMENT}:multiline` : TEMPLATE_COMMENT } as const
 }

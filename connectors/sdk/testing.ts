@@ -15,7 +15,9 @@ import { compileRule } from '../../engine/core/json-logic.ts'
 import { resumeNode } from '../../engine/core/execute-token.ts'
 import { outputPorts } from '../../engine/core/node-ports.ts'
 import { parseRetryPolicy } from '../../engine/core/retry-policy.ts'
-import { CONNECTOR_RETRY } from '../../engine/core/prepare-workflow.ts'
+import { CONNECTOR_RETRY } from '../../engine/core/activity-limits.ts'
+import { prepareChannel } from '../../engine/core/notify-channels.ts'
+import { builtinConnectors } from '../index.ts'
 import { toErrorDetails } from '../../schemas/index.ts'
 import type { RetryPolicy } from '../../schemas/generated/workflow.ts'
 import type { Order } from '../../schemas/generated/order.ts'
@@ -58,6 +60,8 @@ export interface NodeTestOptions<Config> {
   retry?: RetryPolicy
   /** A try's deadline (default the request's or the manifest's, else 30 s). */
   timeoutMs?: number
+  /** Connectors a node may send messages through beside the built-in ones. */
+  channels?: AnyNodeModule[]
 }
 
 /** One try of the call. */
@@ -106,7 +110,10 @@ export async function runNode<Config, Prepared>(module: NodeModule<Config, Prepa
     const details = toErrorDetails(registered.validateConfig.errors)
     throw new NodeConfigError(`config of ${module.manifest.type} is invalid: ${details.map((d) => `${d.pointer} ${d.reason}`).join('; ')}`, details)
   }
-  const prepared = module.prepare ? module.prepare(options.config, { compileRule }) : (options.config as unknown as Prepared)
+  const channels = createRegistry([...builtinConnectors, ...(options.channels ?? [])])
+  const prepared = module.prepare
+    ? module.prepare(options.config, { compileRule, prepareChannel: (via, c, pointer) => prepareChannel(channels, via, c, pointer) })
+    : (options.config as unknown as Prepared)
   const ports = outputPorts(module.manifest, options.config as Record<string, unknown>)
   const now = options.now ?? T0
   const key = options.idempotencyKey ?? 'run_test:node:1'
@@ -156,6 +163,7 @@ export async function runNode<Config, Prepared>(module: NodeModule<Config, Prepa
       event = { kind: 'activity-result', ok: true, response, attempts: attempt }
       break
     } catch (err) {
+      session.failedAfterCalls(err)
       const f = describeFailure(err)
       const error = session.redactor.text(f.message)
       attempts.push({ attempt, ok: false, error, errorClass: f.errorClass, retryable: f.retryable, calls: session.calls })

@@ -5,7 +5,7 @@
  */
 import type { Order } from '../../schemas/generated/order.ts'
 import { COMPENSATE_PERFORMER, type Effect } from './effects.ts'
-import { DEFAULT_ACTIVITY_TIMEOUT_MS, MAX_ACTIVITY_TIMEOUT_MS } from './token-wait.ts'
+import { DEFAULT_ACTIVITY_TIMEOUT_MS, MAX_ACTIVITY_TIMEOUT_MS } from './activity-limits.ts'
 import { parseRetryPolicy } from './retry-policy.ts'
 import type { ResumeEvent } from '../../connectors/sdk/define-node.ts'
 import { dropAllTokens, executeToken, parkAsIncident, resumeToken, type Transition } from './execute-token.ts'

@@ -10,6 +10,7 @@ import type { Effect, StepEffect } from './effects.ts'
 import { JOIN_NODE_TYPE, arriveAtJoin, type JoinSettings } from './join.ts'
 import { edgesFrom, type PreparedNode, type PreparedWorkflow } from './prepare-workflow.ts'
 import { retryDelay } from './retry-policy.ts'
+import { pushNotification } from './notify-channels.ts'
 import type { RunState, Token, TokenWait } from './run-state.ts'
 import { setUpWait, takeDownWait } from './token-wait.ts'
 
@@ -21,6 +22,8 @@ export interface Transition {
   now: number
   /** Who last changed the run's order (a person's token name), when known. */
   orderChangedBy?: string | null
+  /** The order as the node being executed saw it (messages' channels write from it). */
+  order?: Order | null
 }
 
 /** The idempotency key of a visit: the same for every attempt, new for every entry into the node. */
@@ -35,6 +38,7 @@ export function executeToken(t: Transition, token: Token, order: Order | null): 
     parkAsIncident(t, token, `node ${token.nodeId} is not part of workflow ${t.prepared.workflowId} version ${t.prepared.version}`)
     return
   }
+  t.order = order
   const ctx = nodeContext(t, node, token, order)
   let result: NodeResult
   try {
@@ -54,6 +58,7 @@ export function resumeToken(t: Transition, token: Token, event: ResumeEvent, ord
   const node = t.prepared.nodes.get(token.nodeId)
   const wait = token.wait
   if (!node || !wait) return
+  t.order = order
   const ctx = { ...nodeContext(t, node, token, order), waiting: { state: wait.state, since: wait.since } }
   let result = resumeNode(node, ctx, event)
   if (event.kind === 'activity-result' && event.ok && 'next' in result && node.module.compensate) result = noteCompensation(t, node, ctx, event.response, result)
@@ -154,10 +159,7 @@ function carryOut(t: Transition, node: PreparedNode, token: Token, key: string, 
     })
   }
   if (step.variables) t.draft.variables = { ...t.draft.variables, ...step.variables }
-  for (const n of step.notify ?? []) {
-    const { key: nKey, taskKey: _taskKey, ...rest } = n
-    t.effects.push({ kind: 'notify', notification: { ...rest, id: `${key}:${nKey}`, runId: t.draft.runId, nodeId: node.id, taskId: null, at: t.now } })
-  }
+  for (const n of step.notify ?? []) pushNotification(t, node, key, n, null)
   if (step.children) {
     t.effects.push({
       kind: 'start-children',

@@ -7,10 +7,8 @@ import type { NodeManifest } from '../../schemas/generated/node-manifest.ts'
 import { defaultPort, errorPorts, outputPorts } from './node-ports.ts'
 import type { AnyNodeModule, NodeRegistry } from './registry.ts'
 import { parseRetryPolicy, type RetrySettings } from './retry-policy.ts'
+import { CONNECTOR_RETRY } from './activity-limits.ts'
 import { checkWorkflow, type WorkflowError } from './validate-workflow.ts'
-
-/** How a connector's call is retried when neither its node nor its manifest says: 3 tries, 1 s then 2 s apart. */
-export const CONNECTOR_RETRY = { maxAttempts: 3, initialInterval: 'PT1S', backoffRate: 2, maxInterval: 'PT5M' } as const
 
 /** One node of a prepared workflow. */
 export interface PreparedNode {

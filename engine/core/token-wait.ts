@@ -5,6 +5,9 @@
  * wait anew each time; only the difference to the previous one becomes effects.
  */
 import { parseRetryPolicy } from './retry-policy.ts'
+import { pushNotification } from './notify-channels.ts'
+import type { Order } from '../../schemas/generated/order.ts'
+import { DEFAULT_ACTIVITY_TIMEOUT_MS, MAX_ACTIVITY_TIMEOUT_MS } from './activity-limits.ts'
 import type { Wait } from '../../connectors/sdk/define-node.ts'
 import type { Effect } from './effects.ts'
 import type { PreparedNode } from './prepare-workflow.ts'
@@ -12,7 +15,7 @@ import type { RunState, Token, TokenWait } from './run-state.ts'
 import { sameJson } from './same-json.ts'
 
 /** The part of a transition the wait needs. */
-interface WaitTransition { draft: RunState; effects: Effect[]; now: number; prepared: { workflowId: string; version: number } }
+interface WaitTransition { draft: RunState; effects: Effect[]; now: number; prepared: { workflowId: string; version: number }; order?: Order | null; orderChangedBy?: string | null }
 
 /** What to set up: the node, its token and visit key, the wait it asked for, the wait it was in. */
 export interface WaitChange {
@@ -86,8 +89,7 @@ export function setUpWait(t: WaitTransition, change: WaitChange): TokenWait {
 
   for (const n of wait.notify ?? []) {
     const taskId = n.taskKey !== undefined ? (next.tasks[n.taskKey] ?? previous?.tasks[n.taskKey])?.id ?? null : null
-    const { key: nKey, taskKey: _taskKey, ...rest } = n
-    t.effects.push({ kind: 'notify', notification: { ...rest, id: `${key}:${nKey}`, runId, nodeId: node.id, taskId, at: t.now } })
+    pushNotification(t, node, key, n, taskId)
   }
 
   if (wait.activity) {
@@ -121,11 +123,6 @@ export function setUpWait(t: WaitTransition, change: WaitChange): TokenWait {
 
   return next
 }
-
-/** A call's deadline when neither the request nor the manifest names one. */
-export const DEFAULT_ACTIVITY_TIMEOUT_MS = 30_000
-/** No call may take longer than this, whatever a node asks. */
-export const MAX_ACTIVITY_TIMEOUT_MS = 10 * 60_000
 
 function activityTimeoutMs(asked: number | undefined): number {
   if (asked === undefined || !Number.isFinite(asked) || asked <= 0) return DEFAULT_ACTIVITY_TIMEOUT_MS

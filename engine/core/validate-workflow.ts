@@ -12,6 +12,7 @@ import { fanOutHotspots, type PortEdge } from './fan-out.ts'
 import { JOIN_NODE_TYPE } from './join.ts'
 import { MAX_LIVE_TOKENS } from './run-limits.ts'
 import { compileRule } from './json-logic.ts'
+import { prepareChannel } from './notify-channels.ts'
 import { defaultPort, errorPorts, outputPorts } from './node-ports.ts'
 import type { NodeRegistry, RegisteredNode } from './registry.ts'
 
@@ -85,7 +86,7 @@ export function checkWorkflow(def: WorkflowDefinition, registry: NodeRegistry): 
     try {
       // The registry holds modules of every config type; the schema check above vouches for this config.
       const prepare = registered.module.prepare as ((c: unknown, t: PrepareTools) => unknown) | undefined
-      configs.set(node.id, prepare ? prepare(config, { compileRule }) : config)
+      configs.set(node.id, prepare ? prepare(config, { compileRule, prepareChannel: (via, c, pointer) => prepareChannel(registry, via, c, pointer) }) : config)
     } catch (error) {
       const at = error instanceof ConfigError ? error.pointer : ''
       errors.push({ nodeId: node.id, pointer: `/nodes/${i}/config${at}`, reason: (error as Error).message })

@@ -31,6 +31,9 @@ import { designerRoutes } from './routes/designer.ts'
 import { taskRoutes } from './routes/tasks.ts'
 import { signalRoutes } from './routes/signals.ts'
 import { valueRoutes } from './routes/values.ts'
+import { secretRoutes } from './routes/secrets.ts'
+import { integrationRoutes } from './routes/integrations.ts'
+import { subscriptionRoutes } from './routes/subscriptions.ts'
 import { designerFallback, hasDesigner, registerDesignerFiles } from './designer-static.ts'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -123,6 +126,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(taskRoutes)
   await app.register(signalRoutes)
   await app.register(valueRoutes)
+  await app.register(secretRoutes)
+  await app.register(integrationRoutes)
+  await app.register(subscriptionRoutes)
   await app.register(designerRoutes, { templatesDir: options.templatesDir ?? DEFAULT_TEMPLATES_DIR })
 
   if (designerDir) await registerDesignerFiles(app, designerDir)

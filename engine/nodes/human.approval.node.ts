@@ -4,12 +4,12 @@
  * the run, an escalation chain, and working hours to count them in.
  */
 import {
-  defineNode, next, wait, type Assignees, type Notification, type NodeResult, type Quorum, type TaskPriority, type Wait,
+  defineNode, next, wait, type Assignees, type Notification, type NodeResult, type PreparedChannel, type Quorum, type TaskPriority, type Wait,
 } from '../../connectors/sdk/define-node.ts'
 import { ConfigError } from '../core/config-error.ts'
 import { parseDurationMs } from '../core/duration.ts'
 import { addWorkingTime, businessHoursSchema, checkBusinessHours, type BusinessHours } from '../core/business-hours.ts'
-import { PRIORITIES, assigneesField, durationField } from './schema-fragments.ts'
+import { PRIORITIES, assigneesField, channelsField, channelsFieldText, durationField, prepareChannels } from './schema-fragments.ts'
 import { formAjv } from '../../schemas/index.ts'
 
 type QuorumConfig = 'any' | 'all' | { atLeast: number }
@@ -28,6 +28,7 @@ interface Config {
   forbidSelfApproval?: boolean
   priority?: TaskPriority
   resultVariable?: string
+  channels?: Array<{ via: string; config: Record<string, unknown> }>
 }
 interface Level { name?: string; assignees: Assignees; quorum: Quorum }
 interface Prepared {
@@ -42,6 +43,7 @@ interface Prepared {
   forbidSelfApproval: boolean
   priority: TaskPriority
   resultVariable: string | null
+  channels: PreparedChannel[]
 }
 
 /** Where an approval stands between resumes. */
@@ -120,6 +122,7 @@ export default defineNode<Config, Prepared>({
         forbidSelfApproval: { type: 'boolean', title: 'Forbid self-approval', description: 'The person who started the run or last changed the order may not approve it.' },
         priority: { type: 'string', enum: [...PRIORITIES], title: 'Priority', description: 'How urgent the task is in the inbox.', default: 'normal' },
         resultVariable: { type: 'string', title: 'Result variable', description: 'The decision is stored as vars.<this> (default: the node id).', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+        channels: channelsField('Also send through', 'Its messages (the new task, reminders, escalations) also go out through these connectors: email, IM, SMS.'),
       },
     },
     i18n: {
@@ -171,11 +174,12 @@ export default defineNode<Config, Prepared>({
           '/forbidSelfApproval': { title: '禁止自己审批', description: '发起流程或最后修改订单的人不能审批。' },
           '/priority': { title: '优先级', description: '任务在待办中的紧急程度。', enum: { low: '低', normal: '普通', high: '高', urgent: '紧急' } },
           '/resultVariable': { title: '结果变量', description: '审批结果保存为 vars.<变量名>（默认：节点 id）。' },
+          ...channelsFieldText('/channels'),
         },
       },
     },
   },
-  prepare(config) {
+  prepare(config, tools) {
     const ms = (pointer: string, text: string) => {
       try { return parseDurationMs(text) } catch (error) { throw new ConfigError(pointer, (error as Error).message) }
     }
@@ -209,6 +213,7 @@ export default defineNode<Config, Prepared>({
       forbidSelfApproval: config.forbidSelfApproval === true,
       priority: config.priority ?? 'normal',
       resultVariable: config.resultVariable ?? null,
+      channels: prepareChannels(config.channels, '/channels', tools),
     }
   },
   run(ctx) {
@@ -319,7 +324,7 @@ function approvalWait(c: Prepared, state: ApprovalState, notify: Notification[])
       ...(c.form ? { form: c.form } : {}), commentRequired: c.commentRequired, excluded: state.excluded,
       ...(state.dueAt !== null ? { dueAt: state.dueAt } : {}),
     }],
-    notify,
+    notify: c.channels.length ? notify.map((n) => ({ ...n, via: c.channels })) : notify,
     state,
     label: c.levels.length > 1 ? `approval "${c.title}", level ${state.level} of ${c.levels.length}${level.name ? ` (${level.name})` : ''}` : `approval "${c.title}"`,
     ...(state.dueAt !== null ? { until: state.dueAt } : {}),

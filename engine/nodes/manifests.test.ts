@@ -1,12 +1,17 @@
 import { readdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { escapePointer, toErrorDetails, validators } from '../../schemas/index.ts'
 import { createRegistry } from '../core/registry.ts'
 import { builtinNodes } from './index.ts'
+import { builtinConnectors } from '../../connectors/index.ts'
+import { builtinNodeTypes } from '../runtime/node-catalog.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
+const connectorsDir = join(here, '..', '..', 'connectors')
+/** The engine's own nodes and the built-in connectors: every manifest an operator meets. */
+const allNodes = builtinNodeTypes
 
 type FieldSchema = {
   title?: string
@@ -34,13 +39,26 @@ describe('built-in node manifests', () => {
     expect(builtinNodes.map((m) => m.manifest.type).sort()).toEqual(files)
   })
 
-  it.each(builtinNodes.map((m) => [m.manifest.type, m] as const))('%s has a manifest that passes the manifest schema', (_, module) => {
+  it('registers every connector module (connectors/<area>/<type>.node.ts) as a built-in connector', () => {
+    const files = readdirSync(connectorsDir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.node.ts') && !f.startsWith('sdk')).map((f) => f.split('/').at(-1)!.replace(/\.node\.ts$/, '')).sort()
+    expect(builtinConnectors.map((m) => m.manifest.type).sort()).toEqual(files)
+  })
+
+  it.each(builtinConnectors.map((m) => [m.manifest.type, m] as const))('%s is a connector that performs its call, with ok and error ports and a policy for its calls', (_, module) => {
+    expect(module.manifest).toMatchObject({ category: 'connector', inputs: 1, waits: true })
+    expect(typeof module.perform).toBe('function')
+    expect(module.manifest.outputs.slice(0, 2).map((p) => [p.name, Boolean(p.errorPort)])).toEqual([['ok', false], ['error', true]])
+    expect(module.manifest.activity).toMatchObject({ timeoutMs: expect.any(Number), concurrency: expect.any(Number), retry: { maxAttempts: expect.any(Number) } })
+  })
+
+  it.each(allNodes.map((m) => [m.manifest.type, m] as const))('%s has a manifest that passes the manifest schema', (_, module) => {
     const valid = validators.nodeManifest(module.manifest)
     expect(toErrorDetails(validators.nodeManifest.errors)).toEqual([])
     expect(valid).toBe(true)
   })
 
-  it.each(builtinNodes.map((m) => [m.manifest.type, m.manifest] as const))('%s has a strict config schema a form can be built from', (_, manifest) => {
+  it.each(allNodes.map((m) => [m.manifest.type, m.manifest] as const))('%s has a strict config schema a form can be built from', (_, manifest) => {
     const schema = manifest.configSchema as { type?: string; additionalProperties?: unknown; properties?: Record<string, { title?: string; description?: string }> }
     expect(schema.type).toBe('object')
     expect(schema.additionalProperties).toBe(false)
@@ -50,14 +68,14 @@ describe('built-in node manifests', () => {
     }
   })
 
-  it.each(builtinNodes.map((m) => [m.manifest.type, m.manifest] as const))('%s is labelled in Chinese, ports included', (_, manifest) => {
+  it.each(allNodes.map((m) => [m.manifest.type, m.manifest] as const))('%s is labelled in Chinese, ports included', (_, manifest) => {
     const zh = manifest.i18n?.['zh-CN']
     expect(zh?.title).toMatch(/[\u4e00-\u9fff]/)
     expect(zh?.description).toMatch(/[\u4e00-\u9fff]/)
     for (const port of manifest.outputs) expect(zh?.ports?.[port.name], port.name).toBeTruthy()
   })
 
-  it.each(builtinNodes.map((m) => [m.manifest.type, m.manifest] as const))('%s labels every config field in Chinese, array items and enum values included', (_, manifest) => {
+  it.each(allNodes.map((m) => [m.manifest.type, m.manifest] as const))('%s labels every config field in Chinese, array items and enum values included', (_, manifest) => {
     const zh = manifest.i18n?.['zh-CN']?.fields ?? {}
     for (const field of configFields(manifest.configSchema as FieldSchema)) {
       const text = zh[field.path]
@@ -68,7 +86,7 @@ describe('built-in node manifests', () => {
     }
   })
 
-  it.each(builtinNodes.map((m) => [m.manifest.type, m.manifest] as const))('%s has no translated field the config schema lacks', (_, manifest) => {
+  it.each(allNodes.map((m) => [m.manifest.type, m.manifest] as const))('%s has no translated field the config schema lacks', (_, manifest) => {
     const fields = configFields(manifest.configSchema as FieldSchema)
     for (const [locale, tr] of Object.entries(manifest.i18n ?? {})) {
       for (const [key, text] of Object.entries(tr.fields ?? {})) {
@@ -86,7 +104,7 @@ describe('built-in node manifests', () => {
   })
 
   it('gives triggers no input and every other node one', () => {
-    for (const { manifest } of builtinNodes) expect(manifest.inputs).toBe(manifest.category === 'trigger' ? 0 : 1)
+    for (const { manifest } of allNodes) expect(manifest.inputs).toBe(manifest.category === 'trigger' ? 0 : 1)
   })
 
   it('gives the nodes that can fail an optional error port named error', () => {
@@ -97,6 +115,6 @@ describe('built-in node manifests', () => {
   })
 
   it('builds a registry from all of them', () => {
-    expect(createRegistry(builtinNodes).manifests()).toHaveLength(builtinNodes.length)
+    expect(createRegistry(allNodes).manifests()).toHaveLength(allNodes.length)
   })
 })

@@ -1,4 +1,6 @@
 /** Pieces of config schemas shared by several node types, so every form renders them the same way. */
+import { ConfigError } from '../core/config-error.ts'
+import type { PrepareTools, PreparedChannel } from '../../connectors/sdk/define-node.ts'
 
 /**
  * Marks a config field holding a JsonLogic rule. `$comment` is the draft-07 annotation for tools:
@@ -62,3 +64,40 @@ export function assigneesField(title: string, description: string): Record<strin
 
 /** Task priorities, lowest first. */
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const
+
+/** Marks a field naming the connector a message goes out through (the designer offers the notify.* types). */
+export const CHANNEL_TYPE_COMMENT = 'channel-type'
+/** Marks the config of that connector (the designer draws that connector's own form). */
+export const CHANNEL_CONFIG_COMMENT = 'channel-config'
+
+/** Connectors a node's messages also go out through: each is a connector type and its config. */
+export function channelsField(title: string, description: string): Record<string, unknown> {
+  return {
+    type: 'array', title, description, maxItems: 5,
+    items: {
+      type: 'object', additionalProperties: false, required: ['via', 'config'], title: 'Channel',
+      properties: {
+        via: { type: 'string', title: 'Through', description: 'The connector, e.g. notify.im or notify.email.', pattern: '^[a-z][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)+$', $comment: CHANNEL_TYPE_COMMENT },
+        config: { type: 'object', title: 'Settings', description: 'The connector\'s settings; its text may use {{input.notification.title}} and {{input.notification.message}}.', $comment: CHANNEL_CONFIG_COMMENT },
+      },
+    },
+  }
+}
+
+/** The zh-CN labels of a channels field at `at` ('/channels'). */
+export function channelsFieldText(at: string): Record<string, { title: string; description?: string }> {
+  return {
+    [at]: { title: '同时发送到', description: '消息也通过这些连接器发出（邮件、即时通讯、短信）。' },
+    [`${at}/*`]: { title: '渠道' },
+    [`${at}/*/via`]: { title: '通过', description: '连接器，例如 notify.im 或 notify.email。' },
+    [`${at}/*/config`]: { title: '设置', description: '该连接器的设置；文本中可用 {{input.notification.title}} 和 {{input.notification.message}}。' },
+  }
+}
+
+/** Prepares a node's channels with the engine's tools, naming the field of a bad one. */
+export function prepareChannels(channels: ReadonlyArray<{ via: string; config: unknown }> | undefined, at: string, tools: PrepareTools): PreparedChannel[] {
+  return (channels ?? []).map((ch, i) => {
+    if (!tools.prepareChannel) throw new ConfigError(`${at}/${i}`, 'channels need the engine to prepare them')
+    return tools.prepareChannel(ch.via, ch.config, `${at}/${i}`)
+  })
+}

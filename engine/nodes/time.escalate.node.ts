@@ -1,18 +1,19 @@
 /** Escalates step by step without an approval: notifies people, louder each time, until the order is put right. */
-import { defineNode, next, wait, type Assignees, type Notification, type NodeResult, type TaskPriority, type Wait } from '../../connectors/sdk/define-node.ts'
+import { defineNode, next, wait, type Assignees, type Notification, type NodeResult, type PreparedChannel, type TaskPriority, type Wait } from '../../connectors/sdk/define-node.ts'
 import { ConfigError } from '../core/config-error.ts'
 import { parseDurationMs } from '../core/duration.ts'
 import { isTruthy, type CompiledRule } from '../core/json-logic.ts'
 import { addWorkingTime, businessHoursSchema, checkBusinessHours, type BusinessHours } from '../core/business-hours.ts'
-import { PRIORITIES, assigneesField, durationField, jsonLogicField } from './schema-fragments.ts'
+import { PRIORITIES, assigneesField, channelsField, channelsFieldText, durationField, jsonLogicField, prepareChannels } from './schema-fragments.ts'
 
 interface StepConfig { after: string; notify: Partial<Assignees>; priority?: TaskPriority; message?: string }
-interface Config { title: string; steps: StepConfig[]; until?: unknown; businessHours?: BusinessHours }
+interface Config { title: string; steps: StepConfig[]; until?: unknown; businessHours?: BusinessHours; channels?: Array<{ via: string; config: Record<string, unknown> }> }
 interface Prepared {
   title: string
   steps: Array<{ afterMs: number; notify: Assignees; priority: TaskPriority; message: string | null }>
   until: CompiledRule | null
   hours: BusinessHours | undefined
+  channels: PreparedChannel[]
 }
 interface EscalationState { step: number; since: number }
 
@@ -50,6 +51,7 @@ export default defineNode<Config, Prepared>({
         },
         until: jsonLogicField('Resolved when', 'JsonLogic rule over { order }: stop escalating once the order matches it, e.g. the status moved on.'),
         businessHours: businessHoursSchema,
+        channels: channelsField('Also send through', 'Each step\'s message also goes out through these connectors: email, IM, SMS.'),
       },
     },
     i18n: {
@@ -78,6 +80,7 @@ export default defineNode<Config, Prepared>({
           '/businessHours/end': { title: '下班', description: '每天结束工作的时间，例如 18:00。' },
           '/businessHours/holidays': { title: '节假日', description: '不工作的日期，例如 2026-10-01。' },
           '/businessHours/holidays/*': { title: '日期' },
+          ...channelsFieldText('/channels'),
         },
       },
     },
@@ -98,7 +101,7 @@ export default defineNode<Config, Prepared>({
     if (config.until !== undefined) {
       try { until = tools.compileRule(config.until) } catch (error) { throw new ConfigError('/until', (error as Error).message) }
     }
-    return { title: config.title, steps, until, hours: config.businessHours }
+    return { title: config.title, steps, until, hours: config.businessHours, channels: prepareChannels(config.channels, '/channels', tools) }
   },
   run(ctx) {
     if (ctx.config.until && isTruthy(ctx.config.until({ order: ctx.order }))) return next({ port: 'resolved', output: { step: 0 } })
@@ -122,7 +125,10 @@ function escalateFrom(c: Prepared, state: EscalationState, now: number): NodeRes
   let step = state.step
   while (step < c.steps.length && addWorkingTime(state.since, c.steps[step].afterMs, c.hours) <= now) {
     const s = c.steps[step]
-    notify.push({ key: `step-${step + 1}`, kind: 'escalation', to: s.notify, title: c.title, priority: s.priority, ...(s.message ? { message: s.message } : {}) })
+    notify.push({
+      key: `step-${step + 1}`, kind: 'escalation', to: s.notify, title: c.title, priority: s.priority, ...(s.message ? { message: s.message } : {}),
+      ...(c.channels.length ? { via: c.channels } : {}),
+    })
     step += 1
   }
   const moved = { ...state, step }

@@ -205,6 +205,35 @@ describe('outside calls', () => {
     expect(undone[0]!.headers.authorization).toBe(`Bearer ${SECRET}`)
   })
 
+  it('sends an approval\'s task and reminders through its IM channel too, without the run waiting for them', async () => {
+    server.reply(() => ({ json: { errcode: 0, errmsg: 'ok' } }))
+    await setUp([flow('refund-approval', [
+      ['start', 'trigger.order-event', { events: ['created'] }],
+      ['approve', 'human.approval', {
+        title: '退款审批', assignees: { roles: ['approver'] }, reminders: { every: 'PT1H', max: 1 },
+        channels: [{ via: 'notify.im', config: { platform: 'dingtalk', webhook: 'robot-url' } }],
+      }],
+    ], ['start>approve'])])
+    await engine.secrets.set('robot-url', `${server.url}/robot/send?access_token=${SECRET}`, 'test', clock.now())
+    const before = server.requests.length
+    const [order] = await engine.ingest([{ input: sampleOrder() }], 'test')
+    await engine.tick()
+    const run = await runOf(order!.id)
+    expect(run.status).toBe('waiting')
+    clock.advance('PT1H')
+    await engine.tick()
+    const sent = server.requests.slice(before).map((r) => (r.json() as { text: { content: string } }).text.content)
+    expect(sent).toHaveLength(2)
+    expect(sent[0]).toContain('【新的审批任务】退款审批')
+    expect(sent[1]).toContain('【审批提醒】退款审批：第 1 次提醒：等待您的审批')
+    expect(sent[1]).toContain(order!.platformOrderId)
+    const log = (await store.integrationLog({ runId: run.runId, limit: 10 })).items
+    expect(log.map((l) => [l.connector, l.endpoint, l.errorClass])).toEqual([
+      ['notify.im', 'https://oapi.dingtalk.com/robot/send', null], ['notify.im', 'https://oapi.dingtalk.com/robot/send', null],
+    ].map(([c]) => [c, expect.not.stringContaining(SECRET), null]))
+    expect((await runOf(order!.id)).status).toBe('waiting')
+  })
+
   it('never writes a secret into the run, its steps or the integration log', async () => {
     server.reply((req) => ({ status: 500, json: { echo: req.headers.authorization } }))
     await setUp([shipFlow(`${server.url}/echo`, { retries: 0 })])

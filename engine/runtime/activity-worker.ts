@@ -260,6 +260,7 @@ export class ActivityWorker {
     if (this.o.performers.has(activity.performer)) return []
     const entries: IntegrationEntry[] = []
     const orderId = sessions[0]?.orderId ?? undefined
+    if (err) sessions.at(-1)?.session.failedAfterCalls(err)
     for (const { session, nodeId, performer, idempotencyKey } of sessions) {
       for (const c of session.calls) {
         entries.push({
@@ -269,8 +270,8 @@ export class ActivityWorker {
         })
       }
     }
-    if (entries.length === 0 || (err && !entries.some((e) => e.errorClass))) {
-      // Nothing recorded (a connector with its own client), or it failed after its calls went well.
+    if (entries.length === 0) {
+      // Nothing recorded: a connector with a client of its own (or it failed before calling).
       const failure = err ? describeFailure(err) : null
       const redact = (t: string) => sessions.reduce((acc, s) => s.session.redactor.text(acc), t)
       entries.push({

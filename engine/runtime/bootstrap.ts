@@ -73,14 +73,15 @@ export async function importExamplesIfEmpty(engine: OrderEngine, dir: string): P
 export const PRUNE_SLICE = 2_000
 
 /** Prunes everything older than `before`, slice by slice, yielding to other work between slices. */
-export async function pruneInSlices(engine: OrderEngine, before: number): Promise<{ runs: number; steps: number; audit: number }> {
-  const total = { runs: 0, steps: 0, audit: 0 }
+export async function pruneInSlices(engine: OrderEngine, before: number): Promise<{ runs: number; steps: number; audit: number; log: number }> {
+  const total = { runs: 0, steps: 0, audit: 0, log: 0 }
   for (;;) {
     const n = await engine.store.prune(before, PRUNE_SLICE)
     total.runs += n.runs
     total.steps += n.steps
     total.audit += n.audit
-    if (n.runs < PRUNE_SLICE && n.audit < PRUNE_SLICE) return total
+    total.log += n.log
+    if (n.runs < PRUNE_SLICE && n.audit < PRUNE_SLICE && n.log < PRUNE_SLICE) return total
     await new Promise((r) => setImmediate(r))
   }
 }
@@ -92,7 +93,7 @@ export function startUpkeep(engine: OrderEngine, options: { retentionMs: number;
   }, options.checkpointEveryMs ?? 60_000)
   const prune = setInterval(() => {
     pruneInSlices(engine, engine.clock.now() - options.retentionMs)
-      .then((n) => { if (n.runs + n.audit > 0) options.log.info(n, 'pruned old rows') })
+      .then((n) => { if (n.runs + n.audit + n.log > 0) options.log.info(n, 'pruned old rows') })
       .catch((err) => options.log.warn({ err }, 'prune failed'))
   }, 60 * 60_000)
   checkpoint.unref()

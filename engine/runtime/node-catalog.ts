@@ -5,9 +5,9 @@
  * exists already, an import that never finishes) is reported with its file and reason, and Ordo
  * starts without it.
  */
-import { readdirSync, statSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { existsSync, lstatSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createRegistry, type AnyNodeModule, type NodeRegistry } from '../core/registry.ts'
 import { builtinNodes } from '../nodes/index.ts'
 import { builtinConnectors } from '../../connectors/index.ts'
@@ -74,6 +74,25 @@ function problemOf(module: AnyNodeModule): string | null {
   return null
 }
 
+const ordoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+/**
+ * Custom nodes import the SDK as `ordo/sdk`: a folder outside this checkout resolves it through
+ * its own node_modules, so Ordo links itself there unless something already answers to that name.
+ * Returns why it could not, or null.
+ */
+export function linkSdk(dir: string): string | null {
+  const link = join(dir, 'node_modules', 'ordo')
+  try {
+    if (existsSync(link) || lstatSync(link, { throwIfNoEntry: false })) return null
+    mkdirSync(dirname(link), { recursive: true })
+    symlinkSync(ordoRoot, link, 'dir')
+    return null
+  } catch (error) {
+    return `cannot link the SDK as ${link}: ${(error as Error).message}`
+  }
+}
+
 /** Loads the custom nodes of `dir` (each module's default export, or every export that is a node). */
 export async function loadCustomNodes(dir: string, taken: ReadonlySet<string>, timeoutMs = NODE_LOAD_TIMEOUT_MS): Promise<{ modules: Array<{ file: string; module: AnyNodeModule }>; problems: NodeLoadProblem[] }> {
   const root = resolve(dir)
@@ -86,13 +105,15 @@ export async function loadCustomNodes(dir: string, taken: ReadonlySet<string>, t
     return { modules, problems: [{ file: root, reason: `cannot read the folder: ${(error as Error).message}` }] }
   }
   const types = new Set(taken)
+  const linkProblem = files.length > 0 ? linkSdk(root) : null
   for (const path of files) {
     const file = relative(process.cwd(), path) || path
     let exports: Record<string, unknown>
     try {
       exports = await importWithin(pathToFileURL(path).href, timeoutMs)
     } catch (error) {
-      problems.push({ file, reason: `cannot be loaded: ${(error as Error)?.message ?? String(error)}` })
+      const message = (error as Error)?.message ?? String(error)
+      problems.push({ file, reason: `cannot be loaded: ${message}${linkProblem && /ordo/.test(message) ? ` (${linkProblem})` : ''}` })
       continue
     }
     const found = looksLikeNode(exports.default) ? [exports.default] : Object.values(exports).filter(looksLikeNode)

@@ -29,6 +29,7 @@ import { ChildLauncher } from './child-launcher.ts'
 import { ScheduleRunner } from './schedule-runner.ts'
 import { safePatchOrder } from './safe-patch-order.ts'
 import { SecretVault } from './secret-vault.ts'
+import { OutboxDispatcher } from './outbox-dispatcher.ts'
 import { randomBytes } from 'node:crypto'
 
 export type { EngineLogger }
@@ -97,6 +98,7 @@ export class OrderEngine {
   private readonly workflows: PublishedWorkflows
   private readonly executor: RunExecutor
   private readonly activities: ActivityWorker
+  private readonly outbox: OutboxDispatcher
   private readonly children: ChildLauncher
   private readonly schedules: ScheduleRunner
   private readonly ingestGroup: GroupCommit<{ input: OrderInput; raw: unknown; source: string }, IngestResult>
@@ -114,6 +116,7 @@ export class OrderEngine {
       log: this.log, runsPerBatch: options.runsPerBatch ?? 128, retryBaseMs: options.retryBaseMs,
       // The worker exists by the time a commit reports: it is made right below.
       onActivitiesQueued: () => { if (this.options.autoTimers) this.activities.kick() },
+      onOrdersChanged: () => { if (this.options.autoTimers) this.outbox.kick() },
     })
     this.ingestGroup = new GroupCommit((items) => this.commitIngest(items))
     this.events.setMaxListeners(1000)
@@ -126,6 +129,7 @@ export class OrderEngine {
       performers: new Map([['ordo.find-orders', findOrders], ...(options.performers ?? [])]),
       totalConcurrency: options.activityConcurrency, fetch: options.fetch,
     })
+    this.outbox = new OutboxDispatcher({ store: this.store, clock: this.clock, log: this.log, vault: this.secrets, metrics: this.metrics, fetch: options.fetch })
     this.children = new ChildLauncher({
       store: this.store, clock: this.clock, log: this.log, started: wake,
       prepared: (workflowId) => this.workflows.latest.find((w) => w.workflowId === workflowId),
@@ -144,6 +148,7 @@ export class OrderEngine {
     await this.schedules.refresh()
     // Calls a crashed process had in flight are tried again now, under the same keys.
     await this.store.releaseActivityLeases()
+    await this.store.releaseOutboxLeases()
     for (const runId of await this.store.activeRunIds()) this.executor.enqueue(runId)
     for (const runId of await this.store.runsWithPendingEvents(10_000)) this.executor.enqueue(runId)
     if (this.options.autoTimers) {
@@ -164,8 +169,13 @@ export class OrderEngine {
     try {
       await this.executor.fireDueTimers()
       for (const runId of await this.store.runsWithPendingEvents(1000)) this.executor.enqueue(runId)
-      if (waitForCalls) await this.activities.performDue()
-      else this.activities.kick()
+      if (waitForCalls) {
+        await this.activities.performDue()
+        await this.outbox.deliverDue()
+      } else {
+        this.activities.kick()
+        this.outbox.kick()
+      }
       await this.children.launch()
       await this.schedules.fireDue()
     } finally {
@@ -180,6 +190,7 @@ export class OrderEngine {
     if (this.timerLoop) clearInterval(this.timerLoop)
     await this.activities.stop()
     await this.executor.stop()
+    await this.outbox.stop()
   }
 
   /**
@@ -190,6 +201,16 @@ export class OrderEngine {
     const runIds = await this.store.deliverSignal(orderId, name, data, this.clock.now())
     for (const runId of runIds) this.executor.enqueue(runId)
     return runIds.length
+  }
+
+  /** A subscription was created or deleted: the dispatcher reads them again. */
+  subscriptionsChanged(): void {
+    this.outbox.subscriptionsChanged()
+  }
+
+  /** Starts due deliveries now (after a replay) rather than at the next poll. */
+  deliverSoon(): void {
+    if (this.options.autoTimers) this.outbox.kick()
   }
 
   /** How many published workflows this process runs. */
@@ -245,6 +266,7 @@ export class OrderEngine {
       return stepped.plan
     }, now)
     for (const runId of results[0]?.woken ?? []) this.executor.enqueue(runId)
+    if (this.options.autoTimers && results.some((r) => r.outcome !== 'unchanged')) this.outbox.kick()
     for (const r of results) {
       this.metrics.ordersIngested.inc({ outcome: r.outcome })
       if (r.outcome !== 'unchanged') this.events.emit('order', { orderId: r.id, outcome: r.outcome })
@@ -308,12 +330,12 @@ export class OrderEngine {
 
   private async hasDueWork(): Promise<boolean> {
     const now = this.clock.now()
-    const [timers, events, activities, groups, schedules] = await Promise.all([
+    const [timers, events, activities, groups, schedules, outbox] = await Promise.all([
       this.store.dueTimers(now, 1), this.store.runsWithPendingEvents(1), this.store.dueActivities(now, 1),
-      this.store.childGroupsWithQueued(1), this.store.dueSchedules(now),
+      this.store.childGroupsWithQueued(1), this.store.dueSchedules(now), this.store.nextOutboxAt(),
     ])
     const startable = groups.some((g) => g.running < g.concurrency && this.workflows.latest.some((w) => w.workflowId === g.workflowId))
-    return timers.length + events.length + activities.length + schedules.length > 0 || startable
+    return timers.length + events.length + activities.length + schedules.length > 0 || startable || (outbox !== null && outbox <= now)
   }
 
   /** Resolves when no run has work left in this process. */

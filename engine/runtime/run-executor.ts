@@ -48,6 +48,8 @@ export interface RunExecutorOptions {
   retryBaseMs?: number
   /** Told after a commit that queued outside calls, so they start at once rather than at the next poll. */
   onActivitiesQueued?: () => void
+  /** Told after a commit that changed orders, so their events go out to subscribers at once. */
+  onOrdersChanged?: () => void
 }
 
 /** Why a run's last turns did not commit, as this process saw it. */
@@ -362,10 +364,14 @@ export class RunExecutor {
     const s = c.state
     this.clearFiring(c.effects)
     let calls = false
+    let patched = false
     for (const e of c.effects) {
       if (e.kind === 'enqueue-activity') calls = true
       else if (e.kind === 'record-step') this.o.metrics.stepsExecuted.inc({ status: e.step.status })
-      else if (e.kind === 'patch-order') this.o.events.emit('order', { orderId: e.orderId, outcome: 'patched' })
+      else if (e.kind === 'patch-order') {
+        patched = true
+        this.o.events.emit('order', { orderId: e.orderId, outcome: 'patched' })
+      }
       else if (e.kind === 'create-task') this.o.events.emit('task', { taskId: e.task.id, runId: e.task.runId, status: 'open', assignees: e.task.assignees })
       else if (e.kind === 'update-task') {
         // A reassigned task is news to those it left as well: their inboxes drop it.
@@ -386,6 +392,7 @@ export class RunExecutor {
     }
     this.o.events.emit('run', { runId: s.runId, workflowId: s.workflowId, status: s.status, orderId: s.orderId })
     if (calls) this.o.onActivitiesQueued?.()
+    if (patched) this.o.onOrdersChanged?.()
   }
 
   private clearFiring(effects: Effect[]): void {

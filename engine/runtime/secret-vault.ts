@@ -132,6 +132,15 @@ export class SecretVault implements SecretReader {
     return this.store.deleteSecret(name)
   }
 
+  /** Seals a value that belongs to something else (a subscription's signing secret): `label` is bound in. */
+  sealFor(label: string, value: string): Buffer {
+    return this.box.seal(label, value)
+  }
+
+  openFor(label: string, sealed: Buffer): string {
+    return this.box.open(label, sealed)
+  }
+
   /** Names of stored secrets this key cannot open (a changed key), checked at start. */
   async unreadable(): Promise<string[]> {
     const bad: string[] = []

@@ -10,6 +10,7 @@ import { builtinNodes } from '../nodes/index.ts'
 import { OrderEngine } from './order-engine.ts'
 import { ManualClock } from './clocks.ts'
 import { importWorkflows } from './workflow-import.ts'
+import { pruneInSlices } from './bootstrap.ts'
 import { sampleOrder } from '../../test/harness.ts'
 import type { WorkflowDefinition } from '../../schemas/generated/workflow.ts'
 
@@ -237,6 +238,30 @@ describe('child runs, escalation and classification', () => {
     clock.advance('PT5M')
     await engine.tick()
     expect((await store.getOrder(order.id))!.order.tags).toEqual(['shipped-seen'])
+  })
+
+  it('prunes finished runs with their tasks, assignees, notifications and child runs', async () => {
+    await setUp([child,
+      flow('each', [['start', 'trigger.manual'], ['find', 'order.find', { status: ['paid'], limit: 10 }],
+        ['each', 'flow.for-each', { items: { var: 'vars.found' }, workflowId: 'tag-one', concurrency: 2, itemVariable: 'order' }]], ['start>find', 'find>each']),
+      flow('ask', [['start', 'trigger.manual'], ['ask', 'human.approval', { title: 'OK?', assignees: { roles: ['approver'], users: ['ann'] } }]], ['start>ask'])])
+    for (let i = 0; i < 3; i++) await engine.ingest([{ input: sampleOrder() }], 'test')
+    const parent = await engine.startManualRun({ workflowId: 'each', by: 'test' })
+    const asked = await engine.startManualRun({ workflowId: 'ask', by: 'test' })
+    await engine.tick()
+    for (let lap = 0; lap < 3; lap++) { clock.advance('PT1M'); await engine.tick() }
+    expect((await store.getRun(parent.runId))!.state.status).toBe('completed')
+    const [task] = (await store.listTasks({ status: 'open', limit: 5 })).items
+    expect((await store.listNotifications({ name: 'ann', role: 'operator' }, 5)).items).not.toEqual([])
+    await engine.cancelRun(asked.runId)
+
+    clock.advance('P30D')
+    expect(await pruneInSlices(engine, clock.now())).toMatchObject({ runs: 5 })
+    expect(await store.getRun(parent.runId)).toBeNull()
+    expect(await store.getRun(asked.runId)).toBeNull()
+    expect(await store.getTask(task.id)).toBeNull()
+    expect((await store.listNotifications({ name: 'ann', role: 'operator' }, 5)).items).toEqual([])
+    expect((await store.listRuns({ limit: 50 })).items).toEqual([])
   })
 
   it('cancelling a run waiting on an approval cancels its task', async () => {

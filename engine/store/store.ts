@@ -282,6 +282,39 @@ export interface IntegrationHealthRow {
 /** A sealed secret. */
 export interface SecretRow { name: string; sealed: Buffer; createdAt: number; updatedAt: number; updatedBy: string }
 
+/** Where a subscription's events go. The webhook's signing secret and the broker's URL are sealed apart. */
+export type SubscriptionTarget =
+  | { kind: 'webhook'; url: string }
+  | { kind: 'rabbitmq'; exchange: string; routingKey?: string; /** the URL with its password masked, for people */ displayUrl: string }
+
+/** A subscription to order events. `sealedSecret` holds the whsec_ secret (webhook) or the amqp URL (RabbitMQ). */
+export interface EventSubscriptionRow {
+  id: string; name: string; events: string[]; filter: unknown; target: SubscriptionTarget; sealedSecret: Buffer | null; createdAt: number; createdBy: string
+}
+
+/** One event for one subscription. */
+export interface OutboxRow {
+  id: number; subscriptionId: string; orderId: string; eventId: string; revision: number; kind: string; payload: string
+  status: 'pending' | 'delivered' | 'dead'; attempts: number; nextTryAt: number; lastError: string | null; lastStatus: number | null
+  createdAt: number; deliveredAt: number | null
+}
+
+/** An outbox row taken for one delivery try; `attempts` counts this one. */
+export type OutboxDelivery = OutboxRow
+
+/** How one delivery try ended. */
+export interface OutboxOutcome {
+  id: number
+  outcome: 'delivered' | 'retry' | 'dead'
+  statusCode?: number
+  error?: string
+  nextTryAt?: number
+  log?: IntegrationEntry
+}
+
+/** A subscription's backlog. */
+export interface SubscriptionStats { pending: number; dead: number; oldestPendingAt: number | null; lastDeliveredAt: number | null }
+
 /** An event queued for a run, with the id its applying transition claims. */
 export interface StoredRunEvent { id: number; runId: string; event: WakeEvent; at: number }
 
@@ -406,6 +439,26 @@ export interface Store {
   listSecrets(): Promise<Array<Omit<SecretRow, 'sealed'>>>
   /** Deletes a secret; false when there was none. */
   deleteSecret(name: string): Promise<boolean>
+  createEventSubscription(row: Omit<EventSubscriptionRow, 'createdAt' | 'createdBy'>, now: number, by: string): Promise<EventSubscriptionRow>
+  /** Active subscriptions, oldest first. */
+  listEventSubscriptions(): Promise<EventSubscriptionRow[]>
+  getEventSubscription(id: string): Promise<EventSubscriptionRow | null>
+  /** Ends a subscription and drops what it had not delivered; false when there was none. */
+  deleteEventSubscription(id: string, now: number): Promise<boolean>
+  /** Takes the heads of due (subscription, order) queues for one try each. */
+  claimOutboxHeads(now: number, limit: number, leaseUntil: number): Promise<OutboxDelivery[]>
+  /** Records how delivery tries ended, with their integration log entries, in one transaction. */
+  settleOutbox(outcomes: readonly OutboxOutcome[], now: number): Promise<void>
+  /** Frees the deliveries a crashed process held (SQLite: this process is the store's only user). */
+  releaseOutboxLeases(): Promise<number>
+  /** When the next pending delivery may be tried, or null. */
+  nextOutboxAt(): Promise<number | null>
+  deadLetters(subscriptionId: string, limit: number, cursor?: string): Promise<Page<OutboxRow>>
+  /** Puts dead letters back in line (all of them when `ids` is omitted); how many. */
+  replayDeadLetters(subscriptionId: string, ids: readonly number[] | undefined, now: number): Promise<number>
+  subscriptionStats(subscriptionId: string): Promise<SubscriptionStats>
+  /** Order events waiting for delivery, all subscriptions. */
+  outboxPending(): Promise<number>
   /** Groups of child runs with queued children. */
   childGroupsWithQueued(limit: number): Promise<ChildGroupRow[]>
   /** Up to `limit` queued children of a group, in order. */
@@ -434,10 +487,11 @@ export interface Store {
 
   // Upkeep
   /**
-   * Deletes finished runs (and their steps) and audit/integration rows older than `before`, the
-   * oldest `limit` of each kind at most (all without a limit); call again until fewer come back.
+   * Deletes finished runs (with their steps, tasks, notifications, activities and child groups),
+   * audit entries, integration log rows and delivered outbox rows older than `before`, the oldest
+   * `limit` of each kind at most (all without a limit); call again until fewer come back.
    */
-  prune(before: number, limit?: number): Promise<{ runs: number; steps: number; audit: number }>
+  prune(before: number, limit?: number): Promise<{ runs: number; steps: number; audit: number; log: number }>
   /** WAL checkpoint (SQLite) so the log does not grow without bound. */
   checkpoint(): Promise<void>
   /** A cheap round trip that fails when the store cannot answer (liveness). */

@@ -52,12 +52,18 @@ export function spawnServer(options: Omit<ServerOptions, 'startTimeoutMs'>): { c
 /** Starts the server and resolves once /api/health answers 200; rejects if it exits first. */
 export async function startServer(options: ServerOptions): Promise<ChildProcess> {
   const { child } = spawnServer(options)
-  const deadline = Date.now() + (options.startTimeoutMs ?? 20_000)
+  await waitForHealth(child, options.port, options.startTimeoutMs)
+  return child
+}
+
+/** Resolves once a spawned server's /api/health answers 200; rejects (and kills it) if it exits first or takes too long. */
+export async function waitForHealth(child: ChildProcess, port: number, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new ServerExitedError(child.exitCode, child.signalCode)
     try {
-      const res = await fetch(`http://127.0.0.1:${options.port}/api/health`)
-      if (res.ok) return child
+      const res = await fetch(`http://127.0.0.1:${port}/api/health`)
+      if (res.ok) return
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 50))
   }

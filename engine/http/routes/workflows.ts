@@ -8,7 +8,7 @@ import { NotFoundError } from '../../store/store.ts'
 import { importWorkflows } from '../../runtime/workflow-import.ts'
 import { publishIfChanged } from '../../runtime/publish-workflow.ts'
 import { conflictsWithPublished } from '../../runtime/workflow-conflicts.ts'
-import { unpublishedReferences } from '../../runtime/workflow-references.ts'
+import { referenceWarnings } from '../../runtime/workflow-references.ts'
 import { checkDefinition, type DefinitionCheck } from '../../core/check-definition.ts'
 import { ALL_ROLES } from '../auth.ts'
 import { HttpError, badRequest } from '../errors.ts'
@@ -143,7 +143,7 @@ export const workflowRoutes: FastifyPluginAsync = async (app) => {
       candidate = row.draft
     }
     const check = checkDefinition(candidate, registry)
-    const references = check.valid ? await unpublishedReferences(store, candidate as WorkflowDefinition) : []
+    const references = check.valid ? await referenceWarnings(store, candidate as WorkflowDefinition, (t) => registry.get(t)?.manifest) : []
     return { ...check, warnings: [...check.warnings, ...references], conflicts: await conflictsWithPublished(engine, candidate) }
   })
 
@@ -163,7 +163,7 @@ export const workflowRoutes: FastifyPluginAsync = async (app) => {
     const conflicts = await conflictsWithPublished(engine, row.draft)
     const { version, changed } = await publishIfChanged(store, row.id, row.draft, clock.now(), actor(request))
     // Published, with the risks validation sees (branches that multiply, flows setting the same field) for the designer to show.
-    const answer = { ...versionView(version, false), changed, warnings: [...check.warnings, ...(await unpublishedReferences(store, row.draft))], conflicts }
+    const answer = { ...versionView(version, false), changed, warnings: [...check.warnings, ...(await referenceWarnings(store, row.draft, (t) => registry.get(t)?.manifest))], conflicts }
     if (!changed) return reply.code(200).send(answer)
     // The version is committed: the publish succeeded even if this process fails to reload it.
     await engine.refreshWorkflows().catch((err) => request.log.error({ err }, 'published, but reloading the workflows failed'))

@@ -66,7 +66,7 @@ export function describeAccessAndUpkeepContract(store: StoreRef): void {
       await store().appendAudit({ at: cutoff - 1, actor: 'x', action: 'old', target: 't', detail: {} })
       await store().appendAudit({ at: cutoff, actor: 'x', action: 'kept', target: 't', detail: {} })
 
-      expect(await store().prune(cutoff)).toEqual({ runs: 2, steps: 4, audit: 1 })
+      expect(await store().prune(cutoff)).toEqual({ runs: 2, steps: 4, audit: 1, log: 0 })
       expect(await store().getRun('old-done')).toBeNull()
       expect(await store().getRun('old-cancelled')).toBeNull()
       expect(await store().listSteps('old-done')).toEqual([])
@@ -75,7 +75,7 @@ export function describeAccessAndUpkeepContract(store: StoreRef): void {
         expect(await store().listSteps(id)).toHaveLength(2)
       }
       expect((await store().listAudit(10)).items.map((e) => e.action)).toEqual(['kept'])
-      expect(await store().prune(cutoff)).toEqual({ runs: 0, steps: 0, audit: 0 })
+      expect(await store().prune(cutoff)).toEqual({ runs: 0, steps: 0, audit: 0, log: 0 })
     })
 
     it('prunes a slice at a time, oldest first, when given a limit', async () => {

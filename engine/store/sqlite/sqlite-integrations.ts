@@ -61,7 +61,6 @@ function prepareStatements(db: Database.Database) {
       'SELECT at, error_class, error FROM integration_log WHERE connector = ? ORDER BY id DESC LIMIT 1'),
     lastFailure: db.prepare<[string], { at: number; error_class: string; error: string | null }>(
       'SELECT at, error_class, error FROM integration_log WHERE connector = ? AND error_class IS NOT NULL ORDER BY id DESC LIMIT 1'),
-    deleteMinutes: db.prepare<[number]>('DELETE FROM integration_minutes WHERE minute < ?'),
 
     putSecret: db.prepare<[string, Buffer, number, number, string]>(`INSERT INTO secrets (name, sealed, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (name) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at, updated_by = excluded.updated_by`),
@@ -162,10 +161,6 @@ export class SqliteIntegrations {
     }))
   }
 
-  /** Drops per-minute figures older than `before`. */
-  pruneMinutes(before: number): void {
-    this.q.deleteMinutes.run(before)
-  }
 
   // ---- secrets ---------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ import { decodeCursor, keysetPage, pageLimit } from '../page-cursor.ts'
 import { patchedEvent } from '../../core/order-history.ts'
 import { parseInstant } from '../../../schemas/date-time.ts'
 import { keepSourceText, sourceTextOf } from '../json-source-text.ts'
+import type { SqliteOutbox } from './sqlite-outbox.ts'
 
 type NewEvent = Omit<OrderEvent, 'id' | 'orderId' | 'revision'>
 interface OrderDocRow { id: string; doc: string; revision: number; raw: string | null; order_has_raw: number; changed_by?: string | null }
@@ -107,7 +108,7 @@ export class SqliteOrders {
   /** listOrders statements by filter shape: at most 2^6 shapes, each prepared once. */
   private readonly listStatements = new Map<string, Database.Statement<unknown[], OrderDocRow & { updated_at: number }>>()
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: Database.Database, private readonly outbox?: SqliteOutbox) {
     this.q = prepareStatements(db)
   }
 
@@ -126,16 +127,21 @@ export class SqliteOrders {
       const order = decision.outcome === 'unchanged' ? existing?.order : decision.order
       if (!order) throw new Error(`ingest plan for ${input.platform}/${input.platformOrderId} gave no order for a new order`)
       if (existing && order.id !== existing.order.id) throw new Error(`ingest plan for ${existing.order.id} renamed it ${order.id}`)
-      if (decision.outcome !== 'unchanged') {
+      const doc = decision.outcome !== 'unchanged' ? docJson(order) : null
+      if (doc !== null) {
         if (existing) {
-          this.q.updateWithRaw.run(...this.columns(order, decision.revision), ...rawColumns(order, raw), decision.changedBy, order.id)
+          this.q.updateWithRaw.run(...this.columns(order, decision.revision, doc), ...rawColumns(order, raw), decision.changedBy, order.id)
           this.syncTags(order.id, existing.order.tags, order.tags)
         } else {
-          this.q.insert.run(order.id, order.platform, order.platformOrderId, ...this.columns(order, decision.revision), ...rawColumns(order, raw), decision.changedBy)
+          this.q.insert.run(order.id, order.platform, order.platformOrderId, ...this.columns(order, decision.revision, doc), ...rawColumns(order, raw), decision.changedBy)
           this.syncTags(order.id, [], order.tags)
         }
       }
-      for (const event of decision.events) this.appendEvent(order.id, event.revision, event, event.idempotencyKey ?? null)
+      for (const event of decision.events) {
+        const id = this.appendEvent(order.id, event.revision, event, event.idempotencyKey ?? null)
+        // Only changes go out: a stale or refused update changed nothing anyone should hear about.
+        if (id !== null && doc !== null && this.outbox) this.outbox.offer({ id, orderId: order.id, ...event }, order, doc, event.at)
+      }
       const runIds: string[] = []
       for (const run of decision.runs) if (startRun(run)) runIds.push(run.state.runId)
       results[i] = { id: order.id, platform: input.platform, platformOrderId: input.platformOrderId, outcome: decision.outcome, runIds }
@@ -156,11 +162,14 @@ export class SqliteOrders {
     const result = patchOrder(order, effect.patch, now)
     const changed = result.changed.length > 0
     const revision = changed ? row.revision + 1 : row.revision
-    const inserted = this.appendEvent(row.id, revision, patchedEvent(order, result, effect.source, effect.idempotencyKey, now, revision), effect.idempotencyKey)
-    if (!inserted || !changed) return false
+    const event = patchedEvent(order, result, effect.source, effect.idempotencyKey, now, revision)
+    const eventId = this.appendEvent(row.id, revision, event, effect.idempotencyKey)
+    if (eventId === null || !changed) return false
     const patched = result.order.id === row.id ? result.order : { ...result.order, id: row.id }
-    this.q.update.run(...this.columns(patched, revision), row.id)
+    const doc = docJson(patched)
+    this.q.update.run(...this.columns(patched, revision, doc), row.id)
     this.syncTags(row.id, tagsBefore, patched.tags)
+    this.outbox?.offer({ ...event, id: eventId, orderId: row.id, revision }, patched, doc, now)
     return true
   }
 
@@ -204,17 +213,18 @@ export class SqliteOrders {
     }))
   }
 
-  /** Appends one history entry; false when its idempotency key was already recorded. */
-  private appendEvent(orderId: string, revision: number, event: NewEvent, idempotencyKey: string | null): boolean {
-    return this.q.insertEvent.run(orderId, revision, event.kind, event.fromStatus, event.toStatus, event.source,
-      event.at, JSON.stringify(event.detail), idempotencyKey).changes === 1
+  /** Appends one history entry; its id, or null when its idempotency key was already recorded. */
+  private appendEvent(orderId: string, revision: number, event: NewEvent, idempotencyKey: string | null): number | null {
+    const result = this.q.insertEvent.run(orderId, revision, event.kind, event.fromStatus, event.toStatus, event.source,
+      event.at, JSON.stringify(event.detail), idempotencyKey)
+    return result.changes === 1 ? Number(result.lastInsertRowid) : null
   }
 
-  private columns(order: Order, revision: number): OrderColumns {
+  private columns(order: Order, revision: number, doc = docJson(order)): OrderColumns {
     return [
       order.status, order.totalAmount, order.currency, epochMs(order.createdAt, 'createdAt', order.id),
       epochMs(order.updatedAt, 'updatedAt', order.id), revision, JSON.stringify(order.tags),
-      order.exception?.type ?? null, order.assignedTeam ?? null, docJson(order),
+      order.exception?.type ?? null, order.assignedTeam ?? null, doc,
     ]
   }
 

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import type { OrderInput } from '../../../schemas/generated/order-input.ts'
 import type { WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
 import type {
-  AuditEntry, ClaimedActivity, CommitOutcome, IntegrationEntry, IntegrationFilter, IngestPlanner, IngestResult, NewRun, OrderFilter, OrderPatcher, Role, RunFilter, ScheduleRow, Store,
+  AuditEntry, ClaimedActivity, CommitOutcome, EventSubscriptionRow, IntegrationEntry, IntegrationFilter, OutboxDelivery, OutboxOutcome, IngestPlanner, IngestResult, NewRun, OrderFilter, OrderPatcher, Role, RunFilter, ScheduleRow, Store,
   StoredRunEvent, TaskAction, TaskFilter, TaskRow, TransitionCommit,
 } from '../store.ts'
 import { ConflictError, NotFoundError } from '../store.ts'
@@ -25,6 +25,7 @@ import { SqliteUpkeep } from './sqlite-upkeep.ts'
 import { SqliteWorkflows } from './sqlite-workflows.ts'
 import { SqliteOrderValues } from './sqlite-order-values.ts'
 import { SqliteIntegrations } from './sqlite-integrations.ts'
+import { SqliteOutbox } from './sqlite-outbox.ts'
 
 /** Options of `openSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -48,6 +49,9 @@ export class SqliteStore implements Store {
   private readonly waits: SqliteWaits
   private readonly values: SqliteOrderValues
   private readonly integrations: SqliteIntegrations
+  private readonly outbox: SqliteOutbox
+  private readonly settleOutboxTx: (outcomes: readonly OutboxOutcome[], now: number) => void
+  private readonly claimOutboxTx: (now: number, limit: number, leaseUntil: number) => OutboxDelivery[]
   private readonly appendLogTx: (entries: readonly IntegrationEntry[]) => void
   private readonly children: SqliteChildren
   private readonly ingestTx: (batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number) => IngestResult[]
@@ -65,14 +69,16 @@ export class SqliteStore implements Store {
 
   constructor(private readonly db: Database.Database) {
     const runs = new SqliteRuns(db)
-    const orders = new SqliteOrders(db)
+    const integrations = new SqliteIntegrations(db)
+    this.integrations = integrations
+    const outbox = new SqliteOutbox(db, integrations)
+    this.outbox = outbox
+    const orders = new SqliteOrders(db, outbox)
     this.runs = runs
     this.orders = orders
     this.workflows = new SqliteWorkflows(db)
     this.access = new SqliteAccess(db)
     this.upkeep = new SqliteUpkeep(db)
-    const integrations = new SqliteIntegrations(db)
-    this.integrations = integrations
     const waits = new SqliteWaits(db, integrations)
     const children = new SqliteChildren(db, waits)
     this.waits = waits
@@ -163,6 +169,8 @@ export class SqliteStore implements Store {
       waits.finishActivity(id, result, calls, now)).immediate
     this.retryActivityTx = db.transaction((id: string, nextTryAt: number, failure: { error: string; errorClass: string }, calls: readonly IntegrationEntry[], now: number) =>
       waits.retryActivity(id, nextTryAt, failure, calls, now)).immediate
+    this.settleOutboxTx = db.transaction((outcomes: readonly OutboxOutcome[], now: number) => outbox.settle(outcomes, now)).immediate
+    this.claimOutboxTx = db.transaction((now: number, limit: number, leaseUntil: number) => outbox.claimHeads(now, limit, leaseUntil)).immediate
     this.appendLogTx = db.transaction((entries: readonly IntegrationEntry[]) => integrations.append(entries)).immediate
     this.claimActivitiesTx = db.transaction((leases: ReadonlyArray<{ id: string; until: number }>, now: number) => waits.claimActivities(leases, now)).immediate
     this.startChildRunsTx = db.transaction((list: Array<{ groupId: string; idx: number; run: NewRun }>) => {
@@ -256,6 +264,18 @@ export class SqliteStore implements Store {
   async getSecret(name: string) { return this.integrations.getSecret(name) }
   async listSecrets() { return this.integrations.listSecrets() }
   async deleteSecret(name: string) { return this.integrations.deleteSecret(name) }
+  async createEventSubscription(row: Omit<EventSubscriptionRow, 'createdAt' | 'createdBy'>, now: number, by: string) { return this.outbox.createSubscription(row, now, by) }
+  async listEventSubscriptions() { return this.outbox.listSubscriptions() }
+  async getEventSubscription(id: string) { return this.outbox.getSubscription(id) }
+  async deleteEventSubscription(id: string, now: number) { return this.db.transaction(() => this.outbox.deleteSubscription(id, now)).immediate() }
+  async claimOutboxHeads(now: number, limit: number, leaseUntil: number) { return this.claimOutboxTx(now, limit, leaseUntil) }
+  async settleOutbox(outcomes: readonly OutboxOutcome[], now: number) { this.settleOutboxTx(outcomes, now) }
+  async releaseOutboxLeases() { return this.outbox.releaseLeases() }
+  async nextOutboxAt() { return this.outbox.nextDueAt() }
+  async deadLetters(subscriptionId: string, limit: number, cursor?: string) { return this.outbox.deadLetters(subscriptionId, limit, cursor) }
+  async replayDeadLetters(subscriptionId: string, ids: readonly number[] | undefined, now: number) { return this.outbox.replay(subscriptionId, ids, now) }
+  async subscriptionStats(subscriptionId: string) { return this.outbox.stats(subscriptionId) }
+  async outboxPending() { return this.outbox.pendingCount() }
   async childGroupsWithQueued(limit: number) { return this.children.withQueued(limit) }
   async queuedChildren(groupId: string, limit: number) { return this.children.queued(groupId, limit) }
   async startChildRuns(list: Array<{ groupId: string; idx: number; run: NewRun }>) { return this.startChildRunsTx(list) }

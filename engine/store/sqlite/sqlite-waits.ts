@@ -8,7 +8,7 @@ import type { Assignees, Quorum, TaskPriority } from '../../../connectors/sdk/de
 import type { CreateTaskEffect, EnqueueActivityEffect, NotifyEffect, SubscribeEffect, UpdateTaskEffect } from '../../core/effects.ts'
 import type { WakeEvent } from '../../core/advance.ts'
 import type { ActivityRow, ClaimedActivity, IntegrationEntry, NotificationRow, Page, StoredRunEvent, TaskFilter, TaskRow, TaskVote } from '../store.ts'
-import { DEFAULT_ACTIVITY_TIMEOUT_MS } from '../../core/token-wait.ts'
+import { DEFAULT_ACTIVITY_TIMEOUT_MS } from '../../core/activity-limits.ts'
 import { parseRetryPolicy, type RetrySettings } from '../../core/retry-policy.ts'
 import { StaleWakeError } from '../store.ts'
 import type { SqliteIntegrations } from './sqlite-integrations.ts'

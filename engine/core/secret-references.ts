@@ -1,0 +1,42 @@
+/**
+ * Which secrets a workflow's nodes name: config fields marked as a secret's name
+ * (`$comment: "secret-name"`) and `{{secret.<name>}}` inside any text of a config. Read through the
+ * manifests' schemas, so a new connector needs no change here.
+ */
+import type { NodeManifest } from '../../schemas/generated/node-manifest.ts'
+import type { WorkflowDefinition } from '../../schemas/generated/workflow.ts'
+
+/** One place a node names a secret. */
+export interface SecretReference { nodeId: string; name: string; pointer: string }
+
+type Schema = { properties?: Record<string, unknown>; items?: unknown; additionalProperties?: unknown; $comment?: unknown }
+
+const IN_TEMPLATE = /\{\{\{?\s*secret\.([A-Za-z0-9][A-Za-z0-9_.-]{0,127})\s*\}?\}\}/g
+const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1')
+
+function collect(schema: unknown, value: unknown, pointer: string, nodeId: string, out: SecretReference[]): void {
+  const s = (typeof schema === 'object' && schema !== null ? schema : {}) as Schema
+  if (typeof value === 'string') {
+    if (s.$comment === 'secret-name' && value !== '') out.push({ nodeId, name: value, pointer })
+    for (const m of value.matchAll(IN_TEMPLATE)) out.push({ nodeId, name: m[1]!, pointer })
+    return
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => collect(s.items, item, `${pointer}/${i}`, nodeId, out))
+    return
+  }
+  if (value === null || typeof value !== 'object') return
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const childSchema = s.properties && Object.hasOwn(s.properties, key) ? s.properties[key] : s.additionalProperties
+    collect(childSchema, child, `${pointer}/${escapePointer(key)}`, nodeId, out)
+  }
+}
+
+/** Every secret the definition's nodes name, with where (pointer into the node's config). */
+export function secretReferences(definition: WorkflowDefinition, manifestOf: (type: string) => NodeManifest | undefined): SecretReference[] {
+  const out: SecretReference[] = []
+  for (const node of definition.nodes) {
+    if (node.config) collect(manifestOf(node.type)?.configSchema, node.config, '/config', node.id, out)
+  }
+  return out
+}

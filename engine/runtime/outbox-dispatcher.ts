@@ -1,0 +1,224 @@
+/**
+ * Status sync out: delivers the outbox to the subscriptions, at least once and in order per order.
+ * An order's next event waits until its previous one is delivered or dead-lettered; other orders go
+ * on meanwhile, so one failing receiver or one stuck order holds back only itself. A failed try is
+ * tried again with back-off, then the event becomes a dead letter an operator can replay.
+ *
+ * Webhooks follow Standard Webhooks 1.0 (webhook-id is the event's id, the same on every retry);
+ * RabbitMQ deliveries wait for the broker's publisher confirm. Outcomes are recorded in batches,
+ * with their integration log entries, so a thousand deliveries a second are a few transactions.
+ */
+import type { Clock } from '../core/clock.ts'
+import { parseRetryPolicy, retryDelay } from '../core/retry-policy.ts'
+import type { EventSubscriptionRow, OutboxDelivery, OutboxOutcome, Store } from '../store/store.ts'
+import type { EngineLogger } from './run-executor.ts'
+import type { Metrics } from './metrics.ts'
+import type { SecretVault } from './secret-vault.ts'
+import { describeFailure, errorForStatus, type ErrorClass } from '../../connectors/sdk/errors.ts'
+import { endpointOf } from '../../connectors/sdk/perform-runtime.ts'
+import { signWebhook } from '../../connectors/publish/standard-webhooks.ts'
+import { AmqpPublisher, redactAmqpUrl } from '../../connectors/publish/amqp-connections.ts'
+
+/** One delivery try's deadline. */
+export const DELIVERY_TIMEOUT_MS = 10_000
+/** Tries before an event becomes a dead letter: about an hour and a half of back-off in all. */
+export const DELIVERY_RETRY = parseRetryPolicy({ maxAttempts: 12, initialInterval: 'PT1S', backoffRate: 2, maxInterval: 'PT15M', jitter: 0.2 })
+/** Deliveries in flight at once in one process. */
+export const DELIVERY_CONCURRENCY = 256
+
+/** Sends one event to one subscription's target; resolves with the receiver's status, throws for a failure. */
+export type DeliveryTransport = (row: OutboxDelivery, subscription: ResolvedSubscription, signal: AbortSignal) => Promise<{ statusCode?: number; endpoint: string }>
+
+/** A subscription with its secret opened. */
+export interface ResolvedSubscription { row: EventSubscriptionRow; secret: string | null }
+
+export interface OutboxDispatcherOptions {
+  store: Store
+  clock: Clock
+  log: EngineLogger
+  vault: SecretVault
+  metrics?: Metrics
+  /** Replaces the global fetch for webhooks (tests). */
+  fetch?: typeof fetch
+  concurrency?: number
+}
+
+/** The dispatcher of one process. */
+export class OutboxDispatcher {
+  private readonly inFlight = new Map<number, Promise<void>>()
+  private readonly settled: OutboxOutcome[] = []
+  private flushing: Promise<void> | null = null
+  private pumping: Promise<void> | null = null
+  private pumpAgain = false
+  private stopped = false
+  private subscriptions: Map<string, ResolvedSubscription> | null = null
+  private readonly amqp = new AmqpPublisher()
+  private readonly transports: Record<EventSubscriptionRow['target']['kind'], DeliveryTransport>
+
+  constructor(private readonly o: OutboxDispatcherOptions) {
+    this.transports = { webhook: (row, sub, signal) => this.webhook(row, sub, signal), rabbitmq: (row, sub, signal) => this.rabbitmq(row, sub, signal) }
+  }
+
+  /** Forgets the subscriptions it read (one was created or deleted). */
+  subscriptionsChanged(): void {
+    this.subscriptions = null
+  }
+
+  /** Starts due deliveries without waiting for them. */
+  kick(): void {
+    if (this.stopped) return
+    if (this.pumping) { this.pumpAgain = true; return }
+    this.pumping = this.pump().catch((err) => this.o.log.error({ err }, 'could not start deliveries')).finally(() => { this.pumping = null })
+  }
+
+  /** Delivers everything due now, and what becomes due by it (the next events of the same orders); for tests and `tick()`. */
+  async deliverDue(): Promise<void> {
+    for (;;) {
+      this.kick()
+      await this.pumping
+      if (this.inFlight.size === 0) {
+        await this.flush()
+        // Nothing was due, and nothing settled freed an order's next event: the rest waits for its time.
+        if (this.inFlight.size === 0 && !this.pumping) return
+        continue
+      }
+      await Promise.all([...this.inFlight.values()])
+      await this.flush()
+    }
+  }
+
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    await Promise.allSettled([...this.inFlight.values()])
+    await this.flush()
+    await this.amqp.close()
+  }
+
+  private async resolved(): Promise<Map<string, ResolvedSubscription>> {
+    if (!this.subscriptions) {
+      const map = new Map<string, ResolvedSubscription>()
+      for (const row of await this.o.store.listEventSubscriptions()) {
+        let secret: string | null = null
+        try { secret = row.sealedSecret ? this.o.vault.openFor(`subscription:${row.id}`, row.sealedSecret) : null } catch (err) {
+          this.o.log.error({ subscriptionId: row.id, err }, 'a subscription\'s secret cannot be opened with this key: its deliveries fail')
+        }
+        map.set(row.id, { row, secret })
+      }
+      this.subscriptions = map
+    }
+    return this.subscriptions
+  }
+
+  private async pump(): Promise<void> {
+    const limit = this.o.concurrency ?? DELIVERY_CONCURRENCY
+    do {
+      this.pumpAgain = false
+      const free = limit - this.inFlight.size
+      if (free <= 0 || this.stopped) return
+      const now = this.o.clock.now()
+      const heads = await this.o.store.claimOutboxHeads(now, free, now + DELIVERY_TIMEOUT_MS + 30_000)
+      if (heads.length === 0) return
+      const subs = await this.resolved()
+      for (const row of heads) {
+        const done = this.deliver(row, subs.get(row.subscriptionId) ?? null).finally(() => { this.inFlight.delete(row.id) })
+        this.inFlight.set(row.id, done)
+      }
+      if (heads.length >= free) this.pumpAgain = true
+    } while (this.pumpAgain && !this.stopped)
+  }
+
+  private async deliver(row: OutboxDelivery, sub: ResolvedSubscription | null): Promise<void> {
+    const started = performance.now()
+    let outcome: OutboxOutcome
+    let endpoint = sub ? (sub.row.target.kind === 'webhook' ? endpointOf(sub.row.target.url) : `${sub.row.target.displayUrl}/${sub.row.target.exchange}`) : '(deleted subscription)'
+    let statusCode: number | undefined
+    let errorClass: ErrorClass | undefined
+    let error: string | undefined
+    if (!sub) {
+      outcome = { id: row.id, outcome: 'dead', error: 'the subscription was deleted' }
+    } else {
+      const signal = AbortSignal.timeout(DELIVERY_TIMEOUT_MS)
+      try {
+        const r = await this.transports[sub.row.target.kind](row, sub, signal)
+        statusCode = r.statusCode
+        endpoint = r.endpoint
+        outcome = { id: row.id, outcome: 'delivered', ...(statusCode !== undefined ? { statusCode } : {}) }
+      } catch (err) {
+        const f = describeFailure(err)
+        errorClass = f.errorClass
+        error = f.message.slice(0, 500)
+        statusCode = f.status
+        const last = row.attempts >= DELIVERY_RETRY.maxAttempts
+        outcome = last
+          ? { id: row.id, outcome: 'dead', error: `${f.errorClass}: ${error} (after ${row.attempts} tries)`, ...(statusCode !== undefined ? { statusCode } : {}) }
+          : { id: row.id, outcome: 'retry', error: `${f.errorClass}: ${error}`, nextTryAt: this.o.clock.now() + retryDelay(DELIVERY_RETRY, row.attempts, row.eventId), ...(statusCode !== undefined ? { statusCode } : {}) }
+      }
+    }
+    const latencyMs = Math.round(performance.now() - started)
+    const connector = sub ? `subscription.${sub.row.target.kind}` : 'subscription'
+    outcome.log = {
+      at: this.o.clock.now(), connector, endpoint, ...(sub?.row.target.kind === 'webhook' ? { method: 'POST' } : {}),
+      ...(statusCode !== undefined ? { statusCode } : {}), latencyMs, ...(errorClass ? { errorClass } : {}), ...(error ? { error } : {}),
+      attempt: row.attempts, idempotencyKey: row.eventId, subscriptionId: row.subscriptionId, eventId: row.eventId, orderId: row.orderId,
+    }
+    this.o.metrics?.outsideCalls.inc({ connector, outcome: errorClass ?? 'ok' })
+    this.o.metrics?.outsideCallSeconds.observe({ connector }, latencyMs / 1000)
+    if (outcome.outcome === 'dead') this.o.log.warn({ subscriptionId: row.subscriptionId, eventId: row.eventId, orderId: row.orderId, error: outcome.error }, 'an order event could not be delivered: it is a dead letter now')
+    this.settled.push(outcome)
+    this.scheduleFlush()
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return
+    this.flushing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flushNow()).finally(() => {
+      this.flushing = null
+      if (this.settled.length > 0) this.scheduleFlush()
+    })
+  }
+
+  private async flush(): Promise<void> {
+    while (this.flushing) await this.flushing
+    if (this.settled.length > 0) await this.flushNow()
+  }
+
+  private async flushNow(): Promise<void> {
+    const batch = this.settled.splice(0, this.settled.length)
+    if (batch.length === 0) return
+    try {
+      await this.o.store.settleOutbox(batch, this.o.clock.now())
+    } catch (err) {
+      // Not recorded: the leases run out and the events go again (at least once).
+      this.o.log.error({ err, deliveries: batch.length }, 'could not record deliveries; they are tried again')
+      return
+    }
+    // The next event of each delivered order is the head of its queue now.
+    if (batch.some((o) => o.outcome !== 'retry')) this.kick()
+  }
+
+  private async webhook(row: OutboxDelivery, sub: ResolvedSubscription, signal: AbortSignal): Promise<{ statusCode: number; endpoint: string }> {
+    const target = sub.row.target as Extract<EventSubscriptionRow['target'], { kind: 'webhook' }>
+    if (!sub.secret) throw errorForStatus(401, 'the subscription has no signing secret this key can open')!
+    const headers = signWebhook({ id: row.eventId, timestamp: Math.floor(this.o.clock.now() / 1000), body: row.payload, secret: sub.secret })
+    const res = await (this.o.fetch ?? fetch)(target.url, {
+      method: 'POST', body: row.payload, signal, redirect: 'manual',
+      headers: { 'content-type': 'application/json', 'user-agent': 'Ordo', ...headers },
+    })
+    await res.body?.cancel().catch(() => {})
+    const failure = errorForStatus(res.status, `the receiver answered ${res.status}`)
+    // Any non-2xx is tried again (a 4xx may be a receiver being deployed); the back-off ends in a dead letter.
+    if (failure) throw Object.assign(failure, { retryable: true })
+    return { statusCode: res.status, endpoint: endpointOf(target.url) }
+  }
+
+  private async rabbitmq(row: OutboxDelivery, sub: ResolvedSubscription, signal: AbortSignal): Promise<{ endpoint: string }> {
+    const target = sub.row.target as Extract<EventSubscriptionRow['target'], { kind: 'rabbitmq' }>
+    if (!sub.secret) throw errorForStatus(401, 'the subscription\'s broker URL cannot be opened with this key')!
+    await this.amqp.publish({
+      url: sub.secret, exchange: target.exchange, routingKey: target.routingKey ?? `order.${row.kind}`,
+      content: Buffer.from(row.payload), messageId: row.eventId, contentType: 'application/json',
+      headers: { 'x-ordo-order-id': row.orderId, 'x-ordo-revision': row.revision, 'x-ordo-kind': row.kind },
+    }, signal)
+    return { endpoint: `${redactAmqpUrl(sub.secret)}/${target.exchange}` }
+  }
+}
