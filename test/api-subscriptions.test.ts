@@ -8,6 +8,8 @@ import { Webhook } from 'standardwebhooks'
 import { createHarness, sampleOrder, type Harness } from './harness.ts'
 import { startTestServer, type ReceivedRequest, type TestServer } from '../connectors/sdk/testing.ts'
 import { DELIVERY_RETRY } from '../engine/runtime/outbox-dispatcher.ts'
+import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib'
+import { NO_RABBITMQ_REASON, rabbitUrl } from './support/rabbitmq.ts'
 
 interface EventBody { id: string; kind: string; orderId: string; platform: string; platformOrderId: string; revision: number; fromStatus: string | null; toStatus: string | null; at: string; order: { status: string } }
 const bodyOf = (r: ReceivedRequest) => r.json() as EventBody
@@ -168,5 +170,52 @@ describe('order event subscriptions', () => {
     await h.engine.tick()
     expect(received(before)).toEqual([])
     expect(await h.engine.store.outboxPending()).toBe(0)
+  })
+})
+
+describe.skipIf(!rabbitUrl)(`order event subscriptions to RabbitMQ${rabbitUrl ? '' : ` (SKIPPED: ${NO_RABBITMQ_REASON})`}`, () => {
+  const url = rabbitUrl!
+  const exchange = `ordo.test.subscriptions.${process.pid}`
+  const queue = `ordo.test.subscriptions.q.${process.pid}`
+  let h: Harness
+  let admin: ChannelModel
+  let ch: Channel
+  const received: ConsumeMessage[] = []
+  beforeAll(async () => {
+    admin = await connect(url)
+    ch = await admin.createChannel()
+    await ch.assertExchange(exchange, 'topic', { durable: true })
+    await ch.assertQueue(queue, { durable: true })
+    await ch.bindQueue(queue, exchange, 'order.#')
+    await ch.consume(queue, (m) => { if (m) { received.push(m); ch.ack(m) } })
+  })
+  afterAll(async () => {
+    await h?.close()
+    await ch.deleteQueue(queue).catch(() => {})
+    await ch.deleteExchange(exchange).catch(() => {})
+    await admin.close()
+  })
+
+  it('publishes each order event, confirmed, with the event id as message id, and never shows the broker password', async () => {
+    h = await createHarness()
+    const res = await h.api('POST', '/api/subscriptions', { name: 'BI 数据仓库', events: ['created', 'status_changed'], target: { kind: 'rabbitmq', url, exchange } })
+    expect(res.statusCode, res.body).toBe(201)
+    const password = new URL(url).password
+    const listed = await h.api('GET', '/api/subscriptions')
+    expect(listed.json().subscriptions[0].target).toMatchObject({ kind: 'rabbitmq', exchange })
+    if (password) expect(listed.body).not.toContain(`:${password}@`)
+    const order = sampleOrder({ status: 'paid' })
+    await h.api('POST', '/api/orders', order)
+    await h.api('POST', '/api/orders', { ...order, status: 'shipped', updatedAt: '2026-11-20T10:30:00+08:00' })
+    await h.engine.tick()
+    for (let i = 0; i < 300 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(received.map((m) => [m.fields.routingKey, JSON.parse(m.content.toString('utf8')).toStatus])).toEqual([['order.created', 'paid'], ['order.status_changed', 'shipped']])
+    const first = JSON.parse(received[0]!.content.toString('utf8')) as EventBody
+    expect(received[0]!.properties).toMatchObject({ messageId: first.id, contentType: 'application/json', headers: { 'x-ordo-kind': 'created', 'x-ordo-revision': first.revision } })
+    // Delivered means confirmed by the broker: nothing is left pending.
+    expect((await h.api('GET', `/api/subscriptions/${res.json().id}`)).json().stats).toMatchObject({ pending: 0, dead: 0 })
+    const log = (await h.api('GET', `/api/integrations/log?subscriptionId=${res.json().id}`)).json()
+    expect(log.entries.map((e: { connector: string; errorClass: string | null }) => [e.connector, e.errorClass])).toEqual([['subscription.rabbitmq', null], ['subscription.rabbitmq', null]])
+    if (password) expect(JSON.stringify(log)).not.toContain(`:${password}@`)
   })
 })
