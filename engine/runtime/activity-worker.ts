@@ -116,9 +116,11 @@ export class ActivityWorker {
       this.pumpAgain = false
       const free = this.total - this.inFlight.size
       if (free <= 0 || this.stopped) return
-      const saturated = [...this.perPerformer].filter(([p, n]) => n >= this.limitOf(p)).map(([p]) => p)
+      // Each connector is asked for no more than it may start now.
+      const room = (performer: string) => this.limitOf(performer) - (this.perPerformer.get(performer) ?? 0)
       const now = this.o.clock.now()
-      const due = await this.o.store.dueActivities(now, Math.max(free * 2, 16), saturated)
+      const page = Math.max(free * 2, 16)
+      const due = await this.o.store.dueActivities(now, page, room)
       const taken = new Map(this.perPerformer)
       const leases: Array<{ id: string; until: number }> = []
       for (const a of due) {
@@ -130,7 +132,7 @@ export class ActivityWorker {
       if (leases.length === 0) return
       for (const claimed of await this.o.store.claimActivities(leases, now)) this.start(claimed)
       // A full page may have more behind it.
-      if (due.length >= Math.max(free * 2, 16)) this.pumpAgain = true
+      if (due.length >= page) this.pumpAgain = true
     } while (this.pumpAgain && !this.stopped)
   }
 

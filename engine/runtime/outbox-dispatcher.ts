@@ -64,8 +64,22 @@ export class OutboxDispatcher {
     this.subscriptions = null
   }
 
-  /** Starts due deliveries without waiting for them. */
+  /**
+   * Starts due deliveries soon, without waiting for them. Kicks within one turn of the event loop
+   * (every commit of a busy second kicks) share one claim: one transaction, not one per commit.
+   */
   kick(): void {
+    if (this.stopped || this.kickScheduled) return
+    if (this.pumping) { this.pumpAgain = true; return }
+    this.kickScheduled = true
+    setImmediate(() => { if (this.kickScheduled) this.startPump() })
+  }
+
+  private kickScheduled = false
+
+  private startPump(): void {
+    // A kick still scheduled would find this pump running: it is done by this call.
+    this.kickScheduled = false
     if (this.stopped) return
     if (this.pumping) { this.pumpAgain = true; return }
     this.pumping = this.pump().catch((err) => this.o.log.error({ err }, 'could not start deliveries')).finally(() => { this.pumping = null })
@@ -74,12 +88,12 @@ export class OutboxDispatcher {
   /** Delivers everything due now, and what becomes due by it (the next events of the same orders); for tests and `tick()`. */
   async deliverDue(): Promise<void> {
     for (;;) {
-      this.kick()
+      this.startPump()
       await this.pumping
       if (this.inFlight.size === 0) {
         await this.flush()
         // Nothing was due, and nothing settled freed an order's next event: the rest waits for its time.
-        if (this.inFlight.size === 0 && !this.pumping) return
+        if (this.inFlight.size === 0 && !this.pumping && !this.kickScheduled) return
         continue
       }
       await Promise.all([...this.inFlight.values()])

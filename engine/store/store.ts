@@ -410,8 +410,11 @@ export interface Store {
    */
   actOnTask(id: string, act: (task: TaskRow) => TaskAction, now: number): Promise<{ task: TaskRow; woken: string[] }>
   listNotifications(actor: { name: string; role: string } | null, limit: number, cursor?: string): Promise<Page<NotificationRow>>
-  /** Activities due now (pending, their next try due), oldest first. */
-  dueActivities(now: number, limit: number, skipPerformers?: readonly string[]): Promise<ActivityRow[]>
+  /**
+   * Activities due now (pending, their next try due), oldest first: at most `limit`, and at most
+   * `room(performer)` of a connector's (0 for one at its concurrency limit: its rows are not read).
+   */
+  dueActivities(now: number, limit: number, room?: (performer: string) => number): Promise<ActivityRow[]>
   /** Takes each activity for one try until its lease ends; returns those taken (another process may have taken some). */
   claimActivities(leases: ReadonlyArray<{ id: string; until: number }>, now: number): Promise<ClaimedActivity[]>
   /**

@@ -487,6 +487,20 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX outbox_done ON outbox (created_at) WHERE status = 'delivered';
     `,
   },
+  {
+    version: 9,
+    name: 'due activities per connector; activities, notifications and child groups by run',
+    sql: `
+      -- The worker asks each connector below its concurrency limit for its due activities: one index
+      -- range each, so thousands waiting on a saturated connector cost nothing to the others.
+      CREATE INDEX activities_performer_due ON activities (status, performer, next_try_at);
+      -- A finished run cancels its pending activities, and pruning deletes a run's rows: by run, not
+      -- by scanning every pending activity, notification or child group.
+      CREATE INDEX activities_run ON activities (run_id);
+      CREATE INDEX notifications_run ON notifications (run_id);
+      CREATE INDEX child_groups_parent ON child_groups (parent_run_id);
+    `,
+  },
 ]
 
 /**

@@ -246,7 +246,7 @@ export class SqliteStore implements Store {
   async countOpenTasks(actor: { name: string; role: string } | null) { return this.waits.countOpen(actor) }
   async actOnTask(id: string, act: (task: TaskRow) => TaskAction, now: number) { return this.actOnTaskTx(id, act, now) }
   async listNotifications(actor: { name: string; role: string } | null, limit: number, cursor?: string) { return this.waits.listNotifications(actor, limit, cursor) }
-  async dueActivities(now: number, limit: number, skipPerformers?: readonly string[]) { return this.waits.dueActivities(now, limit, skipPerformers) }
+  async dueActivities(now: number, limit: number, room?: (performer: string) => number) { return this.waits.dueActivities(now, limit, room) }
   async claimActivities(leases: ReadonlyArray<{ id: string; until: number }>, now: number) { return this.claimActivitiesTx(leases, now) }
   async finishActivity(id: string, result: Extract<WakeEvent, { kind: 'activity-result' }>, calls: readonly IntegrationEntry[], now: number) {
     return this.finishActivityTx(id, result, calls, now)

@@ -82,10 +82,16 @@ function prepareStatements(db: Database.Database) {
     cancelActivity: db.prepare<[number, string]>(`UPDATE activities SET status = 'cancelled', updated_at = ? WHERE id = ? AND status = 'pending'`),
     // A finished run's detached calls (an undo, a reminder by IM) still go out.
     cancelRunActivities: db.prepare<[number, string]>(`UPDATE activities SET status = 'cancelled', updated_at = ? WHERE run_id = ? AND status = 'pending' AND detached = 0`),
-    dueActivities: db.prepare<{ now: number; limit: number; skip: string }, Record<string, unknown>>(`SELECT * FROM activities
-      WHERE status = 'pending' AND next_try_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
-        AND performer NOT IN (SELECT value FROM json_each(@skip))
-      ORDER BY next_try_at, id LIMIT @limit`),
+    // The connectors with pending activities, each found by one index probe (a loose index scan).
+    pendingPerformers: db.prepare<[], string>(`WITH RECURSIVE p(performer) AS (
+        SELECT min(performer) FROM activities WHERE status = 'pending'
+        UNION ALL
+        SELECT (SELECT min(performer) FROM activities WHERE status = 'pending' AND performer > p.performer) FROM p WHERE p.performer IS NOT NULL)
+      SELECT performer FROM p WHERE performer IS NOT NULL`).pluck(),
+    // rowid (insertion order) breaks ties: the index ends with it, so the first rows come straight off it.
+    dueActivitiesOf: db.prepare<{ performer: string; now: number; limit: number }, Record<string, unknown>>(`SELECT * FROM activities
+      WHERE status = 'pending' AND performer = @performer AND next_try_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+      ORDER BY next_try_at, rowid LIMIT @limit`),
     activityById: db.prepare<[string], Record<string, unknown>>('SELECT * FROM activities WHERE id = ?'),
     claimActivity: db.prepare<[number, number, string, number]>(`UPDATE activities SET tries = tries + 1, lease_until = ?, updated_at = ?
       WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)`),
@@ -297,8 +303,16 @@ export class SqliteWaits {
     this.q.cancelActivity.run(now, id)
   }
 
-  dueActivities(now: number, limit: number, skipPerformers: readonly string[] = []): ActivityRow[] {
-    return this.q.dueActivities.all({ now, limit: pageLimit(limit), skip: JSON.stringify(skipPerformers) }).map(toActivity)
+  dueActivities(now: number, limit: number, room: (performer: string) => number = () => limit): ActivityRow[] {
+    const n = pageLimit(limit)
+    const rows: Array<Record<string, unknown>> = []
+    for (const performer of this.q.pendingPerformers.all()) {
+      const take = Math.min(n, room(performer))
+      if (take > 0) rows.push(...this.q.dueActivitiesOf.all({ performer, now, limit: take }))
+    }
+    // Oldest due first across connectors, as one query would have given them.
+    rows.sort((a, b) => (a.next_try_at as number) - (b.next_try_at as number))
+    return rows.slice(0, n).map(toActivity)
   }
 
   /** Takes activities for one try each until `leaseUntil[id]`; returns those it got, each with its key's try count. */
