@@ -73,7 +73,12 @@ export async function measureIngest(batch: number, l: Load, nodeArgs: string[] =
     const server = await startChild({ script: 'bench/bare-server.ts', env: { BARE_DB: join(bareDir, 'bare.db') }, healthPath: '/health' })
     try { bare = await load(`${server.url}/orders`, batch, {}, l) } finally { await server.stop() }
   } finally { removeDir(bareDir) }
+  const { ours, runs } = await measureOrdoIngest(batch, l, nodeArgs)
+  return { batch, ours, bare, runs }
+}
 
+/** Ordo alone under the ingest load; `setup` runs against the fresh server first (e.g. subscribes a receiver). */
+export async function measureOrdoIngest(batch: number, l: Load, nodeArgs: string[] = [], setup?: (url: string, token: string) => Promise<void>): Promise<{ ours: HttpFigures; runs: RunFigures }> {
   const dir = tempDir('ordo-http')
   try {
     const server = await startChild({
@@ -81,6 +86,7 @@ export async function measureIngest(batch: number, l: Load, nodeArgs: string[] =
       env: { ORDO_DB: join(dir, 'ordo.db'), ORDO_ADMIN_TOKEN: TOKEN, ORDO_LOG: 'silent' },
     })
     try {
+      await setup?.(server.url, TOKEN)
       let start = { created: 0, finished: 0, at: 0 }
       const ours = await load(`${server.url}/api/orders`, batch, { authorization: `Bearer ${TOKEN}` }, l, async () => { start = await counters(server.url) })
       const end = await counters(server.url)
@@ -97,7 +103,7 @@ export async function measureIngest(batch: number, l: Load, nodeArgs: string[] =
         drainedRuns: last.finished - end.finished,
         runsLeft: last.created - last.finished,
       }
-      return { batch, ours, bare, runs }
+      return { ours, runs }
     } finally { await server.stop() }
   } finally { removeDir(dir) }
 }

@@ -54,13 +54,13 @@ const WARMUP_RATE = 500
 const WARMUP_SECONDS = 1
 
 /** Percentile (nearest rank) of sorted values. */
-function pct(sorted: number[], p: number): number {
+export function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
 }
 
 /** Calls `fire` `rate` times a second for `seconds` (catching up if a tick is late); resolves after the last call. */
-function pace(rate: number, seconds: number, fire: () => void): Promise<number> {
+export function pace(rate: number, seconds: number, fire: () => void): Promise<number> {
   const total = Math.round(rate * seconds)
   const t0 = performance.now()
   let sent = 0

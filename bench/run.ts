@@ -17,6 +17,7 @@ import { profileInProcess, topSelfTime } from './profile.ts'
 import { designerNotes, designerRows, measureDesigner } from './designer.ts'
 import { measureRuleCost } from './rule-cost.ts'
 import { measureWaiting } from './waiting.ts'
+import { measureOutside, measureSubscribedIngest } from './outside.ts'
 
 const WATCHDOG_MS = 9 * 60_000
 const LOAD: Load = { connections: 10, seconds: 10, warmupSeconds: 2 }
@@ -66,12 +67,16 @@ async function main() {
     spikeOurs = p.result
   } else spikeOurs = await measureOrdoLatency(SPIKE_RATE, PHASE_SECONDS)
   const spike = { ours: spikeOurs, bare: await measureBareLatency(SPIKE_RATE, PHASE_SECONDS) }
-  log('6/7 waiting: 10,000 timers due at once, lag at 1,000 due timers/s, approval tasks over HTTP')
+  log('6/8 waiting: 10,000 timers due at once, lag at 1,000 due timers/s, approval tasks over HTTP')
   const waiting = await measureWaiting()
-  log('7/7 designer in headless Chromium: cold loads and canvas frame rate')
+  log('7/8 outside work: activities against a local endpoint, status change → RabbitMQ consumer at 1,000/s, batch ingest with a subscription')
+  const outside = await measureOutside((m) => log(m))
+  if (outside.rabbit.skipped) log(`    RabbitMQ SKIPPED: ${outside.rabbit.reason}`)
+  const subscribed = await measureSubscribedIngest(LOAD)
+  log('8/8 designer in headless Chromium: cold loads and canvas frame rate')
   const designer = await measureDesigner((m) => log(`    ${m}`))
   if (designer.skipped) log(`    designer SKIPPED: ${designer.reason}`)
-  return { single, batch, steps, rules, steady, spike, waiting, designer, profile }
+  return { single, batch, steps, rules, steady, spike, waiting, outside, subscribed, designer, profile }
 }
 
 type Results = Awaited<ReturnType<typeof main>>
@@ -85,7 +90,7 @@ const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${num(a 
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET')
 
 function report(r: Results): string {
-  const { single, batch, steps, rules, steady, spike, waiting, designer } = r
+  const { single, batch, steps, rules, steady, spike, waiting, outside, subscribed, designer } = r
   const rows: string[][] = [['Figure', 'Ordo', 'Bare', 'Ordo/bare', 'Target', 'Verdict']]
   const row = (name: string, ours: number, bare: number, target = '', ok?: boolean, d?: number) =>
     rows.push([name, num(ours, d), num(bare, d), ratio(ours, bare), target, ok === undefined ? '' : verdict(ok)])
@@ -111,6 +116,16 @@ function report(r: Results): string {
   row('  max ms', waiting.lag.maxMs, NaN)
   row('Approval tasks created over HTTP, /s', waiting.tasks.createdPerSec, waiting.tasks.bareRequestsPerSec)
   row('  tasks completed over HTTP, /s', waiting.tasks.completedPerSec, waiting.tasks.bareRequestsPerSec)
+  row(`http.request activities (${outside.activities.concurrency} at a time), /s`, outside.activities.perSec, outside.activities.barePerSec)
+  if (outside.rabbit.skipped) rows.push(['Status change → RabbitMQ', '—', '—', '—', '', 'SKIPPED (no broker)'])
+  else {
+    row(`Status change → RabbitMQ consumer @${num(outside.rabbit.ratePerSec, 0)}/s, p50 ms`, outside.rabbit.p50Ms, outside.rabbit.bareP50Ms)
+    row('  p99 ms', outside.rabbit.p99Ms, outside.rabbit.bareP99Ms, '≤ 20', outside.rabbit.p99Ms <= 20)
+    row('  max ms', outside.rabbit.maxMs, NaN)
+    row('  events lost', outside.rabbit.lost, 0, '0', outside.rabbit.lost === 0, 0)
+  }
+  row('Batch ingest with 1 subscription, orders/s', subscribed.ours.ordersPerSec, batch.ours.ordersPerSec, '≥ 0.90× without', subscribed.ours.ordersPerSec >= 0.9 * batch.ours.ordersPerSec)
+  row('  events delivered to the webhook, /s', subscribed.deliveredPerSec, NaN)
   if (designer.skipped) rows.push(['Designer (browser)', '—', '—', '—', '', 'SKIPPED (no Chromium)'])
   else for (const d of designerRows(designer)) row(d.name, d.ours, d.bare, d.target, d.target ? d.ok : undefined, d.digits)
   const widths = rows[0].map((_, i) => Math.max(...rows.map((x) => x[i].length)))
@@ -150,6 +165,14 @@ function report(r: Results): string {
     `  setInterval(250 ms) loop deleting due rows.`,
     `- Tasks: the real server (child process); ${num(waiting.tasks.tasks, 0)} runs of a one-level approval started with POST /api/runs (each creates a task),`,
     `  then every task approved with POST /api/tasks/:id/complete, 10 requests at a time from fetch. Bare: the bare server's POST, same client.`,
+    `- Activities: ${num(outside.activities.calls, 0)} manual runs each waiting on one http.request POST to a local endpoint (this process, answers 201 at once),`,
+    `  the injected clock still, engine.tick() timed until all finished: each a claim, the call, its outcome and log row committed, the run resumed.`,
+    `  Bare: the same POSTs from a plain fetch loop, ${outside.activities.concurrency} at a time (http.request's concurrency).`,
+    outside.rabbit.skipped ? `- RabbitMQ: skipped (${outside.rabbit.reason}).` : `- RabbitMQ: the real server (child process) with a subscription to a durable topic exchange; ${num(outside.rabbit.changes, 0)} single-order status changes POSTed at ${num(outside.rabbit.ratePerSec, 0)}/s;`,
+    ...(outside.rabbit.skipped ? [] : [`  latency = request sent → the event at a consumer in this process (after the broker's publisher confirm is requested). Bare: amqplib publishing`,
+      `  on a confirm channel at the same pace, publish → the same consumer. On 2 cores the bench process, Ordo and the broker share the CPU.`]),
+    `- Subscribed ingest: the batch ingest above with one webhook subscription (created + status_changed) to a receiver in this process answering 204;`,
+    `  compared with the batch ingest without one (the "Bare" column on that row). ${num(subscribed.eventsDelivered, 0)} events delivered during the load, ${num(subscribed.pendingAtEnd, 0)} pending at its end (delivered after).`,
     ...designerNotes(designer),
   ]
   for (const [label, top] of Object.entries(r.profile)) notes.push(`- CPU profile, ${label}, top self time (native SQLite time shows under its JS caller):`, ...top.map((t) => `    ${t}`))
