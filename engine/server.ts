@@ -79,8 +79,9 @@ const app = await (async () => {
   })
   appLog = app.log
   if (secretKey.source === 'generated') app.log.warn(`no ORDO_SECRET_KEY set: a key for secrets was written to ${join(dirname(dbPath), 'secret.key')} (mode 600); back it up with the database`)
-  for (const loaded of catalog.custom) app.log.info({ file: loaded.file, type: loaded.type }, 'custom node loaded')
-  for (const problem of catalog.problems) app.log.error({ file: problem.file, reason: problem.reason }, `custom node not loaded: ${problem.file}: ${problem.reason}`)
+  if (nodesDir) app.log.info({ dir: nodesDir, loaded: catalog.custom.length, problems: catalog.problems.length }, `custom nodes from ${nodesDir}`)
+  for (const loaded of catalog.custom) app.log.info({ dir: nodesDir, file: loaded.file, type: loaded.type }, 'custom node loaded')
+  for (const problem of catalog.problems) app.log.error({ dir: nodesDir, file: problem.file, reason: problem.reason }, `custom node not loaded: ${problem.file}: ${problem.reason}`)
   const unreadable = await engine.secrets.unreadable()
   if (unreadable.length) app.log.error({ secrets: unreadable }, 'some secrets cannot be opened with this key: was ORDO_SECRET_KEY or the key file changed?')
   app.log.info({ connections: app.connectionLimits }, 'connection limits')

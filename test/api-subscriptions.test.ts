@@ -35,6 +35,8 @@ describe('order event subscriptions', () => {
     const listed = await h.api('GET', '/api/subscriptions')
     expect(listed.body).not.toContain(sub.secret.slice(6))
     expect(listed.json().subscriptions[0]).toMatchObject({ id: sub.id, name: 'ERP 订单同步', target: { kind: 'webhook', url: `${server.url}/ordo-events` }, stats: { pending: 0, dead: 0 } })
+    // Replay without a body means all of them (none here).
+    expect((await h.api('POST', `/api/subscriptions/${sub.id}/dead-letters/replay`)).json()).toEqual({ replayed: 0 })
   })
 
   it('delivers each order event, signed per Standard Webhooks, in the order of its revisions', async () => {
@@ -155,6 +157,9 @@ describe('order event subscriptions', () => {
     expect(kinds.statusCode).toBe(400)
     expect(kinds.json().details[0].pointer).toBe('/events/0')
     expect((await h.api('POST', '/api/subscriptions', { name: 'x', events: ['created'], target: { kind: 'webhook', url: `${server.url}/x` } }, await h.tokenFor('operator'))).statusCode).toBe(403)
+    const noHost = await h.api('POST', '/api/subscriptions', { name: 'x', events: ['created'], target: { kind: 'rabbitmq', url: 'amqp://', exchange: 'orders' } })
+    expect(noHost.statusCode).toBe(400)
+    expect(noHost.json().details[0]).toMatchObject({ pointer: '/target/url', reason: expect.stringContaining('no broker host') })
   })
 
   it('drops what a deleted subscription had not delivered', async () => {
@@ -164,6 +169,7 @@ describe('order event subscriptions', () => {
     await h.api('POST', '/api/orders', sampleOrder())
     await h.engine.tick()
     expect((await h.api('GET', `/api/subscriptions/${sub.id}`)).json().stats.pending).toBe(1)
+    expect((await h.api('GET', '/metrics')).body).toMatch(/^ordo_outbox_pending 1$/m)
     expect((await h.api('DELETE', `/api/subscriptions/${sub.id}`)).statusCode).toBe(204)
     const before = server.requests.length
     h.clock.advance('PT1H')

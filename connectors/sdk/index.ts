@@ -1,7 +1,9 @@
 /**
  * The connector SDK: everything a node module needs, so a connector never imports engine internals.
  *
- *   import { defineNode, call, next, fail, PermanentError, compileTextTemplate } from '<ordo>/connectors/sdk/index.ts'
+ *   import { defineNode, call, next, fail, PermanentError, compileTextTemplate } from 'ordo/sdk'
+ *
+ * (`ordo/sdk` is this file through the package's exports; the loader of ORDO_NODES_DIR links it for custom nodes.)
  *
  * A node is `defineNode({ manifest, prepare?, run, perform?, resume?, compensate? })`: `run` builds
  * the request from config, order and variables (pure), `perform` makes the call (the only I/O), and

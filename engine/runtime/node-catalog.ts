@@ -107,7 +107,8 @@ export async function loadCustomNodes(dir: string, taken: ReadonlySet<string>, t
   const types = new Set(taken)
   const linkProblem = files.length > 0 ? linkSdk(root) : null
   for (const path of files) {
-    const file = relative(process.cwd(), path) || path
+    // Named within the nodes folder (the folder itself is in the start log): the same on every machine.
+    const file = relative(root, path) || path
     let exports: Record<string, unknown>
     try {
       exports = await importWithin(pathToFileURL(path).href, timeoutMs)

@@ -23,7 +23,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 
 /** One delivery try's deadline. */
 export const DELIVERY_TIMEOUT_MS = 10_000
-/** Tries before an event becomes a dead letter: about an hour and a half of back-off in all. */
+/** Tries before an event becomes a dead letter: about half an hour of back-off in all (1 s doubling, at most 15 min apart). */
 export const DELIVERY_RETRY = parseRetryPolicy({ maxAttempts: 12, initialInterval: 'PT1S', backoffRate: 2, maxInterval: 'PT15M', jitter: 0.2 })
 /** Deliveries in flight at once in one process. */
 export const DELIVERY_CONCURRENCY = 256

@@ -108,6 +108,7 @@ export const subscriptionRoutes: FastifyPluginAsync = async (app) => {
     } else {
       const displayUrl = redactAmqpUrl(body.target.url)
       if (displayUrl === '(invalid AMQP URL)') throw badRequest([{ pointer: '/target/url', reason: 'is not an amqp:// URL' }])
+      if (!new URL(body.target.url).hostname) throw badRequest([{ pointer: '/target/url', reason: 'names no broker host (amqp://user:password@host:5672/vhost)' }])
       sealed = app.engine.secrets.sealFor(`subscription:${id}`, body.target.url)
       target = { kind: 'rabbitmq', exchange: body.target.exchange, ...(body.target.routingKey ? { routingKey: body.target.routingKey } : {}), displayUrl }
     }
@@ -173,6 +174,8 @@ export const subscriptionRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: { id: string }; Body: { ids?: number[] } }>('/api/subscriptions/:id/dead-letters/replay', {
     config: { roles: ['admin', 'operator'] },
+    // No body at all means "all of them", like {}.
+    preValidation: async (request) => { request.body ??= {} },
     schema: {
       tags: ['integrations'], params: idParams,
       summary: 'Sends dead letters again (the given ids, or all of them); receivers tell a replayed older event by its revision',

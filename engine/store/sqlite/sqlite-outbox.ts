@@ -44,7 +44,8 @@ function prepareStatements(db: Database.Database) {
     activeSubscriptions: db.prepare<[], SubscriptionRecordRow>('SELECT * FROM event_subscriptions WHERE deleted_at IS NULL ORDER BY created_at, id'),
     subscriptionById: db.prepare<[string], SubscriptionRecordRow>('SELECT * FROM event_subscriptions WHERE id = ? AND deleted_at IS NULL'),
     deleteSubscription: db.prepare<[number, string]>('UPDATE event_subscriptions SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL'),
-    dropPending: db.prepare<[string]>(`DELETE FROM outbox WHERE subscription_id = ? AND status = 'pending'`),
+    // A deleted subscription's undelivered events (pending and dead letters) go with it: nobody can replay them any more.
+    dropUndelivered: db.prepare<[string]>(`DELETE FROM outbox WHERE subscription_id = ? AND status IN ('pending', 'dead')`),
     insertOutbox: db.prepare<[string, string, string, number, string, string, number, number]>(`INSERT INTO outbox
       (subscription_id, order_id, event_id, revision, kind, payload, status, next_try_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`),
     // Heads only: no lower pending id of the same subscription and order (the partial index answers it).
@@ -151,7 +152,7 @@ export class SqliteOutbox {
   /** Ends a subscription; what it had not delivered yet is dropped (dead letters stay to be read). */
   deleteSubscription(id: string, now: number): boolean {
     const gone = this.q.deleteSubscription.run(now, id).changes === 1
-    if (gone) { this.q.dropPending.run(id); this.live = null }
+    if (gone) { this.q.dropUndelivered.run(id); this.live = null }
     return gone
   }
 
