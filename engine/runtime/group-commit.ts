@@ -43,6 +43,11 @@ export class GroupCommit<In, Out> {
     }
   }
 
+  /** Requests are waiting or committing now (background work may step aside). */
+  get busy(): boolean {
+    return this.scheduled || this.flushing || this.pending.length > 0
+  }
+
   private async commitGroup(group: typeof this.pending): Promise<void> {
     try {
       const results = await this.commit(group.flatMap((g) => g.items))

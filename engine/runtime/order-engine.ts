@@ -129,7 +129,7 @@ export class OrderEngine {
       performers: new Map([['ordo.find-orders', findOrders], ...(options.performers ?? [])]),
       totalConcurrency: options.activityConcurrency, fetch: options.fetch,
     })
-    this.outbox = new OutboxDispatcher({ store: this.store, clock: this.clock, log: this.log, vault: this.secrets, metrics: this.metrics })
+    this.outbox = new OutboxDispatcher({ store: this.store, clock: this.clock, log: this.log, vault: this.secrets, metrics: this.metrics, ingestBusy: () => this.ingestGroup.busy })
     this.children = new ChildLauncher({
       store: this.store, clock: this.clock, log: this.log, started: wake,
       prepared: (workflowId) => this.workflows.latest.find((w) => w.workflowId === workflowId),

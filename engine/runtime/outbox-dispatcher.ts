@@ -19,6 +19,7 @@ import { endpointOf } from '../../connectors/sdk/perform-runtime.ts'
 import { signWebhook } from '../../connectors/publish/standard-webhooks.ts'
 import { AmqpPublisher, redactAmqpUrl } from '../../connectors/publish/amqp-connections.ts'
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
+import { performance } from 'node:perf_hooks'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 
 /** One delivery try's deadline. */
@@ -27,6 +28,16 @@ export const DELIVERY_TIMEOUT_MS = 10_000
 export const DELIVERY_RETRY = parseRetryPolicy({ maxAttempts: 12, initialInterval: 'PT1S', backoffRate: 2, maxInterval: 'PT15M', jitter: 0.2 })
 /** Deliveries in flight at once in one process. */
 export const DELIVERY_CONCURRENCY = 256
+/**
+ * When orders are being taken in and the event loop is saturated (a flash sale), deliveries give
+ * way: at most BUSY_BATCH are started every BUSY_PUMP_MS. Taking an order in is what a platform
+ * waits for; its events are safe in the outbox and catch up as soon as the burst is over. Below
+ * saturation deliveries start at once.
+ */
+export const BUSY_PUMP_MS = 5
+export const BUSY_BATCH = 4
+/** Event-loop utilization (over the last ~100 ms) above which the loop counts as saturated. */
+export const SATURATED_ELU = 0.85
 
 /** Sends one event to one subscription's target; resolves with the receiver's status, throws for a failure. */
 export type DeliveryTransport = (row: OutboxDelivery, subscription: ResolvedSubscription, signal: AbortSignal) => Promise<{ statusCode?: number; endpoint: string }>
@@ -41,6 +52,10 @@ export interface OutboxDispatcherOptions {
   vault: SecretVault
   metrics?: Metrics
   concurrency?: number
+  /** Orders are being taken in now: deliveries step aside (see BUSY_PUMP_MS). */
+  ingestBusy?: () => boolean
+  /** The event loop is saturated (default: its utilization over the last ~100 ms above SATURATED_ELU). */
+  saturated?: () => boolean
 }
 
 /** The dispatcher of one process. */
@@ -71,8 +86,33 @@ export class OutboxDispatcher {
   kick(): void {
     if (this.stopped || this.kickScheduled) return
     if (this.pumping) { this.pumpAgain = true; return }
+    this.schedulePump()
+  }
+
+  private elu = performance.eventLoopUtilization()
+  private eluAt = performance.now()
+  private hot = false
+
+  /** Ingest is busy and the loop saturated: deliveries step aside. */
+  private givingWay(): boolean {
+    if (!this.o.ingestBusy?.()) return false
+    if (this.o.saturated) return this.o.saturated()
+    const now = performance.now()
+    if (now - this.eluAt >= 100) {
+      const sample = performance.eventLoopUtilization()
+      this.hot = performance.eventLoopUtilization(sample, this.elu).utilization > SATURATED_ELU
+      this.elu = sample
+      this.eluAt = now
+    }
+    return this.hot
+  }
+
+  private schedulePump(): void {
+    if (this.kickScheduled) return
     this.kickScheduled = true
-    setImmediate(() => { if (this.kickScheduled) this.startPump() })
+    const pumpNow = () => { if (this.kickScheduled) this.startPump() }
+    if (this.givingWay()) setTimeout(pumpNow, BUSY_PUMP_MS)
+    else setImmediate(pumpNow)
   }
 
   private kickScheduled = false
@@ -128,7 +168,8 @@ export class OutboxDispatcher {
     const limit = this.o.concurrency ?? DELIVERY_CONCURRENCY
     do {
       this.pumpAgain = false
-      const free = limit - this.inFlight.size
+      const busy = this.givingWay()
+      const free = Math.min(limit - this.inFlight.size, busy ? BUSY_BATCH : Infinity)
       if (free <= 0 || this.stopped) return
       const now = this.o.clock.now()
       const heads = await this.o.store.claimOutboxHeads(now, free, now + DELIVERY_TIMEOUT_MS + 30_000)
@@ -139,6 +180,8 @@ export class OutboxDispatcher {
         this.inFlight.set(row.id, done)
       }
       if (heads.length >= free) this.pumpAgain = true
+      // Busy: the rest waits for the next, deferred, pump.
+      if (busy && this.pumpAgain) { this.pumpAgain = false; this.schedulePump(); return }
     } while (this.pumpAgain && !this.stopped)
   }
 
