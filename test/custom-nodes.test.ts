@@ -88,10 +88,22 @@ describe('custom nodes from ORDO_NODES_DIR', () => {
       }
       expect((await api('POST', '/api/workflows', flow)).status).toBe(201)
       expect((await api('POST', '/api/workflows/wms-ship/publish')).status).toBe(201)
+      // The first try fails with an answer that echoes the key: it goes through the error paths and the log.
+      let tries = 0
+      wms.reply((req) => (++tries === 1
+        ? { status: 503, body: `overloaded (key ${String(req.headers['x-api-key'])})` }
+        : req.headers['x-api-key'] === 'k-7781-secret' ? { status: 201, json: { id: 'SN-42' } } : { status: 401 }))
       const sent = await api('POST', '/api/orders', sampleOrder())
       const orderId = sent.json.results[0].id
       await expect.poll(async () => JSON.stringify((await api('GET', `/api/orders/${orderId}`)).json), { timeout: 15_000 }).toContain('wms-notified')
+      expect(tries).toBe(2)
       expect(wms.requests.at(-1)!.headers['idempotency-key']).toMatch(/^run_.*:ship:1$/)
+      // Not in the log of the whole scenario (info level), nor in what the API says about it.
+      expect(stderr()).toContain('outside call failed')
+      expect(stderr()).not.toContain('k-7781-secret')
+      const log = await api('GET', '/api/integrations/log?limit=50')
+      expect(JSON.stringify(log.json)).toContain('503')
+      expect(JSON.stringify(log.json)).not.toContain('k-7781-secret')
     })
   })
 })
