@@ -5,13 +5,16 @@
  */
 import { query } from '../api/client.ts'
 import type { ConnectorHealth, HealthWindow, IntegrationEntry } from '../api/types.ts'
+import type { ErrorClass } from '../../../connectors/sdk/errors.ts'
 import { translateIfKnown, type Translate } from '../i18n/index.ts'
 import type { Locale } from '../i18n/messages.ts'
 import { formatDuration } from './format.ts'
 
 /** How a failed call is classed (connectors/sdk/errors.ts ErrorClass; the log's `outcome` filter takes each). */
-export const ERROR_CLASSES = ['timeout', 'auth', '4xx', '5xx', 'network', 'error'] as const
+export const ERROR_CLASSES = ['timeout', 'auth', '4xx', '5xx', 'network', 'error'] as const satisfies readonly ErrorClass[]
 export type ErrorClassName = (typeof ERROR_CLASSES)[number]
+/** Every class the SDK knows is offered: one added there and not here does not compile. */
+export const EVERY_ERROR_CLASS: [Exclude<ErrorClass, ErrorClassName>] extends [never] ? true : never = true
 
 /** The log's outcome filter: any failure, one class of failure, or the calls that worked. */
 export const OUTCOMES = ['failed', ...ERROR_CLASSES, 'ok'] as const

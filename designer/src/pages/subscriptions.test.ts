@@ -3,7 +3,7 @@ import { SUBSCRIBABLE_KINDS as ENGINE_KINDS } from '../../../engine/store/sqlite
 import { format, type Locale } from '../i18n/messages.ts'
 import type { Translate } from '../i18n/index.ts'
 import {
-  amqpUrl, deadLetterSummary, draftProblems, EMPTY_DRAFT, eventKindLabel, REPLAY_BATCH, replayBatches, SUBSCRIBABLE_KINDS, subscriptionBody, targetParts,
+  amqpUrl, deadLetterSummary, deliveryError, draftProblems, EMPTY_DRAFT, eventKindLabel, REPLAY_BATCH, replayBatches, SUBSCRIBABLE_KINDS, subscriptionBody, targetParts,
   type SubscriptionDraft,
 } from './subscriptions.ts'
 
@@ -57,6 +57,13 @@ describe('a subscription as listed', () => {
     expect(deadLetterSummary({ fromStatus: 'paid', toStatus: 'shipped', order: { totalAmount: 128800, currency: 'CNY' } })).toEqual({ fromStatus: 'paid', toStatus: 'shipped', amount: { minor: 128800, currency: 'CNY' } })
     expect(deadLetterSummary(null)).toEqual({ fromStatus: null, toStatus: null, amount: null })
     expect(deadLetterSummary({ order: { totalAmount: 1.5, currency: 'CNY' } }).amount).toBeNull()
+  })
+
+  it('reads a delivery\'s last error as its class and the rest', () => {
+    expect(deliveryError('5xx: the receiver answered 500 (after 12 tries)')).toEqual({ errorClass: '5xx', message: 'the receiver answered 500', tries: 12 })
+    expect(deliveryError('network: fetch failed: connect ECONNREFUSED 127.0.0.1:9')).toEqual({ errorClass: 'network', message: 'fetch failed: connect ECONNREFUSED 127.0.0.1:9', tries: null })
+    expect(deliveryError('the subscription was deleted')).toEqual({ errorClass: null, message: 'the subscription was deleted', tries: null })
+    expect(deliveryError(null)).toBeNull()
   })
 
   it('replays the chosen dead letters in batches the API takes, lowest id first', () => {

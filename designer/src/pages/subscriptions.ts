@@ -124,3 +124,15 @@ export function deadLetterSummary(payload: unknown): DeadLetterSummary {
     amount: typeof minor === 'number' && Number.isInteger(minor) && typeof currency === 'string' ? { minor, currency } : null,
   }
 }
+
+/**
+ * A delivery's last error as the outbox keeps it ("5xx: the receiver answered 500 (after 12 tries)"):
+ * its class, what went wrong, and the tries it counts (a dead letter's; its row shows them apart).
+ */
+export function deliveryError(lastError: string | null): { errorClass: string | null; message: string; tries: number | null } | null {
+  if (!lastError) return null
+  const m = /^(timeout|auth|4xx|5xx|network|error): (.*)$/s.exec(lastError)
+  const rest = m ? m[2]! : lastError
+  const counted = /^(.*) \(after (\d+) tries\)$/s.exec(rest)
+  return { errorClass: m ? m[1]! : null, message: counted ? counted[1]! : rest, tries: counted ? Number(counted[2]) : null }
+}
