@@ -52,6 +52,12 @@ export function SubscriptionPage({ subscriptionId }: { subscriptionId: string })
     return () => clearInterval(timer)
   }, [pending, detail.reload, dead.refresh])
 
+  // Opened from the list's dead-letter count: go to them once they are there.
+  const loaded = detail.data !== undefined
+  useEffect(() => {
+    if (loaded && window.location.hash === '#dead-letters') document.getElementById('dead-letters')?.scrollIntoView({ block: 'start' })
+  }, [loaded])
+
   const sub = detail.data
   if (!sub) return <DetailFallback backHref="/subscriptions" backLabel={t('subscriptions.title')} error={detail.error} notFound={t('subscriptions.notFound', { id: subscriptionId })} />
   const target = targetParts(sub.target)

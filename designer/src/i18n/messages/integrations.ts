@@ -56,6 +56,7 @@ export const en = {
   'integrations.run.title': 'Outside calls',
   'integrations.run.none': 'This run has made no outside call.',
   'integrations.run.inLog': 'Open in the integration log',
+  'integrations.order.calls': 'Outside calls of this order',
 
   // Secrets
   'secrets.title': 'Secrets',
@@ -264,6 +265,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'integrations.run.title': '外部调用',
   'integrations.run.none': '此次运行没有发起外部调用。',
   'integrations.run.inLog': '在集成日志中查看',
+  'integrations.order.calls': '此订单的外部调用',
 
   'secrets.title': '密钥',
   'secrets.intro': '连接器按名称读取的 API 密钥、机器人令牌和密码。值只在这里输入一次，之后不再显示：任何页面、日志和审计记录中都不会出现。',
