@@ -110,12 +110,12 @@ function TopBar() {
         ))}
       </nav>
       <span className="spacer" />
-      <span className={`live ${connected ? 'on' : 'off'}`} title={connected ? t('common.live') : t('common.offline')}>● {connected ? t('common.live') : t('common.offline')}</span>
+      <span className={`live ${connected ? 'on' : 'off'}`} title={connected ? t('common.live') : t('common.offline')}>●<span className="live-label"> {connected ? t('common.live') : t('common.offline')}</span></span>
       <label className="lang">
         <span className="sr-only">{t('nav.language')}</span>
         <LanguageSelect testid="language" />
       </label>
-      {who && <span className="who" data-testid="who">{who.name} · {t(`role.${who.role}`)}</span>}
+      {who && <span className="who" data-testid="who" title={`${who.name} · ${t(`role.${who.role}`)}`}>{who.name} · {t(`role.${who.role}`)}</span>}
       <button className="link" onClick={() => { if (confirmLeave(t('editor.leaveUnsaved'))) useSession.getState().logout() }}>{t('nav.logout')}</button>
     </header>
   )
