@@ -19,6 +19,7 @@ import { systemClock } from '../../engine/runtime/clocks.ts'
 import { ensureAdminToken } from '../../engine/runtime/bootstrap.ts'
 import { buildApp } from '../../engine/http/app.ts'
 import type { Role } from '../../engine/store/store.ts'
+import type { Clock } from '../../engine/core/clock.ts'
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -91,14 +92,29 @@ export async function viewportSettled(page: Page): Promise<string> {
 }
 
 /**
+ * The wall clock shifted by an offset a test moves forward: real time passes as usual (the server's
+ * timers poll it), and `advance` makes a back-off that would take an hour due now. Never goes back.
+ */
+export class ShiftedClock implements Clock {
+  constructor(private offsetMs = 0) {}
+  now(): number { return Date.now() + this.offsetMs }
+  /** Moves forward by `ms`. */
+  advance(ms: number): void { this.offsetMs += Math.max(0, ms) }
+  /** Moves forward to `at` (epoch ms) when it is ahead of now. */
+  advanceTo(at: number): void { this.advance(at - this.now()) }
+}
+
+/**
  * A whole Ordo, as engine/server.ts wires it, on a temp SQLite file, listening on 127.0.0.1 port 0,
  * serving designer/dist (build it first: `ensureDesignerBuilt()`). No example is imported: the canvas
  * starts empty. An admin token (ensureAdminToken), a designer and an operator token (POST /api/tokens).
+ * `clock`: the wall clock unless given (a ShiftedClock lets a test skip a retry's back-off).
  */
-export async function startOrdo(options: { designerDir?: string } = {}): Promise<Ordo> {
+export async function startOrdo(options: { designerDir?: string; clock?: Clock } = {}): Promise<Ordo> {
   const dir = mkdtempSync(join(tmpdir(), 'ordo-e2e-'))
   const store = openSqliteStore({ path: join(dir, 'ordo.db') })
-  const engine = new OrderEngine({ store, registry: createRegistry(builtinNodes), clock: systemClock, autoTimers: true })
+  const clock = options.clock ?? systemClock
+  const engine = new OrderEngine({ store, registry: createRegistry(builtinNodes), clock, autoTimers: true })
   let app: FastifyInstance | null = null
   try {
     app = await buildApp({
@@ -107,7 +123,7 @@ export async function startOrdo(options: { designerDir?: string } = {}): Promise
       designerDir: options.designerDir ?? join(root, 'designer', 'dist'),
     })
     const adminToken = 'ordo-e2e-admin-' + Math.random().toString(36).slice(2)
-    await ensureAdminToken(store, { token: adminToken, tokenFile: join(dir, 'admin-token.txt'), now: systemClock.now() })
+    await ensureAdminToken(store, { token: adminToken, tokenFile: join(dir, 'admin-token.txt'), now: clock.now() })
     await engine.start()
     await app.listen({ port: 0, host: '127.0.0.1' })
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`

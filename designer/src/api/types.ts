@@ -84,3 +84,104 @@ export interface TemplateList { items: Template[] }
 export type { FieldConflict } from '../../../engine/core/field-conflicts.ts'
 export type { HistoryOrigin } from '../../../engine/http/routes/history-origin.ts'
 export type { OrderRef } from '../../../engine/http/routes/run-names.ts'
+
+import type { OrderRef } from '../../../engine/http/routes/run-names.ts'
+
+/** One outside call (GET /api/integrations/log → entries): a connector's activity or a subscription's delivery. */
+export interface IntegrationEntry {
+  id: number
+  at: string
+  /** The node type (http.request, notify.email…), or subscription.webhook / subscription.rabbitmq for a delivery. */
+  connector: string
+  /** Where the call went, without secrets (scheme, host, path). */
+  endpoint: string
+  method: string | null
+  statusCode: number | null
+  latencyMs: number
+  /** timeout | auth | 4xx | 5xx | network | error; null for a call that worked. */
+  errorClass: string | null
+  error: string | null
+  attempt: number
+  idempotencyKey: string
+  runId: string | null
+  nodeId: string | null
+  orderId: string | null
+  subscriptionId: string | null
+  eventId: string | null
+  workflowId?: string | null
+  workflowName?: string | null
+  nodeName?: string | null
+  order?: OrderRef | null
+  subscriptionName?: string | null
+}
+
+/** GET /api/integrations/log */
+export interface IntegrationLogPage { entries: IntegrationEntry[]; nextCursor: string | null }
+
+/** One connector's figures over one window (5m, 1h, 24h) ending now. */
+export interface HealthWindow {
+  window: string
+  calls: number
+  failed: number
+  /** failed / calls, 0..1 */
+  errorRate: number
+  /** Failures by error class. */
+  errors: Record<string, number>
+  p50Ms: number | null
+  p99Ms: number | null
+}
+
+/** One connector of GET /api/integrations/health. */
+export interface ConnectorHealth {
+  connector: string
+  /** The node type's title by locale ({ en, 'zh-CN' }); empty for subscription deliveries. */
+  title: Record<string, string>
+  windows: HealthWindow[]
+  lastAt: string | null
+  lastFailure: { at: string; errorClass: string; error: string | null } | null
+}
+
+/** GET /api/integrations/health */
+export interface IntegrationHealth { at: string; connectors: ConnectorHealth[] }
+
+/** A node that names a secret, in a workflow's draft or its latest published version. */
+export interface SecretUse { workflowId: string; workflowName: string; nodeId: string; nodeName: string | null; published: boolean }
+
+/** A secret as the API shows it: never its value. */
+export interface SecretInfo { name: string; createdAt: string; updatedAt: string; updatedBy: string; usedBy?: SecretUse[] }
+
+/** Where a subscription's events go; a RabbitMQ URL comes without its password. */
+export interface SubscriptionTarget { kind: 'webhook' | 'rabbitmq'; url?: string; exchange?: string; routingKey?: string }
+
+/** A subscription's backlog. */
+export interface SubscriptionStats { pending: number; dead: number; oldestPendingAt: string | null; lastDeliveredAt: string | null }
+
+/** GET /api/subscriptions → subscriptions[], GET /api/subscriptions/:id; POST answers with `secret` once. */
+export interface Subscription {
+  id: string
+  name: string
+  events: string[]
+  filter: unknown
+  target: SubscriptionTarget
+  createdAt: string
+  createdBy: string
+  /** The webhook's signing secret (whsec_…): in the creating answer only. */
+  secret?: string
+  stats?: SubscriptionStats
+}
+
+/** An event a subscription could not deliver after every retry (GET /api/subscriptions/:id/dead-letters). */
+export interface DeadLetter {
+  id: number
+  eventId: string
+  kind: string
+  orderId: string
+  order: OrderRef | null
+  revision: number
+  attempts: number
+  lastError: string | null
+  lastStatus: number | null
+  createdAt: string
+  deadAt: string | null
+  payload: unknown
+}

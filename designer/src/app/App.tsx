@@ -5,7 +5,7 @@ import { api, ApiError } from '../api/client.ts'
 import { connectEvents, useLiveStatus } from '../api/events.ts'
 import type { Session } from '../api/types.ts'
 import { useT } from '../i18n/index.ts'
-import { useSession } from './session.ts'
+import { roleCan, useSession, type Permission } from './session.ts'
 import { confirmLeave } from './unsaved.ts'
 import { LanguageSelect } from './LanguageSelect.tsx'
 import { LoginPage } from './LoginPage.tsx'
@@ -16,6 +16,10 @@ import { OrderDetailPage } from '../pages/OrderDetailPage.tsx'
 import { RunsPage } from '../pages/RunsPage.tsx'
 import { RunDetailPage } from '../pages/RunDetailPage.tsx'
 import { IncidentsPage } from '../pages/IncidentsPage.tsx'
+import { IntegrationsPage } from '../pages/IntegrationsPage.tsx'
+import { SecretsPage } from '../pages/SecretsPage.tsx'
+import { SubscriptionsPage } from '../pages/SubscriptionsPage.tsx'
+import { SubscriptionPage } from '../pages/SubscriptionPage.tsx'
 import { InboxPage } from '../inbox/InboxPage.tsx'
 import { InboxBadge } from '../inbox/InboxBadge.tsx'
 
@@ -60,6 +64,10 @@ export function App() {
           <Route path="/runs" component={RunsPage} />
           <Route path="/runs/:id">{(p) => <RunDetailPage runId={p.id} />}</Route>
           <Route path="/incidents" component={IncidentsPage} />
+          <Route path="/integrations" component={IntegrationsPage} />
+          <Route path="/subscriptions" component={SubscriptionsPage} />
+          <Route path="/subscriptions/:id">{(p) => <SubscriptionPage subscriptionId={decodeURIComponent(p.id)} />}</Route>
+          <Route path="/secrets" component={SecretsPage} />
           <Route path="/inbox" component={InboxPage} />
           <Route path="/inbox/:id">{(p) => <Suspense fallback={<Loading />}><TaskPage taskId={decodeURIComponent(p.id)} /></Suspense>}</Route>
           <Route><NotFound /></Route>
@@ -84,10 +92,14 @@ function TopBar() {
   const [location] = useLocation()
   const who = useSession((s) => s.who)
   const connected = useLiveStatus((s) => s.connected)
-  const items = [
+  // The outside world's pages to those who work with it; secrets to admins (designers may open the list).
+  const all: Array<readonly [string, string, Permission?]> = [
     ['/workflows', t('nav.workflows')], ['/templates', t('nav.templates')], ['/orders', t('nav.orders')],
     ['/runs', t('nav.runs')], ['/incidents', t('nav.incidents')], ['/inbox', t('inbox.nav')],
-  ] as const
+    ['/integrations', t('nav.integrations'), 'viewIntegrations'], ['/subscriptions', t('nav.subscriptions'), 'viewSubscriptions'],
+    ['/secrets', t('nav.secrets'), 'manageSecrets'],
+  ]
+  const items = all.filter(([, , need]) => !need || roleCan(who?.role, need))
   return (
     <header className="topbar">
       <span className="brand">{t('app.title')}</span>
@@ -98,12 +110,12 @@ function TopBar() {
         ))}
       </nav>
       <span className="spacer" />
-      <span className={`live ${connected ? 'on' : 'off'}`} title={connected ? t('common.live') : t('common.offline')}>● {connected ? t('common.live') : t('common.offline')}</span>
+      <span className={`live ${connected ? 'on' : 'off'}`} title={connected ? t('common.live') : t('common.offline')}>●<span className="live-label"> {connected ? t('common.live') : t('common.offline')}</span></span>
       <label className="lang">
         <span className="sr-only">{t('nav.language')}</span>
         <LanguageSelect testid="language" />
       </label>
-      {who && <span className="who" data-testid="who">{who.name} · {t(`role.${who.role}`)}</span>}
+      {who && <span className="who" data-testid="who" title={`${who.name} · ${t(`role.${who.role}`)}`}>{who.name} · {t(`role.${who.role}`)}</span>}
       <button className="link" onClick={() => { if (confirmLeave(t('editor.leaveUnsaved'))) useSession.getState().logout() }}>{t('nav.logout')}</button>
     </header>
   )

@@ -39,6 +39,12 @@ const PERMISSIONS = {
   sendOrder: ['admin', 'operator'],
   retryRun: ['admin', 'operator'],
   cancelRun: ['admin', 'operator'],
+  viewIntegrations: ['admin', 'designer', 'operator'],
+  viewSecrets: ['admin', 'designer'],
+  manageSecrets: ['admin'],
+  viewSubscriptions: ['admin', 'designer', 'operator'],
+  manageSubscriptions: ['admin'],
+  replayDeadLetters: ['admin', 'operator'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof PERMISSIONS

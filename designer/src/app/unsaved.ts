@@ -4,15 +4,20 @@
  * reload, an expired token or a crash of the tab does not lose it.
  */
 let hasUnsaved: (() => boolean) | null = null
+let unsavedMessage: string | null = null
 
-/** The editor calls this with a check of its dirty state (null when it unmounts). */
-export function registerUnsaved(check: (() => boolean) | null): void {
+/**
+ * The editor calls this with a check of its dirty state (null when it unmounts); another page
+ * holding something that would be lost (a secret shown once) passes what to ask instead.
+ */
+export function registerUnsaved(check: (() => boolean) | null, message: string | null = null): void {
   hasUnsaved = check
+  unsavedMessage = check ? message : null
 }
 
-/** true when it is fine to leave: nothing unsaved, or the user confirmed. */
+/** true when it is fine to leave: nothing unsaved, or the user confirmed (asked `message`, or what the page registered). */
 export function confirmLeave(message: string): boolean {
-  return !hasUnsaved?.() || window.confirm(message)
+  return !hasUnsaved?.() || window.confirm(unsavedMessage ?? message)
 }
 
 const stashKey = (workflowId: string) => `ordo.unsaved.${workflowId}`

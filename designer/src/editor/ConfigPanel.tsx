@@ -12,8 +12,10 @@ import workflowSchema from '../../../schemas/workflow.schema.json' with { type: 
 import { manifestText, useLocale, useT } from '../i18n/index.ts'
 import { RuleEditor } from '../rules/RuleEditor.tsx'
 import { useEditor, useEditorStore } from './store.ts'
-import { extraErrorsFor, PICK_WIDGET_NAME, RULE_FIELD, RULE_MAP_FIELD, uiSchemaFor, type FormContext } from './config-ui.ts'
+import { CHANNEL_FIELD, extraErrorsFor, PICK_WIDGET_NAME, RULE_FIELD, RULE_MAP_FIELD, SECRET_WIDGET_NAME, uiSchemaFor, type FormContext } from './config-ui.ts'
 import { PickWidget } from './PickWidget.tsx'
+import { SecretWidget } from './SecretWidget.tsx'
+import { ChannelField } from './ChannelField.tsx'
 import { RuleMapField } from './RuleMapField.tsx'
 import { useUnappliedRule } from './unapplied-rule.ts'
 import { nameForAmounts, ruleAmounts } from '../rules/amount-in-name.ts'
@@ -49,8 +51,8 @@ function RuleField(props: FieldProps) {
   )
 }
 
-const fields = { [RULE_FIELD]: RuleField, [RULE_MAP_FIELD]: RuleMapField }
-const widgets = { [PICK_WIDGET_NAME]: PickWidget }
+const fields = { [RULE_FIELD]: RuleField, [RULE_MAP_FIELD]: RuleMapField, [CHANNEL_FIELD]: ChannelField }
+const widgets = { [PICK_WIDGET_NAME]: PickWidget, [SECRET_WIDGET_NAME]: SecretWidget }
 
 /** rjsf's own strings (array buttons) through the message table. */
 const FORM_STRINGS: Partial<Record<TranslatableString, Parameters<typeof format>[1]>> = {

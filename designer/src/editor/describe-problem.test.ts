@@ -64,6 +64,19 @@ describe('rule errors from the engine, translated', () => {
   })
 })
 
+describe('why an outside call failed, translated', () => {
+  it('says what the far side answered, a timeout, a refused connection and the tries of a dead letter', () => {
+    expect(describeReason('the receiver answered 500', 'zh-CN')).toBe('接收方返回了 500')
+    expect(describeReason('the server answered 503', 'zh-CN')).toBe('服务器返回了 503')
+    expect(describeReason('The operation was aborted due to timeout', 'zh-CN')).toBe('未在规定时间内应答')
+    expect(describeReason('fetch failed: connect ECONNREFUSED 127.0.0.1:1', 'zh-CN')).toBe('无法连接：connect ECONNREFUSED 127.0.0.1:1')
+    expect(describeReason('the receiver answered 500 (after 12 tries)', 'zh-CN')).toBe('接收方返回了 500（共尝试 12 次）')
+    expect(describeReason('the receiver answered 500 (after 12 tries)', 'en')).toBe('the receiver answered 500 (after 12 tries)')
+    // The far side's own words stay as they came.
+    expect(describeReason('the DingTalk robot answered 200: errcode 310000', 'zh-CN')).toBe('the DingTalk robot answered 200: errcode 310000')
+  })
+})
+
 describe('where a problem is, in words', () => {
   it('names connections and nodes by id and the flow\'s own fields by what they are', () => {
     expect(describePlace('/edges/3/target', 'zh-CN', flow)).toBe('连线 e-vip-tag 的终点')

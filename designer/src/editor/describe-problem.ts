@@ -61,6 +61,10 @@ const REASONS: Reason[] = [
   [/^(\S+) needs an order, but run \S+ has none$/, 'editor.reason.needsOrder', ['type']],
   [/^rule\.set cannot tag: this run has no order$/, 'editor.reason.needsOrder', []],
   [/^retry timer: attempt (\d+) would run at (.+)$/, 'editor.reason.retryTimer', ['attempt', 'at']],
+  // Outside calls, as connectors and subscription deliveries say why one failed (the far side's own text stays as it is).
+  [/^the receiver answered (\d{3})$/, 'editor.reason.receiverAnswered', ['status']],
+  [/^the server answered (\d{3})$/, 'editor.reason.serverAnswered', ['status']],
+  [/^(?:The operation was aborted due to timeout|The operation timed out\.?)$/, 'editor.reason.callTimedOut', []],
 ]
 
 /** Order statuses in a reason, in words (`paid` → 已付款). */
@@ -81,6 +85,11 @@ export function describeReason(reason: string, locale: Locale): string {
   // "rule failed: <reason>" wraps what a rule threw while it ran.
   const wrapped = /^rule failed: (.+)$/.exec(reason)
   if (wrapped) return format(locale, 'editor.reason.ruleFailed', { reason: describeReason(wrapped[1], locale) })
+  // A dead letter's last error counts the tries; a refused connection names the socket's error.
+  const tries = /^(.+) \(after (\d+) tries\)$/s.exec(reason)
+  if (tries) return format(locale, 'editor.reason.afterTries', { reason: describeReason(tries[1], locale), n: tries[2] })
+  const connect = /^fetch failed: (.+)$/s.exec(reason)
+  if (connect) return format(locale, 'editor.reason.couldNotConnect', { reason: connect[1] })
   return reason
 }
 

@@ -7,16 +7,17 @@ import * as editor from './messages/editor.ts'
 import * as rules from './messages/rules.ts'
 import * as pages from './messages/pages.ts'
 import * as inbox from './messages/inbox.ts'
+import * as integrations from './messages/integrations.ts'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 
-const en = { ...common.en, ...editor.en, ...rules.en, ...pages.en, ...inbox.en }
+const en = { ...common.en, ...editor.en, ...rules.en, ...pages.en, ...inbox.en, ...integrations.en }
 export type MessageKey = keyof typeof en
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = {
   en,
-  'zh-CN': { ...common.zhCN, ...editor.zhCN, ...rules.zhCN, ...pages.zhCN, ...inbox.zhCN },
+  'zh-CN': { ...common.zhCN, ...editor.zhCN, ...rules.zhCN, ...pages.zhCN, ...inbox.zhCN, ...integrations.zhCN },
 }
 
 /** Formats a message, replacing `{name}` with params.name. */

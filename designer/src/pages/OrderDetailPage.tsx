@@ -1,4 +1,4 @@
-/** /orders/:id: one order — header, items, its history (which workflow and node changed what), and the runs it started. Live. */
+/** /orders/:id: one order — header, items, its history (which workflow and node changed what), the runs it started, and a way to its outside calls. Live. */
 import { Link } from 'wouter'
 import { api } from '../api/client.ts'
 import type { Order, OrderDetailResponse } from '../api/types.ts'
@@ -9,6 +9,7 @@ import { DetailFallback, ErrorBox, Field, OrderBadge, RunBadge, Time, useLiveRef
 import { CopyId, Named } from './CopyId.tsx'
 import { workflowLabel } from './names.ts'
 import { OrderHistory } from './OrderHistory.tsx'
+import { useCan } from '../app/session.ts'
 
 function addressText(a: Order['shippingAddress']): string {
   return [a.country, a.province, a.city, a.district, a.street, a.detail, a.postalCode].filter(Boolean).join(' ')
@@ -17,6 +18,7 @@ function addressText(a: Order['shippingAddress']): string {
 export function OrderDetailPage({ orderId }: { orderId: string }) {
   const t = useT()
   const locale = useLocale((s) => s.locale)
+  const seesCalls = useCan('viewIntegrations')
   const detail = useLoad(() => api<OrderDetailResponse>('GET', `/api/orders/${encodeURIComponent(orderId)}`), [orderId])
   useLiveRefresh((e) => (e.type === 'order' && e.data.orderId === orderId) || (e.type === 'run' && e.data.orderId === orderId), detail.reload)
 
@@ -32,6 +34,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
         {o.presale && <span className="badge waiting">{t('pages.order.presale')}</span>}
         <span className="spacer" />
         {detail.loading && <span className="hint">{t('common.loading')}</span>}
+        {seesCalls && <Link href={`/integrations?orderId=${encodeURIComponent(o.id)}`} data-testid="order-outside-calls">{t('integrations.order.calls')}</Link>}
       </div>
       {detail.error != null && <ErrorBox error={detail.error} />}
 

@@ -1,4 +1,4 @@
-/** /runs/:id: one run — header (workflow, order and node names; ids on hover and copy), incident, actions, and every step with its input and output (errors in the reader's language). Live. */
+/** /runs/:id: one run — header (workflow, order and node names; ids on hover and copy), incident, actions, every step with its input and output (errors in the reader's language), and its outside calls. Live. */
 import { Fragment, useState } from 'react'
 import { Link } from 'wouter'
 import { api } from '../api/client.ts'
@@ -13,6 +13,8 @@ import { TriggerText } from './TriggerText.tsx'
 import { CopyId, Named } from './CopyId.tsx'
 import { EngineReason } from './EngineReason.tsx'
 import { nodeLabel, orderLabel, workflowLabel } from './names.ts'
+import { OutsideCalls } from './OutsideCalls.tsx'
+import { useCan } from '../app/session.ts'
 
 export function RunDetailPage({ runId }: { runId: string }) {
   const t = useT()
@@ -21,6 +23,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
   const [open, setOpen] = useState<Set<string>>(() => new Set())
   const locale = useLocale((s) => s.locale)
   const { manifests } = useManifests()
+  const seesCalls = useCan('viewIntegrations')
   // A node type by its title in the reader's language ("设置变量"); its id until the manifests are there.
   const typeTitle = (type: string) => {
     const manifest = manifests?.find((m) => m.type === type)
@@ -123,6 +126,8 @@ export function RunDetailPage({ runId }: { runId: string }) {
           </tbody>
         </table>
       )}
+
+      {seesCalls && <OutsideCalls runId={run.id} />}
     </div>
   )
 }

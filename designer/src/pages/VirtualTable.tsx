@@ -70,7 +70,7 @@ export function VirtualTable<T>({ rows, columns, rowKey, rowTestId, label, maxHe
 }
 
 /** A paged list: errors, loading, the empty text, the virtualised rows, and "load more" at the foot. */
-export function PagedTable<T extends { id: string }>({ paged, empty, ...table }: {
+export function PagedTable<T extends { id: string | number }>({ paged, empty, ...table }: {
   paged: PagedState<T>
   /** Shown when there are no rows (no match, or nothing yet). */
   empty: string
@@ -78,6 +78,7 @@ export function PagedTable<T extends { id: string }>({ paged, empty, ...table }:
   rowKey(row: T): string
   rowTestId?(row: T): string
   label?: string
+  maxHeight?: string
   onOpen?(row: T): void
 }) {
   const t = useT()

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { elapsedMs, formatDuration, formatTime, importedIds, nextFreeId, parseJsonObject, runElapsedMs, throttle, WORKFLOW_ID_PATTERN } from './format.ts'
+import { elapsedMs, formatDuration, formatShortTime, formatTime, importedIds, nextFreeId, parseJsonObject, runElapsedMs, throttle, WORKFLOW_ID_PATTERN } from './format.ts'
 
 describe('formatDuration', () => {
   it('picks a unit by size', () => {
@@ -118,5 +118,17 @@ describe('runElapsedMs', () => {
   it('counts a run still going up to now, and a finished one to its end', () => {
     expect(runElapsedMs({ ...run, status: 'waiting' }, now)).toBe(3_600_000)
     expect(runElapsedMs({ ...run, status: 'completed', finishedAt: '2026-11-20T02:00:01.000Z' }, now)).toBe(1000)
+  })
+})
+
+describe('formatShortTime', () => {
+  it('gives the time alone today, the day and time this year, everything before', () => {
+    const now = new Date(2026, 11, 2, 15, 0, 0)
+    const at = (y: number, m: number, d: number) => new Date(y, m, d, 9, 5, 7).toISOString()
+    expect(formatShortTime(at(2026, 11, 2), 'en', now)).toBe('09:05:07 AM')
+    expect(formatShortTime(at(2026, 11, 2), 'zh-CN', now)).toBe('09:05:07')
+    expect(formatShortTime(at(2026, 10, 30), 'zh-CN', now)).toBe('11/30 09:05:07')
+    expect(formatShortTime(at(2025, 10, 30), 'zh-CN', now)).toBe(formatTime(at(2025, 10, 30), 'zh-CN'))
+    expect(formatShortTime(null, 'en', now)).toBe('—')
   })
 })

@@ -9,6 +9,20 @@ export function formatTime(iso: string | null | undefined, locale: string): stri
   return d.toLocaleString(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
 }
 
+/**
+ * An ISO timestamp in the browser's time zone, as short as a log needs it: the time alone on the
+ * day of `now`, with the month and day in the same year, in full otherwise; '—' when absent.
+ */
+export function formatShortTime(iso: string | null | undefined, locale: string, now: Date = new Date()): string {
+  if (!iso) return '—'
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  const time = { hour: '2-digit', minute: '2-digit', second: '2-digit' } as const
+  if (d.toDateString() === now.toDateString()) return d.toLocaleTimeString(locale, time)
+  if (d.getFullYear() === now.getFullYear()) return d.toLocaleString(locale, { month: '2-digit', day: '2-digit', ...time })
+  return formatTime(iso, locale)
+}
+
 /** A duration in ms as a short text: "850 ms", "1.2 s", "3 min 5 s", "2 h 4 min", "3 d 1 h". */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '—'

@@ -8,7 +8,7 @@ import type { Status as OrderStatus } from '../../../schemas/generated/order.ts'
 import orderSchema from '../../../schemas/order.schema.json'
 import runSchema from '../../../schemas/run.schema.json'
 import { useLocale, useT } from '../i18n/index.ts'
-import { formatTime, throttle } from './format.ts'
+import { formatShortTime, formatTime, throttle } from './format.ts'
 import './pages.css'
 
 /** Enums for filter dropdowns, read from the schemas so a new value shows up without a code change. */
@@ -66,14 +66,14 @@ export interface PagedState<T> {
   /** Fetches the rows already shown again (live refresh), keeping the scroll position's rows. */
   refresh(): void
   /** Replaces one row in place (after an action answered with the new row). */
-  replace(id: string, update: (row: T) => T | null): void
+  replace(id: string | number, update: (row: T) => T | null): void
 }
 
 /**
  * A cursor-paged list (`{ items, nextCursor }`): the first page when `key` changes, more with
- * `loadMore()`. `fetchPage(limit, cursor)` fetches one page (`cursor` null for the first); rows need an `id`.
+ * `loadMore()`. `fetchPage(limit, cursor)` fetches one page (`cursor` null for the first); rows need an `id` (a string or a number).
  */
-export function usePaged<T extends { id: string }>(fetchPage: (limit: number, cursor: string | null) => Promise<Page<T>>, key: string, pageSize = 50): PagedState<T> {
+export function usePaged<T extends { id: string | number }>(fetchPage: (limit: number, cursor: string | null) => Promise<Page<T>>, key: string, pageSize = 50): PagedState<T> {
   const [state, setState] = useState<{ items: T[]; nextCursor: string | null }>({ items: [], nextCursor: null })
   const [loading, setLoading] = useState(true)
   const [loadingMore, setLoadingMore] = useState(false)
@@ -142,7 +142,7 @@ export function usePaged<T extends { id: string }>(fetchPage: (limit: number, cu
     )
   }, [pageSize])
 
-  const replace = useCallback((id: string, update: (row: T) => T | null) => {
+  const replace = useCallback((id: string | number, update: (row: T) => T | null) => {
     setState((s) => ({ ...s, items: s.items.flatMap((row) => { if (row.id !== id) return [row]; const r = update(row); return r ? [r] : [] }) }))
   }, [])
 
@@ -158,10 +158,10 @@ export function useLiveRefresh(matches: (e: LiveEvent) => boolean, refresh: () =
   useLiveEvents((e) => { if (matches(e)) throttled() })
 }
 
-/** A timestamp in local time. */
-export function Time({ iso }: { iso: string | null | undefined }) {
+/** A timestamp in local time (the ISO text on hover); `short`: as short as a log needs it (the time alone today). */
+export function Time({ iso, short = false }: { iso: string | null | undefined; short?: boolean }) {
   const locale = useLocale((s) => s.locale)
-  return <time dateTime={iso ?? undefined} title={iso ?? undefined}>{formatTime(iso, locale)}</time>
+  return <time dateTime={iso ?? undefined} title={iso ?? undefined}>{short ? formatShortTime(iso, locale) : formatTime(iso, locale)}</time>
 }
 
 /** "Loading…" */
@@ -205,7 +205,7 @@ export function OrderBadge({ status }: { status: OrderStatus }) {
 }
 
 /** "Load more" under a paged list, or nothing at its end. */
-export function LoadMore({ paged }: { paged: Pick<PagedState<unknown & { id: string }>, 'nextCursor' | 'loadMore' | 'loadingMore'> }) {
+export function LoadMore({ paged }: { paged: Pick<PagedState<{ id: string }>, 'nextCursor' | 'loadMore' | 'loadingMore'> }) {
   const t = useT()
   if (!paged.nextCursor) return null
   return (

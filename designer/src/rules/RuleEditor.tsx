@@ -34,6 +34,8 @@ export interface RuleEditorProps {
   variables?: Record<string, unknown>
   /** `trigger`: a trigger filter, which sees the order event (`event.kind`, `event.toStatus`…) and no variables. */
   scope?: 'run' | 'trigger'
+  /** The event kinds a `trigger` rule may see (default a trigger's: created, updated, status_changed). */
+  eventKinds?: readonly string[]
   readOnly?: boolean
   /** Unique id of Monaco's model, e.g. `ordo://rules/vip-check/rule.json`. */
   path: string
@@ -59,9 +61,9 @@ function queryFor(value: unknown, fields: readonly RuleField[]): RuleGroupType |
 
 interface Synced { value: unknown; query: RuleGroupType | null }
 
-export function RuleEditor({ value, onChange, onInvalid, variables, readOnly, path, scope = 'run' }: RuleEditorProps) {
+export function RuleEditor({ value, onChange, onInvalid, variables, readOnly, path, scope = 'run', eventKinds }: RuleEditorProps) {
   const t = useT()
-  const fields = useMemo(() => (scope === 'trigger' ? triggerRuleFields() : orderRuleFields(variables)), [variables, scope])
+  const fields = useMemo(() => (scope === 'trigger' ? triggerRuleFields(eventKinds) : orderRuleFields(variables)), [variables, scope, eventKinds])
 
   // The builder's query and the value it last wrote or received; a value from outside that differs
   // from it replaces the query, unless it is what the query already writes.

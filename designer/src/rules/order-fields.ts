@@ -182,13 +182,16 @@ export function orderRuleFields(variables?: Record<string, unknown>): RuleField[
   return [...orderFields(), ...vars]
 }
 
+/** The order events a trigger starts on (a subscription also hears of `patched`: a flow's change). */
+export const TRIGGER_EVENT_KINDS = ['created', 'updated', 'status_changed'] as const
+
 /**
- * The fields of a trigger filter: it sees `{ order, event: { kind, fromStatus, toStatus } }`, no
- * variables (no run exists yet).
+ * The fields of a trigger filter (or a subscription's): it sees `{ order, event: { kind, fromStatus,
+ * toStatus } }`, no variables (no run exists yet); `eventKinds` are the kinds `event.kind` may be.
  */
-export function triggerRuleFields(): RuleField[] {
+export function triggerRuleFields(eventKinds: readonly string[] = TRIGGER_EVENT_KINDS): RuleField[] {
   const statuses = ((definitions.status as { enum?: string[] } | undefined)?.enum ?? []).map((v) => ({ name: v, value: v, label: v }))
-  const kinds = ['created', 'updated', 'status_changed'].map((v) => ({ name: v, value: v, label: v }))
+  const kinds = eventKinds.map((v) => ({ name: v, value: v, label: v }))
   const enumField = (path: string, values: Array<{ name: string; value: string; label: string }>): RuleField => ({
     name: path, value: path, label: path, kind: 'enum', operators: OPERATORS_BY_KIND.enum, valueEditorType: 'select', values,
   })

@@ -270,7 +270,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'editor.tab.versions': '版本',
   'editor.tab.run': '运行',
   'editor.selectNode': '在画布上选中一个节点进行配置。',
-  'editor.nodeId': '节点 id',
+  'editor.nodeId': '节点 ID',
   'editor.nodeName': '画布上的名称',
   'editor.config': '设置',
   'editor.retry': '重试',
