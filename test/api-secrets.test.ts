@@ -68,6 +68,7 @@ describe('secrets', () => {
   it('warns at validate and publish about a secret nobody set, and names the flows that use one', async () => {
     h = await createHarness()
     expect((await h.api('POST', '/api/workflows', shipFlow(`${server.url}/notices`))).statusCode).toBe(201)
+    expect((await h.api('GET', '/api/secrets')).json().missing).toEqual([{ name: 'wms-token', usedBy: [{ workflowId: 'ship-notice', workflowName: '发货通知 WMS', nodeId: 'ship', nodeName: '通知仓库发货', published: false }] }])
     const validated = (await h.api('POST', '/api/workflows/ship-notice/validate')).json()
     expect(validated.warnings).toContainEqual({ nodeId: 'ship', pointer: '/nodes/1/config/headers/Authorization', reason: expect.stringContaining('secret "wms-token" is not set') })
     const published = await h.api('POST', '/api/workflows/ship-notice/publish')
@@ -76,7 +77,9 @@ describe('secrets', () => {
 
     await h.api('POST', '/api/secrets', { name: 'wms-token', value: VALUE })
     expect((await h.api('POST', '/api/workflows/ship-notice/validate')).json().warnings).toEqual([])
-    const [secret] = (await h.api('GET', '/api/secrets')).json().secrets
+    const listed = (await h.api('GET', '/api/secrets')).json()
+    expect(listed.missing).toEqual([])
+    const [secret] = listed.secrets
     expect(secret.usedBy).toEqual([{ workflowId: 'ship-notice', workflowName: '发货通知 WMS', nodeId: 'ship', nodeName: '通知仓库发货', published: true }])
   })
 

@@ -37,7 +37,7 @@ describe('what the docs say is built', () => {
 
   it('walks through every page of the designer\'s navigation in the README', () => {
     const designer = section('README.md', '## The designer')
-    const pages = [MESSAGES.en['nav.workflows'], MESSAGES.en['nav.templates'], MESSAGES.en['nav.orders'], MESSAGES.en['nav.runs'], MESSAGES.en['nav.incidents'], MESSAGES.en['inbox.nav']]
+    const pages = [MESSAGES.en['nav.workflows'], MESSAGES.en['nav.templates'], MESSAGES.en['nav.orders'], MESSAGES.en['nav.runs'], MESSAGES.en['nav.incidents'], MESSAGES.en['inbox.nav'], MESSAGES.en['nav.integrations'], MESSAGES.en['nav.subscriptions'], MESSAGES.en['nav.secrets']]
     for (const page of pages) expect(designer, page).toMatch(new RegExp(`\\*\\*[^*]*\\b${page}\\b[^*]*\\*\\*`))
   })
 })

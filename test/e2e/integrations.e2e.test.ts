@@ -145,13 +145,17 @@ describe.skipIf(!hasChromium)(`outside-world pages in Chromium${hasChromium ? ''
   it('b. sets secrets through the page, never shows a value, deletes an unused one and refuses, then offers, to delete one a published flow uses', async () => {
     await byTestId('nav-secrets').click()
     await byTestId('secret-form').waitFor()
-    await byTestId('secret-name').fill('wms-token')
+    // The flow names a secret nobody set yet: the page lists it, and Set puts its name in the form.
+    await expect.poll(() => byTestId('secret-missing-wms-token').textContent()).toContain('发货通知 WMS')
+    await byTestId('secret-set-wms-token').click()
+    expect(await byTestId('secret-name').inputValue()).toBe('wms-token')
     await byTestId('secret-value').fill(WMS_TOKEN)
     expect(await byTestId('secret-value').getAttribute('type')).toBe('password')
     await byTestId('secret-save').click()
     await expect.poll(() => byTestId('secret-notice').textContent()).toContain('已设置密钥「wms-token」。')
     // The box is empty again, and the value is nowhere: not in the page, not in the URL.
     expect(await byTestId('secret-value').inputValue()).toBe('')
+    await expect.poll(() => byTestId('secret-missing-wms-token').count()).toBe(0)
     const row = byTestId('secret-wms-token')
     await expect.poll(() => row.textContent()).toContain('发货通知 WMS · 通知仓库发货')
     await byTestId('secret-name').fill(OLD_KEY.slice(0, 7))

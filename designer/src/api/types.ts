@@ -149,6 +149,8 @@ export interface SecretUse { workflowId: string; workflowName: string; nodeId: s
 
 /** A secret as the API shows it: never its value. */
 export interface SecretInfo { name: string; createdAt: string; updatedAt: string; updatedBy: string; usedBy?: SecretUse[] }
+/** A name flows use that nobody set yet. */
+export interface MissingSecret { name: string; usedBy: SecretUse[] }
 
 /** Where a subscription's events go; a RabbitMQ URL comes without its password. */
 export interface SubscriptionTarget { kind: 'webhook' | 'rabbitmq'; url?: string; exchange?: string; routingKey?: string }

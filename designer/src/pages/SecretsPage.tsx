@@ -8,7 +8,7 @@ import { Fragment, useImperativeHandle, useRef, useState, type FormEvent, type R
 import { Link } from 'wouter'
 import { api, ApiError } from '../api/client.ts'
 import { secretsChanged } from '../api/secrets.ts'
-import type { SecretInfo, SecretUse } from '../api/types.ts'
+import type { MissingSecret, SecretInfo, SecretUse } from '../api/types.ts'
 import { useCan } from '../app/session.ts'
 import { useT } from '../i18n/index.ts'
 import { publishedUses, secretNameProblem, secretValueProblem, usesByWorkflow } from './secrets.ts'
@@ -20,13 +20,14 @@ interface SecretFormHandle { replace(name: string): void }
 export function SecretsPage() {
   const t = useT()
   const canManage = useCan('manageSecrets')
-  const list = useLoad(() => api<{ secrets: SecretInfo[] }>('GET', '/api/secrets'), [])
+  const list = useLoad(() => api<{ secrets: SecretInfo[]; missing?: MissingSecret[] }>('GET', '/api/secrets'), [])
   const [notice, setNotice] = useState<string | null>(null)
   const [pending, setPending] = useState<Pending | null>(null)
   const [deleting, setDeleting] = useState(false)
   const [deleteError, setDeleteError] = useState<unknown>(null)
   const formRef = useRef<SecretFormHandle>(null)
   const secrets = list.data?.secrets ?? []
+  const missing = list.data?.missing ?? []
 
   function changed(text: string) {
     setNotice(text)
@@ -98,6 +99,25 @@ export function SecretsPage() {
         </div>
       )}
       {canManage && <SecretForm ref={formRef} known={secrets.map((s) => s.name)} onSaved={(name, created) => changed(t(created ? 'secrets.created' : 'secrets.replaced', { name }))} />}
+
+      {missing.length > 0 && (
+        <section className="missing-secrets" data-testid="secrets-missing">
+          <h2 className="section-title">{t('secrets.missingTitle')}</h2>
+          <p className="hint">{t('secrets.missingHint')}</p>
+          <table className="list secrets-list">
+            <thead><tr><th>{t('pages.col.name')}</th><th>{t('secrets.col.usedBy')}</th>{canManage && <th><span className="sr-only">{t('pages.col.actions')}</span></th>}</tr></thead>
+            <tbody>
+              {missing.map((m) => (
+                <tr key={m.name} data-testid={`secret-missing-${m.name}`}>
+                  <td className="nowrap"><code className="secret-name">{m.name}</code></td>
+                  <td><UseList uses={m.usedBy} /></td>
+                  {canManage && <td className="actions"><button className="link" onClick={() => formRef.current?.replace(m.name)} data-testid={`secret-set-${m.name}`}>{t('secrets.setMissing')}</button></td>}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
 
       <h2 className="section-title">{t('secrets.list')}</h2>
       {list.error != null && <ErrorBox error={list.error} />}

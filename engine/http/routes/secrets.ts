@@ -83,15 +83,26 @@ export const secretRoutes: FastifyPluginAsync = async (app) => {
   app.get('/api/secrets', {
     config: { roles: ['admin', 'designer'] },
     schema: {
-      tags: ['access'], summary: 'Secret names, dates and the flows that use them (never values)',
-      response: { 200: { type: 'object', additionalProperties: false, required: ['secrets'], properties: { secrets: { type: 'array', items: secretView } } } },
+      tags: ['access'], summary: 'Secret names, dates and the flows that use them (never values); names flows use that nobody set',
+      response: {
+        200: {
+          type: 'object', additionalProperties: false, required: ['secrets', 'missing'],
+          properties: {
+            secrets: { type: 'array', items: secretView },
+            missing: { type: 'array', description: 'Names a draft or published flow uses that are not set: their calls fail until an admin sets them', items: { type: 'object', additionalProperties: false, required: ['name', 'usedBy'], properties: { name: { type: 'string' }, usedBy: secretView.properties.usedBy } } },
+          },
+        },
+      },
     },
   }, async () => {
     const uses = await secretUses(store, registry)
+    const set = await secrets.list()
+    const names = new Set(set.map((s) => s.name))
     return {
-      secrets: (await secrets.list()).map((s) => ({
+      secrets: set.map((s) => ({
         name: s.name, createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt), updatedBy: s.updatedBy, usedBy: uses.get(s.name) ?? [],
       })),
+      missing: [...uses].filter(([name]) => !names.has(name)).sort(([a], [b]) => a.localeCompare(b)).map(([name, usedBy]) => ({ name, usedBy })),
     }
   })
 
