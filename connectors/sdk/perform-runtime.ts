@@ -77,22 +77,9 @@ async function readCapped(res: Response, max: number, signal: AbortSignal): Prom
   return Buffer.concat(chunks).toString('utf8')
 }
 
-/** Everything a perform context is made from. */
-export interface PerformContextOptions<Config> {
-  node: { id: string; type: string; name?: string }
-  runId: string
-  workflowId: string
-  config: Config
-  order: Order | null
-  variables: Readonly<Record<string, unknown>>
-  idempotencyKey: string
-  attempt: number
-  /** Aborted by the caller at the deadline (with a TimeoutError) or at shutdown. */
-  signal: AbortSignal
-  deadline: number
+/** Everything a perform context is made from: its fields, less what the session adds (HTTP, tracking), and fetch. */
+export type PerformContextOptions<Config> = Omit<PerformContext<Config>, 'http' | 'track' | 'now'> & {
   now: () => number
-  secrets: SecretReader
-  log: ConnectorLogger
   /** Used instead of the global fetch (tests). */
   fetch?: typeof fetch
 }

@@ -7,6 +7,7 @@ import { Link } from 'wouter'
 import type { Order, OrderHistoryEvent, WorkflowDefinition } from '../api/types.ts'
 import { translateIfKnown, useLocale, useT, type MessageKey } from '../i18n/index.ts'
 import { formatMoney } from '../pages/money.ts'
+import { OrderItems } from '../pages/OrderItems.tsx'
 import { Field, JsonFold, OrderBadge, Time } from '../pages/shared.tsx'
 import { useRunNames, type RunNames } from './definitions.ts'
 
@@ -54,28 +55,7 @@ export function OrderSummary({ order }: { order: Order }) {
       </div>
 
       <h3>{t('pages.order.items')}</h3>
-      <table className="list compact" data-testid="task-order-items">
-        <thead>
-          <tr>
-            <th>{t('pages.order.itemTitle')}</th>
-            <th>{t('pages.order.sku')}</th>
-            <th className="num">{t('pages.order.quantity')}</th>
-            <th className="num">{t('pages.order.unitPrice')}</th>
-            <th className="num">{t('pages.order.lineTotal')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {o.items.map((item, i) => (
-            <tr key={`${item.sku}-${i}`}>
-              <td>{item.title ?? '—'}</td>
-              <td><code>{item.sku}</code></td>
-              <td className="num">{item.quantity}</td>
-              <td className="num">{formatMoney(item.unitPrice, o.currency, locale)}</td>
-              <td className="num">{formatMoney(item.unitPrice * item.quantity, o.currency, locale)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <OrderItems order={o} compact testId="task-order-items" />
     </section>
   )
 }

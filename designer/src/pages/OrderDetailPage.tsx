@@ -5,6 +5,7 @@ import type { Order, OrderDetailResponse } from '../api/types.ts'
 import { useLocale, useT } from '../i18n/index.ts'
 import { formatDuration, runElapsedMs } from './format.ts'
 import { formatMoney } from './money.ts'
+import { OrderItems } from './OrderItems.tsx'
 import { DetailFallback, ErrorBox, Field, OrderBadge, RunBadge, Time, useLiveRefresh, useLoad } from './shared.tsx'
 import { CopyId, Named } from './CopyId.tsx'
 import { workflowLabel } from './names.ts'
@@ -80,28 +81,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
       </section>
 
       <h2 className="section-title">{t('pages.order.items')}</h2>
-      <table className="list">
-        <thead>
-          <tr>
-            <th>{t('pages.order.sku')}</th>
-            <th>{t('pages.order.itemTitle')}</th>
-            <th className="num">{t('pages.order.quantity')}</th>
-            <th className="num">{t('pages.order.unitPrice')}</th>
-            <th className="num">{t('pages.order.lineTotal')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {o.items.map((item, i) => (
-            <tr key={`${item.sku}-${i}`}>
-              <td><code>{item.sku}</code>{item.platformSkuId && <div className="hint">{item.platformSkuId}</div>}</td>
-              <td>{item.title ?? '—'}</td>
-              <td className="num">{item.quantity}</td>
-              <td className="num">{formatMoney(item.unitPrice, o.currency, locale)}</td>
-              <td className="num">{formatMoney(item.unitPrice * item.quantity, o.currency, locale)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <OrderItems order={o} />
 
       <h2 className="section-title">{t('pages.order.history')}</h2>
       {d.history.length === 0 ? <p className="empty">{t('common.none')}</p> : (
