@@ -11,6 +11,8 @@ import {
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 type Method = (typeof METHODS)[number]
+/** The methods in English, with what each does (the form's choices). */
+const METHOD_LABELS_EN: Record<Method, string> = { GET: 'GET (read)', POST: 'POST (create)', PUT: 'PUT (replace)', PATCH: 'PATCH (change)', DELETE: 'DELETE (remove)' }
 const STATUS_SPEC = '^([1-5]xx|[1-5][0-9]{2}(-[1-5][0-9]{2})?)$'
 const VARIABLE = '^[A-Za-z_][A-Za-z0-9_]{0,63}$'
 
@@ -176,6 +178,12 @@ export default defineNode<Config, Prepared>({
           '/compensation/headers': { title: '请求头', description: '请求头模板。' },
           '/compensation/headers/*': { title: '值' },
           '/compensation/body': { title: 'JSON 请求体', description: 'JSON 模板。' },
+        },
+      },
+      en: {
+        fields: {
+          '/method': { enum: { ...METHOD_LABELS_EN } },
+          '/compensation/method': { enum: { ...METHOD_LABELS_EN } },
         },
       },
     },

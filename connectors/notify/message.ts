@@ -9,6 +9,9 @@ import { compileTextTemplate, ConfigError, TemplateError, type NodeContext, type
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 
+/** The English labels of the locale fields' values: Chinese named as Chinese readers know it. */
+export const LOCALE_LABELS_EN: Record<Locale, string> = { 'zh-CN': '中文 (zh-CN)', en: 'English' }
+
 /** Currencies without minor units: their amounts are whole units already. */
 const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'PYG'])
 

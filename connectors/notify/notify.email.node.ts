@@ -11,7 +11,7 @@ import addressparser from 'nodemailer/lib/addressparser'
 import {
   call, ConfigError, defineNode, fail, PermanentError, RetryableError, secretNameField, templateField, type TextTemplate,
 } from '../sdk/index.ts'
-import { compileMessage, keyDigest, LOCALES, messageView, renderMessage, type Locale } from './message.ts'
+import { compileMessage, keyDigest, LOCALE_LABELS_EN, LOCALES, messageView, renderMessage, type Locale } from './message.ts'
 
 const SECURITY = ['starttls', 'tls', 'none'] as const
 type Security = (typeof SECURITY)[number]
@@ -213,6 +213,12 @@ export default defineNode<Config, Prepared>({
           '/subject': { title: '主题', description: '邮件主题模板；留空时使用内置订单通知的主题。' },
           '/text': { title: '纯文本正文', description: '纯文本正文模板；两种正文都没填时使用内置订单通知。' },
           '/html': { title: 'HTML 正文', description: '可选的 HTML 正文模板；填入的值会做 HTML 转义。' },
+        },
+      },
+      en: {
+        fields: {
+          '/security': { enum: { starttls: 'STARTTLS encryption', tls: 'TLS encryption (SSL)', none: 'No encryption' } },
+          '/locale': { enum: { ...LOCALE_LABELS_EN } },
         },
       },
     },

@@ -12,7 +12,7 @@ import { createHmac } from 'node:crypto'
 import {
   call, ConfigError, defineNode, errorForStatus, fail, PermanentError, RetryableError, secretNameField, templateField, type TextTemplate,
 } from '../sdk/index.ts'
-import { compileMessage, LOCALES, messageView, renderMessage, type Locale } from './message.ts'
+import { compileMessage, LOCALE_LABELS_EN, LOCALES, messageView, renderMessage, type Locale } from './message.ts'
 
 const PLATFORMS = ['dingtalk', 'wecom', 'feishu'] as const
 type Platform = (typeof PLATFORMS)[number]
@@ -201,6 +201,13 @@ export default defineNode<Config, Prepared>({
           '/atMobiles': { title: '按手机号 @', description: '要 @ 的成员手机号，每项是一个模板（钉钉，以及企业微信的文本消息）。' },
           '/atMobiles/*': { title: '手机号', description: '手机号或生成手机号的模板，例如 {{vars.onCallMobile}}。' },
           '/atAll': { title: '@所有人', description: '发送消息时 @所有人（企业微信 Markdown 消息不支持）。' },
+        },
+      },
+      en: {
+        fields: {
+          '/platform': { enum: { dingtalk: 'DingTalk', wecom: 'WeCom', feishu: 'Feishu' } },
+          '/msgType': { enum: { text: 'Plain text', markdown: 'Markdown' } },
+          '/locale': { enum: { ...LOCALE_LABELS_EN } },
         },
       },
     },

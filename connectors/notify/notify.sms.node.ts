@@ -16,7 +16,7 @@ import {
   call, compileJsonTemplate, ConfigError, defineNode, errorForStatus, fail, PermanentError, RetryableError, secretNameField, templateField,
   TemplateError, type JsonTemplate, type TextTemplate,
 } from '../sdk/index.ts'
-import { compileMessage, keyDigest, LOCALES, messageView, renderMessage, type Locale } from './message.ts'
+import { compileMessage, keyDigest, LOCALE_LABELS_EN, LOCALES, messageView, renderMessage, type Locale } from './message.ts'
 
 const PROVIDERS = ['aliyun', 'generic'] as const
 type Provider = (typeof PROVIDERS)[number]
@@ -193,6 +193,12 @@ export default defineNode<Config, Prepared>({
             title: '语言', description: '内置消息以及 {{amountText}}、{{platformName}}、{{statusText}} 使用的语言。',
             enum: { 'zh-CN': '简体中文', en: '英文' },
           },
+        },
+      },
+      en: {
+        fields: {
+          '/provider': { enum: { aliyun: 'Aliyun SMS', generic: 'Your own gateway' } },
+          '/locale': { enum: { ...LOCALE_LABELS_EN } },
         },
       },
     },

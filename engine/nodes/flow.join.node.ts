@@ -40,6 +40,11 @@ export default defineNode<Config, JoinSettings>({
           },
         },
       },
+      en: {
+        fields: {
+          '/mode': { enum: { all: 'All branches', any: 'Any branch' } },
+        },
+      },
     },
   },
   prepare(config) {

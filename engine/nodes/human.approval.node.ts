@@ -9,7 +9,7 @@ import {
 import { ConfigError } from '../core/config-error.ts'
 import { parseDurationMs } from '../core/duration.ts'
 import { addWorkingTime, businessHoursSchema, checkBusinessHours, type BusinessHours } from '../core/business-hours.ts'
-import { PRIORITIES, assigneesField, channelsField, channelsFieldText, durationField, prepareChannels } from './schema-fragments.ts'
+import { PRIORITIES, PRIORITY_LABELS_EN, assigneesField, assigneesFieldEnText, channelsField, channelsFieldText, durationField, prepareChannels } from './schema-fragments.ts'
 import { formAjv } from '../../schemas/index.ts'
 
 type QuorumConfig = 'any' | 'all' | { atLeast: number }
@@ -175,6 +175,15 @@ export default defineNode<Config, Prepared>({
           '/priority': { title: '优先级', description: '任务在待办中的紧急程度。', enum: { low: '低', normal: '普通', high: '高', urgent: '紧急' } },
           '/resultVariable': { title: '结果变量', description: '审批结果保存为 vars.<变量名>（默认：节点 id）。' },
           ...channelsFieldText('/channels'),
+        },
+      },
+      en: {
+        fields: {
+          ...assigneesFieldEnText('/assignees'),
+          ...assigneesFieldEnText('/levels/*/assignees'),
+          ...assigneesFieldEnText('/escalation/*/assignees'),
+          '/escalation/*/priority': { enum: { ...PRIORITY_LABELS_EN } },
+          '/priority': { enum: { ...PRIORITY_LABELS_EN } },
         },
       },
     },

@@ -3,15 +3,19 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { escapePointer, toErrorDetails, validators } from '../../schemas/index.ts'
-import { createRegistry } from '../core/registry.ts'
+import { createRegistry, type AnyNodeModule } from '../core/registry.ts'
 import { builtinNodes } from './index.ts'
 import { builtinConnectors } from '../../connectors/index.ts'
 import { builtinNodeTypes } from '../runtime/node-catalog.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const connectorsDir = join(here, '..', '..', 'connectors')
+const examplesDir = join(here, '..', '..', 'examples', 'nodes')
 /** The engine's own nodes and the built-in connectors: every manifest an operator meets. */
 const allNodes = builtinNodeTypes
+/** The example custom nodes (examples/nodes), which operators copy: their choices need labels too. */
+const exampleNodes: AnyNodeModule[] = await Promise.all(readdirSync(examplesDir).filter((f) => f.endsWith('.node.ts')).sort()
+  .map(async (f) => (await import(join(examplesDir, f))).default as AnyNodeModule))
 
 type FieldSchema = {
   title?: string
@@ -86,7 +90,15 @@ describe('built-in node manifests', () => {
     }
   })
 
-  it.each(allNodes.map((m) => [m.manifest.type, m.manifest] as const))('%s has no translated field the config schema lacks', (_, manifest) => {
+  it.each([...allNodes, ...exampleNodes].map((m) => [m.manifest.type, m.manifest] as const))('%s labels every enum value in English, for the select boxes and card summaries', (_, manifest) => {
+    // The schema's titles and descriptions are the English ones; a value has no label there, so i18n.en.fields holds them.
+    const en = manifest.i18n?.en?.fields ?? {}
+    for (const field of configFields(manifest.configSchema as FieldSchema)) {
+      for (const value of field.schema.enum ?? []) expect(en[field.path]?.enum?.[String(value)], `${field.path} enum ${String(value)}`).toMatch(/[A-Za-z]/)
+    }
+  })
+
+  it.each([...allNodes, ...exampleNodes].map((m) => [m.manifest.type, m.manifest] as const))('%s has no translated field the config schema lacks', (_, manifest) => {
     const fields = configFields(manifest.configSchema as FieldSchema)
     for (const [locale, tr] of Object.entries(manifest.i18n ?? {})) {
       for (const [key, text] of Object.entries(tr.fields ?? {})) {

@@ -3,7 +3,7 @@ import { defineNode, fail, next, wait } from '../../connectors/sdk/define-node.t
 import { ConfigError } from '../core/config-error.ts'
 import { parseDurationMs } from '../core/duration.ts'
 import { orderSchema } from '../../schemas/index.ts'
-import { durationField, tagListField } from './schema-fragments.ts'
+import { EXCEPTION_LABELS_EN, ORDER_STATUS_LABELS_EN, durationField, tagListField } from './schema-fragments.ts'
 
 type Config = { status?: string[]; platform?: string[]; tags?: string[]; excludeTags?: string[]; exception?: string; staleFor?: string; limit?: number; resultVariable?: string }
 
@@ -53,6 +53,13 @@ export default defineNode<Config>({
           '/staleFor': { title: '多久未更新', description: '平台最后一次更新早于这段时间的订单，例如 PT30M（30 分钟）。' },
           '/limit': { title: '最多', description: '最多找多少个订单。' },
           '/resultVariable': { title: '结果变量', description: '找到的订单保存为 vars.<变量名>（默认 found）。' },
+        },
+      },
+      en: {
+        fields: {
+          '/status/*': { enum: { ...ORDER_STATUS_LABELS_EN } },
+          '/platform/*': { enum: { taobao: 'Taobao/Tmall', jd: 'JD', pinduoduo: 'Pinduoduo', douyin: 'Douyin', shopify: 'Shopify', woocommerce: 'WooCommerce', manual: 'Manual' } },
+          '/exception': { enum: { ...EXCEPTION_LABELS_EN } },
         },
       },
     },

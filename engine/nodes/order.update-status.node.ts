@@ -3,6 +3,7 @@ import { defineNode, next } from '../../connectors/sdk/define-node.ts'
 import type { Status } from '../../schemas/generated/order.ts'
 import { ORDER_STATUSES, canMoveStatus } from '../core/order-state-machine.ts'
 import { requireOrder } from './require-order.ts'
+import { ORDER_STATUS_LABELS_EN } from './schema-fragments.ts'
 
 type Config = { status: Status }
 
@@ -41,6 +42,11 @@ export default defineNode<Config>({
               completed: '已完成', refunding: '退款中', refunded: '已退款', cancelled: '已取消',
             },
           },
+        },
+      },
+      en: {
+        fields: {
+          '/status': { enum: { ...ORDER_STATUS_LABELS_EN } },
         },
       },
     },

@@ -3,7 +3,7 @@ import { defineNode, next, type TaskPriority } from '../../connectors/sdk/define
 import { ConfigError } from '../core/config-error.ts'
 import { isTruthy, type CompiledRule } from '../core/json-logic.ts'
 import { ruleData } from '../core/rule-data.ts'
-import { PRIORITIES, jsonLogicField } from './schema-fragments.ts'
+import { EXCEPTION_LABELS_EN, PRIORITIES, PRIORITY_LABELS_EN, jsonLogicField } from './schema-fragments.ts'
 import type { Exception } from '../../schemas/generated/order.ts'
 
 type ExceptionType = Exception['type']
@@ -59,6 +59,12 @@ export default defineNode<Config, Prepared>({
           '/rules/*/when': { title: '条件', description: '基于 { order, vars, input } 的 JsonLogic 规则。' },
           '/rules/*/reason': { title: '原因', description: '原因，显示给运营人员。' },
           '/rules/*/priority': { title: '优先级', description: '紧急程度（默认按异常类型）。', enum: { low: '低', normal: '普通', high: '高', urgent: '紧急' } },
+        },
+      },
+      en: {
+        fields: {
+          '/rules/*/type': { enum: { ...EXCEPTION_LABELS_EN } },
+          '/rules/*/priority': { enum: { ...PRIORITY_LABELS_EN } },
         },
       },
     },

@@ -1,6 +1,7 @@
 /** Pieces of config schemas shared by several node types, so every form renders them the same way. */
 import { ConfigError } from '../core/config-error.ts'
 import type { PrepareTools, PreparedChannel } from '../../connectors/sdk/define-node.ts'
+import type { Exception, Status } from '../../schemas/generated/order.ts'
 
 /**
  * Marks a config field holding a JsonLogic rule. `$comment` is the draft-07 annotation for tools:
@@ -62,8 +63,30 @@ export function assigneesField(title: string, description: string): Record<strin
   }
 }
 
+/** English labels of the roles assigneesField offers, as the designer names them. */
+export const ROLE_LABELS_EN = { admin: 'Administrator', designer: 'Designer', operator: 'Operator', approver: 'Approver' } as const
+
+/** The English labels of an assignees field at `at` ('/assignees'): its roles' values. */
+export function assigneesFieldEnText(at: string): Record<string, { enum: Record<string, string> }> {
+  return { [`${at}/roles/*`]: { enum: { ...ROLE_LABELS_EN } } }
+}
+
 /** Task priorities, lowest first. */
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const
+
+/** English labels of the task priorities. */
+export const PRIORITY_LABELS_EN: Record<(typeof PRIORITIES)[number], string> = { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' }
+
+/** English labels of the order statuses (schemas/order.schema.json), as the designer's order pages name them. */
+export const ORDER_STATUS_LABELS_EN: Record<Status, string> = {
+  pending_payment: 'Pending payment', paid: 'Paid', partially_shipped: 'Partially shipped', shipped: 'Shipped', delivered: 'Delivered',
+  completed: 'Completed', cancelled: 'Cancelled', refunding: 'Refunding', refunded: 'Refunded',
+}
+
+/** English labels of the order exception types (their zh-CN labels say 支付异常, 合规风险...). */
+export const EXCEPTION_LABELS_EN: Record<Exception['type'], string> = {
+  payment: 'Payment', address: 'Address', stock: 'Stock', compliance: 'Compliance risk', blacklist: 'Blacklist', clock_skew: 'Clock skew', other: 'Other',
+}
 
 /** Marks a field naming the connector a message goes out through (the designer offers the notify.* types). */
 export const CHANNEL_TYPE_COMMENT = 'channel-type'

@@ -4,7 +4,7 @@ import { ConfigError } from '../core/config-error.ts'
 import { parseDurationMs } from '../core/duration.ts'
 import { isTruthy, type CompiledRule } from '../core/json-logic.ts'
 import { addWorkingTime, businessHoursSchema, checkBusinessHours, type BusinessHours } from '../core/business-hours.ts'
-import { PRIORITIES, assigneesField, channelsField, channelsFieldText, durationField, jsonLogicField, prepareChannels } from './schema-fragments.ts'
+import { PRIORITIES, PRIORITY_LABELS_EN, assigneesField, assigneesFieldEnText, channelsField, channelsFieldText, durationField, jsonLogicField, prepareChannels } from './schema-fragments.ts'
 
 interface StepConfig { after: string; notify: Partial<Assignees>; priority?: TaskPriority; message?: string }
 interface Config { title: string; steps: StepConfig[]; until?: unknown; businessHours?: BusinessHours; channels?: Array<{ via: string; config: Record<string, unknown> }> }
@@ -81,6 +81,12 @@ export default defineNode<Config, Prepared>({
           '/businessHours/holidays': { title: '节假日', description: '不工作的日期，例如 2026-10-01。' },
           '/businessHours/holidays/*': { title: '日期' },
           ...channelsFieldText('/channels'),
+        },
+      },
+      en: {
+        fields: {
+          ...assigneesFieldEnText('/steps/*/notify'),
+          '/steps/*/priority': { enum: { ...PRIORITY_LABELS_EN } },
         },
       },
     },

@@ -49,6 +49,11 @@ export default defineNode<Config, OrderEventTrigger>({
           },
         },
       },
+      en: {
+        fields: {
+          '/events/*': { enum: { created: 'Created', updated: 'Updated', status_changed: 'Status changed' } },
+        },
+      },
     },
   },
   prepare(config, tools) {

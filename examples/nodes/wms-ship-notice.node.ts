@@ -53,6 +53,11 @@ export default defineNode({
           '/apiKey': { title: 'API 密钥', description: '保存 WMS API 密钥的密钥名称。' },
         },
       },
+      en: {
+        fields: {
+          '/carrier': { enum: { SF: 'SF Express', ZTO: 'ZTO Express', YTO: 'YTO Express', JD: 'JD Logistics' } },
+        },
+      },
     },
   } as const,
 

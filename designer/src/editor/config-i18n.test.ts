@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest'
 import type { RJSFSchema, UiSchema } from '@rjsf/utils'
 import workflowSchema from '../../../schemas/workflow.schema.json' with { type: 'json' }
 import { builtinNodes } from '../../../engine/nodes/index.ts'
+import { builtinConnectors } from '../../../connectors/index.ts'
 import { formValidator, localizeUiSchema, RETRY_FIELDS } from './config-i18n.ts'
 import { RULE_FIELD, uiSchemaFor } from './config-ui.ts'
 
-const manifest = (type: string) => builtinNodes.find((m) => m.manifest.type === type)!.manifest
+const manifest = (type: string) => [...builtinNodes, ...builtinConnectors].find((m) => m.manifest.type === type)!.manifest
 const CHINESE = /[\u4e00-\u9fff]/
 
 function localized(type: string, locale = 'zh-CN') {
@@ -39,6 +40,17 @@ describe('localizeUiSchema', () => {
   it('labels map values (rule.set variables) and order statuses', () => {
     expect(localized('rule.set').ui.variables.additionalProperties['ui:title']).toBe('表达式')
     expect(localized('order.update-status').ui.status['ui:enumNames']).toContain('已发货')
+  })
+
+  it('labels enum values in English too, leaving the titles and help to the schema', () => {
+    const { ui } = localized('trigger.order-event', 'en')
+    expect(ui.events.items['ui:enumNames']).toEqual(['Created', 'Updated', 'Status changed'])
+    expect(ui.events['ui:title']).toBeUndefined()
+    const im = localized('notify.im', 'en').ui
+    expect(im.platform).toEqual({ 'ui:enumNames': ['DingTalk', 'WeCom', 'Feishu'] })
+    expect(im.msgType['ui:enumNames']).toEqual(['Plain text', 'Markdown'])
+    expect(im.locale['ui:enumNames']).toEqual(['中文 (zh-CN)', 'English'])
+    expect(localized('http.request', 'en').ui.method['ui:enumNames']).toEqual(['GET (read)', 'POST (create)', 'PUT (replace)', 'PATCH (change)', 'DELETE (remove)'])
   })
 
   it('returns a copy of the base when there is nothing to translate', () => {

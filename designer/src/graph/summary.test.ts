@@ -45,6 +45,8 @@ describe('node card summaries', () => {
     expect(configSummary(manifest('order.assign'), { team: 'vip-service' }, 'zh-CN')).toBe('团队：vip-service')
     expect(configSummary(manifest('order.assign'), { team: 'vip-service' }, 'en')).toBe('Team: vip-service')
     expect(configSummary(manifest('trigger.order-event'), { events: ['created', 'status_changed'] }, 'zh-CN')).toBe('事件：新建、状态变化')
+    expect(configSummary(manifest('trigger.order-event'), { events: ['created', 'status_changed'] }, 'en')).toBe('Events: Created, Status changed')
+    expect(configSummary(manifest('order.update-status'), { status: 'shipped' }, 'en')).toBe('New status: Shipped')
     expect(configSummary(manifest('order.hold'), { pool: 'frozen', reason: 'address check', release: false }, 'zh-CN')).toBe('挂起池：frozen · 挂起原因：address check · 解除挂起：否')
   })
 
