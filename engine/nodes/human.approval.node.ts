@@ -9,7 +9,7 @@ import {
 import { ConfigError } from '../core/config-error.ts'
 import { parseDurationMs } from '../core/duration.ts'
 import { addWorkingTime, businessHoursSchema, checkBusinessHours, type BusinessHours } from '../core/business-hours.ts'
-import { PRIORITIES, PRIORITY_LABELS_EN, assigneesField, assigneesFieldEnText, channelsField, channelsFieldText, durationField, prepareChannels } from './schema-fragments.ts'
+import { PRIORITIES, PRIORITY_LABELS_EN, assigneesField, assigneesFieldEnText, assigneesFieldText, businessHoursFieldText, channelsField, channelsFieldText, durationField, prepareChannels } from './schema-fragments.ts'
 import { formAjv } from '../../schemas/index.ts'
 
 type QuorumConfig = 'any' | 'all' | { atLeast: number }
@@ -133,19 +133,13 @@ export default defineNode<Config, Prepared>({
         fields: {
           '/title': { title: '任务标题', description: '审批人看到的标题，例如：退款超过 5,000 元。' },
           '/assignees': { title: '审批人', description: '谁可以审批（单级）：按用户名和角色指定。' },
-          '/assignees/roles': { title: '角色', description: '按角色指定。' },
-          '/assignees/roles/*': { enum: { admin: '管理员', designer: '设计者', operator: '运营', approver: '审批人' } },
-          '/assignees/users': { title: '用户', description: '按用户名指定。' },
-          '/assignees/users/*': { title: '用户名' },
+          ...assigneesFieldText('/assignees'),
           '/quorum': { title: '通过条件', description: '任一人（any）、全部指定用户（all）或至少 N 人通过。' },
           '/levels': { title: '审批级别', description: '依次审批的级别（先组长、再财务），设置后代替“审批人”。' },
           '/levels/*': { title: '级别' },
           '/levels/*/name': { title: '级别名称', description: '显示给审批人，例如：组长。' },
           '/levels/*/assignees': { title: '审批人', description: '这一级谁可以审批。' },
-          '/levels/*/assignees/roles': { title: '角色', description: '按角色指定。' },
-          '/levels/*/assignees/roles/*': { enum: { admin: '管理员', designer: '设计者', operator: '运营', approver: '审批人' } },
-          '/levels/*/assignees/users': { title: '用户', description: '按用户名指定。' },
-          '/levels/*/assignees/users/*': { title: '用户名' },
+          ...assigneesFieldText('/levels/*/assignees'),
           '/levels/*/quorum': { title: '通过条件', description: '任一人（any）、全部指定用户（all）或至少 N 人通过。' },
           '/deadline': { title: '期限', description: '超过这段时间仍未决定则走“超时”分支，例如 PT4H（4 小时）。' },
           '/reminders': { title: '提醒', description: '定期提醒审批人，提醒不会改变流程走向。' },
@@ -155,20 +149,10 @@ export default defineNode<Config, Prepared>({
           '/escalation/*': { title: '升级步骤' },
           '/escalation/*/after': { title: '多久之后', description: '从该级别开始计时，例如 PT4H。' },
           '/escalation/*/assignees': { title: '转交给', description: '接手任务的人（留空：仍由原审批人）。' },
-          '/escalation/*/assignees/roles': { title: '角色', description: '按角色指定。' },
-          '/escalation/*/assignees/roles/*': { enum: { admin: '管理员', designer: '设计者', operator: '运营', approver: '审批人' } },
-          '/escalation/*/assignees/users': { title: '用户', description: '按用户名指定。' },
-          '/escalation/*/assignees/users/*': { title: '用户名' },
+          ...assigneesFieldText('/escalation/*/assignees'),
           '/escalation/*/priority': { title: '优先级', description: '任务的新优先级（默认提高一级）。', enum: { low: '低', normal: '普通', high: '高', urgent: '紧急' } },
           '/escalation/*/message': { title: '通知内容', description: '通知里写什么。' },
-          '/businessHours': { title: '工作时间', description: '期限、提醒和升级只按工作时间计算。' },
-          '/businessHours/timeZone': { title: '时区', description: '例如 Asia/Shanghai。' },
-          '/businessHours/days': { title: '工作日', description: '一周中的工作日：1 为周一，7 为周日。' },
-          '/businessHours/days/*': { title: '星期' },
-          '/businessHours/start': { title: '上班', description: '每天开始工作的时间，例如 09:00。' },
-          '/businessHours/end': { title: '下班', description: '每天结束工作的时间，例如 18:00。' },
-          '/businessHours/holidays': { title: '节假日', description: '不工作的日期，例如 2026-10-01。' },
-          '/businessHours/holidays/*': { title: '日期' },
+          ...businessHoursFieldText('/businessHours', '期限、提醒和升级只按工作时间计算。'),
           '/form': { title: '表单', description: '审批人需要填写的内容（JSON Schema），填写结果写入流程变量。' },
           '/commentRequired': { title: '必须填写意见', description: '审批人做决定时必须填写意见。' },
           '/forbidSelfApproval': { title: '禁止自己审批', description: '发起流程或最后修改订单的人不能审批。' },

@@ -71,6 +71,30 @@ export function assigneesFieldEnText(at: string): Record<string, { enum: Record<
   return { [`${at}/roles/*`]: { enum: { ...ROLE_LABELS_EN } } }
 }
 
+/** The zh-CN labels of an assignees field's parts at `at` (its own title and description stay with the node). */
+export function assigneesFieldText(at: string): Record<string, { title?: string; description?: string; enum?: Record<string, string> }> {
+  return {
+    [`${at}/roles`]: { title: '角色', description: '按角色指定。' },
+    [`${at}/roles/*`]: { enum: { admin: '管理员', designer: '设计者', operator: '运营', approver: '审批人' } },
+    [`${at}/users`]: { title: '用户', description: '按用户名指定。' },
+    [`${at}/users/*`]: { title: '用户名' },
+  }
+}
+
+/** The zh-CN labels of a businessHours field at `at`, with what it counts in this node. */
+export function businessHoursFieldText(at: string, description: string): Record<string, { title: string; description?: string }> {
+  return {
+    [at]: { title: '工作时间', description },
+    [`${at}/timeZone`]: { title: '时区', description: '例如 Asia/Shanghai。' },
+    [`${at}/days`]: { title: '工作日', description: '一周中的工作日：1 为周一，7 为周日。' },
+    [`${at}/days/*`]: { title: '星期' },
+    [`${at}/start`]: { title: '上班', description: '每天开始工作的时间，例如 09:00。' },
+    [`${at}/end`]: { title: '下班', description: '每天结束工作的时间，例如 18:00。' },
+    [`${at}/holidays`]: { title: '节假日', description: '不工作的日期，例如 2026-10-01。' },
+    [`${at}/holidays/*`]: { title: '日期' },
+  }
+}
+
 /** Task priorities, lowest first. */
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const
 

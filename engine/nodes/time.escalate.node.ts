@@ -4,7 +4,7 @@ import { ConfigError } from '../core/config-error.ts'
 import { parseDurationMs } from '../core/duration.ts'
 import { isTruthy, type CompiledRule } from '../core/json-logic.ts'
 import { addWorkingTime, businessHoursSchema, checkBusinessHours, type BusinessHours } from '../core/business-hours.ts'
-import { PRIORITIES, PRIORITY_LABELS_EN, assigneesField, assigneesFieldEnText, channelsField, channelsFieldText, durationField, jsonLogicField, prepareChannels } from './schema-fragments.ts'
+import { PRIORITIES, PRIORITY_LABELS_EN, assigneesField, assigneesFieldEnText, assigneesFieldText, businessHoursFieldText, channelsField, channelsFieldText, durationField, jsonLogicField, prepareChannels } from './schema-fragments.ts'
 
 interface StepConfig { after: string; notify: Partial<Assignees>; priority?: TaskPriority; message?: string }
 interface Config { title: string; steps: StepConfig[]; until?: unknown; businessHours?: BusinessHours; channels?: Array<{ via: string; config: Record<string, unknown> }> }
@@ -65,21 +65,11 @@ export default defineNode<Config, Prepared>({
           '/steps/*': { title: '步骤' },
           '/steps/*/after': { title: '多久之后', description: '从升级开始计时，例如 PT0S 表示立即，PT2H 表示 2 小时后。' },
           '/steps/*/notify': { title: '通知', description: '收到通知的人：用户和角色。' },
-          '/steps/*/notify/roles': { title: '角色', description: '按角色指定。' },
-          '/steps/*/notify/roles/*': { enum: { admin: '管理员', designer: '设计者', operator: '运营', approver: '审批人' } },
-          '/steps/*/notify/users': { title: '用户', description: '按用户名指定。' },
-          '/steps/*/notify/users/*': { title: '用户名' },
+          ...assigneesFieldText('/steps/*/notify'),
           '/steps/*/priority': { title: '优先级', description: '通知的紧急程度。', enum: { low: '低', normal: '普通', high: '高', urgent: '紧急' } },
           '/steps/*/message': { title: '通知内容', description: '通知里写什么。' },
           '/until': { title: '解决条件', description: '基于 { order } 的 JsonLogic 规则：订单满足时停止升级，例如状态已推进。' },
-          '/businessHours': { title: '工作时间', description: '只按工作时间计时。' },
-          '/businessHours/timeZone': { title: '时区', description: '例如 Asia/Shanghai。' },
-          '/businessHours/days': { title: '工作日', description: '一周中的工作日：1 为周一，7 为周日。' },
-          '/businessHours/days/*': { title: '星期' },
-          '/businessHours/start': { title: '上班', description: '每天开始工作的时间，例如 09:00。' },
-          '/businessHours/end': { title: '下班', description: '每天结束工作的时间，例如 18:00。' },
-          '/businessHours/holidays': { title: '节假日', description: '不工作的日期，例如 2026-10-01。' },
-          '/businessHours/holidays/*': { title: '日期' },
+          ...businessHoursFieldText('/businessHours', '只按工作时间计时。'),
           ...channelsFieldText('/channels'),
         },
       },
