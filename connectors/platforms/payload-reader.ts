@@ -6,7 +6,7 @@
  */
 import { escapePointer } from '../../schemas/index.ts'
 import { JsonNumber, readPayload, type LosslessJson } from './lossless-json.ts'
-import { toMinorUnits } from './money.ts'
+import { minorUnitDigits, toMinorUnits } from './money.ts'
 import type { TimeForm } from './platform-time.ts'
 
 /** A payload field that cannot be read: where (JSON pointer into the payload) and why. */
@@ -104,6 +104,13 @@ export class Field {
     if (text === undefined) this.fail(this.present ? 'must be an integer' : 'is required')
     if (!INTEGER.test(text) || !Number.isSafeInteger(Number(text))) this.fail(`must be a non-negative integer (got ${JSON.stringify(text)})`)
     return Number(text)
+  }
+
+  /** An ISO 4217 currency code (the platform's own field: Shopify, WooCommerce). */
+  currency(): string {
+    const code = this.text()
+    if (minorUnitDigits(code) === null) this.fail(`is ${JSON.stringify(code)}, not an ISO 4217 currency code`)
+    return code
   }
 
   /** A quantity: an integer of at least 1. */
