@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { sourceTextOf } from '../../engine/store/json-source-text.ts'
-import { fixture, num, withChanges } from './fixtures/fixtures.ts'
+import { fixture, num, ordersOf, refusalOf, withChanges } from './fixtures/fixtures.ts'
 import { DOUYIN_MAIN_STATUSES, DOUYIN_ORDER_STATUSES, DOUYIN_REFUND_STATUSES, normalize, readPush, verifyPush } from './douyin.ts'
 
 const sample = fixture('douyin')
@@ -9,16 +9,8 @@ const O = '/data/shop_order_detail'
 const L = `${O}/sku_order_list/0`
 const AT = '2026-11-20T02:16:00.000Z'
 
-function orders(body: string) {
-  const read = normalize(body)
-  if (!read.ok) throw new Error(JSON.stringify(read.details))
-  return read.orders
-}
-function refused(body: string) {
-  const read = normalize(body)
-  if (read.ok) throw new Error('normalized what it should refuse')
-  return read.details
-}
+const orders = (body: string) => ordersOf(normalize, body)
+const refused = (body: string) => refusalOf(normalize, body)
 const order = (changes: Record<string, unknown>) => orders(withChanges(sample, changes))[0]
 
 describe('Douyin adapter', () => {

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { sourceTextOf } from '../../engine/store/json-source-text.ts'
-import { fixture, withChanges } from './fixtures/fixtures.ts'
+import { fixture, ordersOf, refusalOf, withChanges } from './fixtures/fixtures.ts'
 import { JD_ORDER_STATES, normalize } from './jd.ts'
 
 const sample = fixture('jd')
 const O = '/jingdong_pop_order_get_responce/orderDetailInfo/orderInfo'
 
-function orders(body: string) {
-  const read = normalize(body)
-  if (!read.ok) throw new Error(JSON.stringify(read.details))
-  return read.orders
-}
-function refused(body: string) {
-  const read = normalize(body)
-  if (read.ok) throw new Error('normalized what it should refuse')
-  return read.details
-}
+const orders = (body: string) => ordersOf(normalize, body)
+const refused = (body: string) => refusalOf(normalize, body)
 const order = (changes: Record<string, unknown>) => orders(withChanges(sample, changes))[0]
 
 describe('JD adapter', () => {

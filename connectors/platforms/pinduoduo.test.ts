@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { sourceTextOf } from '../../engine/store/json-source-text.ts'
-import { fixture, num, withChanges } from './fixtures/fixtures.ts'
+import { fixture, num, ordersOf, refusalOf, withChanges } from './fixtures/fixtures.ts'
 import {
   PINDUODUO_CONFIRM_STATUSES, PINDUODUO_GROUP_STATUSES, PINDUODUO_ORDER_STATUSES, PINDUODUO_REFUND_STATUSES, PINDUODUO_RISK_CONTROL_STATUSES, normalize,
 } from './pinduoduo.ts'
@@ -9,16 +9,8 @@ const sample = fixture('pinduoduo')
 const O = '/order_info_get_response/order_info'
 const AT = '2026-11-20T02:02:31.000Z'
 
-function orders(body: string) {
-  const read = normalize(body)
-  if (!read.ok) throw new Error(JSON.stringify(read.details))
-  return read.orders
-}
-function refused(body: string) {
-  const read = normalize(body)
-  if (read.ok) throw new Error('normalized what it should refuse')
-  return read.details
-}
+const orders = (body: string) => ordersOf(normalize, body)
+const refused = (body: string) => refusalOf(normalize, body)
 const order = (changes: Record<string, unknown>) => orders(withChanges(sample, changes))[0]
 
 describe('Pinduoduo adapter', () => {

@@ -1,21 +1,13 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { sourceTextOf } from '../../engine/store/json-source-text.ts'
-import { fixture, withChanges } from './fixtures/fixtures.ts'
+import { fixture, ordersOf, refusalOf, withChanges } from './fixtures/fixtures.ts'
 import { SHOPIFY_FINANCIAL_STATUSES, SHOPIFY_FULFILLMENT_STATUSES, normalize, readPush, verifyPush } from './shopify.ts'
 
 const sample = fixture('shopify')
 
-function orders(body: string) {
-  const read = normalize(body)
-  if (!read.ok) throw new Error(JSON.stringify(read.details))
-  return read.orders
-}
-function refused(body: string) {
-  const read = normalize(body)
-  if (read.ok) throw new Error('normalized what it should refuse')
-  return read.details
-}
+const orders = (body: string) => ordersOf(normalize, body)
+const refused = (body: string) => refusalOf(normalize, body)
 const order = (changes: Record<string, unknown>) => orders(withChanges(sample, changes))[0]
 const money = (amount: string, currency_code: string) => ({ shop_money: { amount: '1.00', currency_code: 'USD' }, presentment_money: { amount, currency_code } })
 

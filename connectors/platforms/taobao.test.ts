@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { sourceTextOf } from '../../engine/store/json-source-text.ts'
-import { fixture, num, withChanges } from './fixtures/fixtures.ts'
+import { fixture, num, ordersOf, refusalOf, withChanges } from './fixtures/fixtures.ts'
 import { TAOBAO_REFUND_STATUSES, TAOBAO_STEP_TRADE_STATUSES, TAOBAO_TRADE_STATUSES, normalize, readPush } from './taobao.ts'
 
 const sample = fixture('taobao')
 const T = '/trade_fullinfo_get_response/trade'
 const L = `${T}/orders/order/0`
 
-function orders(body: string) {
-  const read = normalize(body)
-  if (!read.ok) throw new Error(JSON.stringify(read.details))
-  return read.orders
-}
-function refused(body: string) {
-  const read = normalize(body)
-  if (read.ok) throw new Error('normalized what it should refuse')
-  return read.details
-}
+const orders = (body: string) => ordersOf(normalize, body)
+const refused = (body: string) => refusalOf(normalize, body)
 const trade = (changes: Record<string, unknown>) => orders(withChanges(sample, changes))[0]
 
 describe('Taobao adapter', () => {

@@ -1,22 +1,14 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { sourceTextOf } from '../../engine/store/json-source-text.ts'
-import { fixture, num, withChanges } from './fixtures/fixtures.ts'
+import { fixture, num, ordersOf, refusalOf, withChanges } from './fixtures/fixtures.ts'
 import { WOOCOMMERCE_ORDER_STATUSES, normalize, readPush, verifyPush } from './woocommerce.ts'
 
 const sample = fixture('woocommerce')
 const AT = '2026-11-20T15:42:10.000Z'
 
-function orders(body: string) {
-  const read = normalize(body)
-  if (!read.ok) throw new Error(JSON.stringify(read.details))
-  return read.orders
-}
-function refused(body: string) {
-  const read = normalize(body)
-  if (read.ok) throw new Error('normalized what it should refuse')
-  return read.details
-}
+const orders = (body: string) => ordersOf(normalize, body)
+const refused = (body: string) => refusalOf(normalize, body)
 const order = (changes: Record<string, unknown>) => orders(withChanges(sample, changes))[0]
 
 describe('WooCommerce adapter', () => {
