@@ -103,6 +103,12 @@ describe('Taobao adapter', () => {
     expect(trade({ [`${L}/outer_sku_id`]: null, [`${L}/outer_iid`]: null, [`${L}/sku_id`]: null }).items[0]).toMatchObject({ sku: '712345678901', platformSkuId: '712345678901' })
   })
 
+  it('refuses a payload that reads as an order the order schema refuses, naming the order\'s field', () => {
+    expect(refused(withChanges(sample, { [`${L}/title`]: '长'.repeat(513) }))).toEqual([
+      { pointer: '/', reason: 'reads as an order whose /items/0/title must NOT have more than 512 characters' },
+    ])
+  })
+
   it('answers a Taobao error answer with what Taobao said', () => {
     const details = refused('{"error_response":{"code":27,"msg":"Invalid session","sub_code":"invalid-sessionkey","sub_msg":"SessionKey非法"}}')
     expect(details).toEqual([{ pointer: '/error_response', reason: 'is an error answer from Taobao (code 27: SessionKey非法)' }])
