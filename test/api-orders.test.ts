@@ -84,6 +84,16 @@ describe('POST /api/orders', () => {
     expect(detail.order.exception).toBeNull()
   })
 
+  it('takes the holds a platform reports and keeps them when a later payload no longer does', async () => {
+    const held = sampleOrder({ platformOrderId: 'held', holds: [{ pool: 'risk', reason: 'platform risk control', at: '2026-11-20T09:55:30+08:00' }] })
+    const id = (await h.api('POST', '/api/orders', held)).json().results[0].id
+    await h.api('POST', '/api/orders', { ...held, holds: undefined, status: 'shipped', updatedAt: '2026-11-20T09:58:00+08:00' })
+    expect((await h.api('GET', `/api/orders/${id}`)).json().order.holds).toEqual([{ pool: 'risk', reason: 'platform risk control', at: '2026-11-20T09:55:30+08:00' }])
+    const bad = await h.api('POST', '/api/orders', sampleOrder({ holds: [{ pool: '', at: 'soon' }] as never }))
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().details.map((d: any) => d.pointer).sort()).toEqual(['/holds/0/at', '/holds/0/pool'])
+  })
+
   it('keeps 64-bit platform ids exactly', async () => {
     const res = await h.api('POST', '/api/orders', sampleOrder({ platformOrderId: '6931234567890123457' }))
     const detail = (await h.api('GET', `/api/orders/${res.json().results[0].id}`)).json()

@@ -48,6 +48,9 @@ describe('README: API by example', () => {
     // The order was routed by the published template in the ingest transaction.
     expect(out).toMatch(/"tags":\["vip"\],"assignedTeam":"vip-service"/)
     expect(out).toContain('"origin":{"kind":"run"')
+    // A Taobao payload read into an order input, its 64-bit tid whole.
+    expect(out).toMatch(/"platformOrderId":"3921847562019384756","status":"paid","totalAmount":54800,"currency":"CNY"/)
+    expect(out).toContain('"createdAt":"2026-11-10T16:03:12.000Z"')
     // The first publish made version 1, the second changed nothing.
     expect(out).toMatch(/"workflowId":"split-amount","version":1,[^}]*"changed":true/)
     expect(out).toMatch(/"workflowId":"split-amount","version":1,[^}]*"changed":false/)

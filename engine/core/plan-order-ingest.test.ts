@@ -67,6 +67,22 @@ describe('planOrderIngest', () => {
     expect(older.events.map((e) => e.kind)).toEqual(['stale_ignored'])
   })
 
+  it('puts the holds a platform reports on a new order', () => {
+    const plan = planOrderIngest(null, orderInput({ holds: [{ pool: 'risk', reason: 'platform risk control', at: '2025-01-01T10:00:00Z' }] }), undefined, ctx)
+    expect(plan.order?.holds).toEqual([{ pool: 'risk', reason: 'platform risk control', at: '2025-01-01T10:00:00Z' }])
+  })
+
+  it('adds a pool the platform newly holds and keeps the holds already on the order, lifting none', () => {
+    const existing = stored(orderInput({ holds: [{ pool: 'risk', at: '2025-01-01T10:00:00Z' }] }))
+    const later = { updatedAt: '2025-01-01T10:05:00Z' }
+    const frozen = planOrderIngest(existing, orderInput({ ...later, holds: [{ pool: 'risk', reason: 'again', at: '2025-01-01T10:05:00Z' }, { pool: 'frozen', at: '2025-01-01T10:05:00Z' }] }), undefined, ctx)
+    expect(frozen.order?.holds).toEqual([{ pool: 'risk', at: '2025-01-01T10:00:00Z' }, { pool: 'frozen', at: '2025-01-01T10:05:00Z' }])
+    expect(frozen.events[0].detail).toEqual({ changed: ['updatedAt', 'holds'] })
+    const cleared = planOrderIngest(existing, orderInput({ ...later, holds: [] }), undefined, ctx)
+    expect(cleared.order?.holds).toEqual([{ pool: 'risk', at: '2025-01-01T10:00:00Z' }])
+    expect(cleared.events[0].detail).toEqual({ changed: ['updatedAt'] })
+  })
+
   it('lists every date-time field of an order input among the fields compared as instants', () => {
     // Walk order-input.schema.json (following its $refs into order.schema.json) for format date-time.
     const definitions = orderSchema.definitions as Record<string, Record<string, unknown>>

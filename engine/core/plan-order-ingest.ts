@@ -2,7 +2,7 @@
  * What ingesting one order means, decided purely: create or update, which history entries to append,
  * whether the status may move, and which published workflows the change starts.
  */
-import type { Order, Status } from '../../schemas/generated/order.ts'
+import type { Hold, Order, Status } from '../../schemas/generated/order.ts'
 import type { OrderInput } from '../../schemas/generated/order-input.ts'
 import type { IngestPlan, NewRun, StoredOrder } from '../store/store.ts'
 import type { PreparedWorkflow } from './prepare-workflow.ts'
@@ -27,14 +27,14 @@ export interface IngestContext {
 
 type OrderEventKind = 'created' | 'updated' | 'status_changed'
 
-/** Fields the platform owns: a newer payload replaces them. Ordo-owned fields (tags, holds, team...) stay. */
+/** Fields the platform owns: a newer payload replaces them. Ordo-owned fields (tags, holds, team...) stay; tags and holds a payload brings are added to them. */
 const PLATFORM_FIELDS = ['status', 'totalAmount', 'currency', 'customer', 'shippingAddress', 'items', 'payment', 'presale', 'createdAt', 'updatedAt'] as const
 
 /**
  * The date-time fields of an order input, as JSON pointers ('*': every array element). They are
  * compared as instants, so the same instant in another notation (+08:00, Z, .000Z) is no change.
  */
-export const INSTANT_FIELDS = ['/createdAt', '/updatedAt', '/payment/paidAt'] as const
+export const INSTANT_FIELDS = ['/createdAt', '/updatedAt', '/payment/paidAt', '/holds/*/at'] as const
 
 /** INSTANT_FIELDS by top-level field: the paths below it ([] for the field itself). */
 const INSTANT_PATHS = new Map<string, string[][]>()
@@ -81,6 +81,7 @@ export function planOrderIngest(existing: StoredOrder | null, input: OrderInput,
   // An update without a payload keeps the one stored, so a rejected event can still be replayed.
   const next: Order = { ...current, ...platformFields(input), raw: (raw ?? input.raw ?? current.raw) as Order['raw'] }
   if (input.tags) next.tags = mergeTags(current.tags, input.tags)
+  if (input.holds) next.holds = mergeHolds(current.holds, input.holds)
   if (input.exception !== undefined) next.exception = input.exception
   else if (skewMs > 0 && !next.exception) next.exception = skewException(skewMs)
   else if (skewMs === 0 && currentSkewed) next.exception = null
@@ -141,7 +142,7 @@ function newOrder(input: OrderInput, raw: unknown, ctx: IngestContext, skewMs: n
     ...platformFields(input),
     tags: input.tags ? mergeTags([], input.tags) : [],
     assignedTeam: null,
-    holds: [],
+    holds: input.holds ? mergeHolds([], input.holds) : [],
     exception,
     healthScore: null,
   }
@@ -175,10 +176,21 @@ function mergeTags(current: readonly string[], add: readonly string[]): string[]
   return out
 }
 
+/**
+ * The platform's holds join the order's: a pool not yet held is added, a held pool keeps its hold.
+ * A hold is never lifted here, even when the platform no longer reports it: releasing is a person's
+ * or a flow's decision (order.hold), so an order the platform once stopped is looked at before it ships.
+ */
+function mergeHolds(current: readonly Hold[], add: readonly Hold[]): Hold[] {
+  const out = [...current]
+  for (const h of add) if (!out.some((held) => held.pool === h.pool)) out.push(h)
+  return out
+}
+
 /** The fields whose content differs: key order is not content, nor is the notation of an instant. */
 function changedFields(a: Order, b: Order): string[] {
   const changed: string[] = []
-  for (const key of [...PLATFORM_FIELDS, 'tags', 'exception'] as const) {
+  for (const key of [...PLATFORM_FIELDS, 'tags', 'holds', 'exception'] as const) {
     if (!sameJson(comparable(key, a[key]), comparable(key, b[key]))) changed.push(key)
   }
   return changed

@@ -34,6 +34,7 @@ import { valueRoutes } from './routes/values.ts'
 import { secretRoutes } from './routes/secrets.ts'
 import { integrationRoutes } from './routes/integrations.ts'
 import { subscriptionRoutes } from './routes/subscriptions.ts'
+import { platformRoutes } from './routes/platforms.ts'
 import { designerFallback, hasDesigner, registerDesignerFiles } from './designer-static.ts'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -129,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(secretRoutes)
   await app.register(integrationRoutes)
   await app.register(subscriptionRoutes)
+  await app.register(platformRoutes)
   await app.register(designerRoutes, { templatesDir: options.templatesDir ?? DEFAULT_TEMPLATES_DIR })
 
   if (designerDir) await registerDesignerFiles(app, designerDir)

@@ -33,6 +33,12 @@ items: Item[]
 payment?: Payment
 presale?: boolean
 tags?: Tags
+/**
+ * Holds the platform itself puts on the order (a risk-control state, a lock): ingest adds a pool not yet held; holds already on the order stay until released
+ * 
+ * @maxItems 100
+ */
+holds?: Hold[]
 exception?: (null | Exception)
 /**
  * ISO 8601 with offset
@@ -87,6 +93,17 @@ status?: ("unpaid" | "paid" | "failed" | "partially_refunded" | "refunded")
  * ISO 8601 with offset
  */
 paidAt?: string
+}
+export interface Hold {
+/**
+ * risk, presale, exception, frozen, ...
+ */
+pool: string
+reason?: string
+/**
+ * ISO 8601 with offset
+ */
+at: string
 }
 export interface Exception {
 type: ("payment" | "address" | "stock" | "compliance" | "blacklist" | "clock_skew" | "other")
