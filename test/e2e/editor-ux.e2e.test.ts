@@ -329,7 +329,7 @@ describe.skipIf(!hasChromium)(`editor UX in Chromium${hasChromium ? '' : ` (SKIP
     rec.expect(/\/api\/rules\/evaluate$/, 400)
     await byTestId('rule-evaluate').click()
     const result = byTestId('rule-result')
-    await expect.poll(() => result.textContent()).toMatch(/[\u4e00-\u9fff]/)
+    await expect.poll(() => result.textContent(), { timeout: 10_000 }).toMatch(/[\u4e00-\u9fff]/)
     expect(await result.textContent()).not.toMatch(/division|rule/)
     expect(await result.textContent()).toContain('除以零')
     expectNoProblems()
