@@ -2,7 +2,8 @@
  * The editor as a new operator meets it, in Chinese and English: each test is one thing that used
  * to trip them up (rule.set values stored as text, cards overlapping under a run and the heatmap, a
  * save that sent the wrong flow, amounts in fen, English left in the editor, free-text teams and
- * pools, a Ctrl-click multi-select, a dry run without real orders, runs listed by Ordo order ids).
+ * pools, a Ctrl-click multi-select, a dry run without real orders, runs listed by Ordo order ids, a
+ * flow marked unsaved by merely selecting a node whose form has defaults).
  * Screenshots of the editor with a run and the heatmap, and of the version diff, in both languages,
  * go to test-artifacts/e2e/editor-ux/.
  * No console error, page error or failed request is allowed anywhere.
@@ -21,6 +22,8 @@ import {
 } from './browser.ts'
 import { ensureDesignerBuilt } from '../../designer/ensure-built.ts'
 import type { WorkflowDefinition } from '../../schemas/generated/workflow.ts'
+import { BUILTIN_NODE_TYPES, EVERY_NODE_FLOW_ID, everyNodeFlow } from '../support/every-node-flow.ts'
+import { sortKeys } from '../../designer/src/graph/convert.ts'
 
 const STEP_TIMEOUT = 60_000
 const SHOTS = join(ARTIFACTS, 'editor-ux')
@@ -416,6 +419,52 @@ describe.skipIf(!hasChromium)(`editor UX in Chromium${hasChromium ? '' : ` (SKIP
     expect(await watched.textContent()).not.toContain(runs[0].orderId)
     expect(await watched.locator(`[title="${runs[0].orderId}"]`).count()).toBe(1)
     await shot(page, 'runs-tab-orders-zh')
+    expectNoProblems()
+  }, STEP_TIMEOUT)
+
+  it('10. selecting a node of any type changes nothing: no unsaved badge, no undo step, no default written; a real edit is unsaved and saves only itself', async () => {
+    const flow = everyNodeFlow()
+    expect(new Set(flow.nodes.map((n) => n.type))).toEqual(new Set(BUILTIN_NODE_TYPES))
+    expect((await ordo.api('POST', '/api/workflows', flow)).status).toBe(201)
+    await open(EVERY_NODE_FLOW_ID)
+    const badge = byTestId('save-state')
+    expect(await badge.getAttribute('class')).toContain('ok')
+    // Any moment the badge says unsaved is recorded, however short: the form reports its defaults on mount.
+    await page.evaluate(`(() => {
+      window.__unsavedSeen = []
+      const badge = document.querySelector('[data-testid="save-state"]')
+      const look = () => { if (badge.classList.contains('waiting')) window.__unsavedSeen.push(document.querySelector('[data-testid="config-panel"] input[disabled]')?.value ?? '?') }
+      new MutationObserver(look).observe(badge, { attributes: true, childList: true, characterData: true, subtree: true })
+    })()`)
+    const unsavedSeen = () => page.evaluate('window.__unsavedSeen') as Promise<string[]>
+    for (const node of flow.nodes) {
+      const panel = await select(node.id)
+      if (node.type !== 'flow.parallel') await panel.locator('.config-form').waitFor()
+      if (node.type === 'human.approval' || node.type === 'time.escalate') await panel.locator('[data-testid="channel-config"]').waitFor()
+      expect(await unsavedSeen(), `selecting ${node.id} (${node.type})`).toEqual([])
+    }
+    // Widgets that load what they offer (teams, secrets, the rule editor) answer late: a second for them
+    // to (a wait for nothing to happen; the event stream never lets the network go idle).
+    await page.waitForTimeout(1000)
+    expect(await unsavedSeen()).toEqual([])
+    expect(await badge.getAttribute('class')).toContain('ok')
+    expect(await byTestId('undo').isDisabled()).toBe(true)
+    await shot(page, 'every-node-selected-zh')
+
+    // One edit, the approval's priority: unsaved at once. Then one in its channel's own form (the IM title).
+    const panel = await select('approve')
+    await panel.locator('select[id="config-approve_priority"]').selectOption({ label: '高' })
+    await expect.poll(() => badge.getAttribute('class')).toContain('waiting')
+    expect(await byTestId('undo').isDisabled()).toBe(false)
+    await panel.locator('[data-testid="channel-config"] input[id$="_config_title"]').fill('退款待审批')
+    await byTestId('save').click()
+    await expect.poll(() => badge.getAttribute('class')).toContain('ok')
+    // Saved, the two edits are the only change: no default the forms show came with them.
+    const expected = structuredClone(flow)
+    const approval = expected.nodes.find((n) => n.id === 'approve')!.config as { priority?: string; channels: Array<{ config: Record<string, unknown> }> }
+    approval.priority = 'high'
+    approval.channels[0].config.title = '退款待审批'
+    expect(sortKeys(await savedDraft(EVERY_NODE_FLOW_ID))).toEqual(sortKeys(expected))
     expectNoProblems()
   }, STEP_TIMEOUT)
 })

@@ -12,7 +12,7 @@ import { manifestText, useLocale, useT } from '../i18n/index.ts'
 import { useEditor } from './store.ts'
 import { channelConnectors, uiSchemaFor } from './config-ui.ts'
 import { formValidator, localizeUiSchema } from './config-i18n.ts'
-import { sameJson } from '../graph/convert.ts'
+import { formDefaults } from './config-edit.ts'
 
 const NO_SUBMIT = { 'ui:submitButtonOptions': { norender: true } }
 
@@ -88,9 +88,10 @@ export function ChannelField(props: FieldProps) {
             readonly={readOnly}
             extraErrors={errors?.[configKey] as never}
             onChange={(e) => {
-              // rjsf reports its own defaults on mount: only a real change is an edit.
-              if (sameJson(e.formData ?? {}, config)) return
-              props.onChange({ ...value, [typeKey]: via, [configKey]: e.formData ?? {} }, props.fieldPathId.path)
+              // rjsf reports the connector's config with its defaults filled in (on mount too): only
+              // what the operator changed goes into the channel.
+              const edited = formDefaults(formValidator(locale), manifest.configSchema as RJSFSchema).edit(config, e.formData)
+              if (edited) props.onChange({ ...value, [typeKey]: via, [configKey]: edited.value ?? {} }, props.fieldPathId.path)
             }}
           />
         </div>

@@ -4,7 +4,6 @@
  * Errors show inline: the schema's own as you type, the API's validation beside the field it names.
  */
 import { useMemo, useState } from 'react'
-import { sameJson } from '../graph/convert.ts'
 import Form from '@rjsf/core'
 import { englishStringTranslator, TranslatableString, type FieldProps, type RJSFSchema } from '@rjsf/utils'
 import { format, type Locale } from '../i18n/messages.ts'
@@ -23,6 +22,7 @@ import { ruleCurrency } from '../graph/describe-rule.ts'
 import { formatMoney } from '../pages/money.ts'
 import { formValidator, localizeUiSchema, RETRY_FIELDS } from './config-i18n.ts'
 import { describeProblem, describeReason } from './describe-problem.ts'
+import { formDefaults } from './config-edit.ts'
 
 const RETRY_SCHEMA = { ...workflowSchema.definitions.retryPolicy, definitions: workflowSchema.definitions } as unknown as RJSFSchema
 
@@ -74,11 +74,6 @@ function formStrings(locale: Locale) {
 }
 const NO_SUBMIT = { 'ui:submitButtonOptions': { norender: true } }
 const NO_PROBLEMS: never[] = []
-
-/** Equal as JSON; an absent config or retry policy equals an empty one. */
-function same(a: unknown, b: unknown): boolean {
-  return sameJson(a ?? {}, b ?? {})
-}
 
 export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: boolean }) {
   const t = useT()
@@ -157,9 +152,11 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
             extraErrors={extraErrors as never}
             readonly={readOnly}
             onChange={(e) => {
-              // rjsf reports its own defaults on mount and after undo: only a real change is an edit.
-              if (same(e.formData, node.data.config ?? {})) return
-              store.getState().updateNode(nodeId, { config: e.formData as Record<string, unknown> }, 'config')
+              // rjsf reports the config with its defaults filled in (on mount, after an undo, with each
+              // edit): only what the operator changed is stored, so selecting a node changes nothing.
+              const config = store.getState().nodes.find((n) => n.id === nodeId)?.data.config
+              const edited = formDefaults(validator, manifest.configSchema as RJSFSchema).edit(config, e.formData)
+              if (edited) store.getState().updateNode(nodeId, { config: (edited.value ?? {}) as Record<string, unknown> }, 'config')
             }}
           />
         </section>
@@ -181,8 +178,9 @@ export function ConfigPanel({ nodeId, readOnly }: { nodeId: string; readOnly?: b
             translateString={formStrings(locale)}
             uiSchema={retryUi}
             onChange={(e) => {
-              if (same(e.formData, node.data.retry ?? {})) return
-              const retry = e.formData as Record<string, unknown> | undefined
+              const edited = formDefaults(validator, RETRY_SCHEMA).edit(store.getState().nodes.find((n) => n.id === nodeId)?.data.retry, e.formData)
+              if (!edited) return
+              const retry = edited.value as Record<string, unknown> | undefined
               const empty = !retry || Object.values(retry).every((v) => v === undefined)
               store.getState().updateNode(nodeId, { retry: empty ? undefined : (retry as never) }, 'retry')
             }}

@@ -29,6 +29,17 @@ describe('editor store: definition ⇄ canvas', () => {
     expect(store.getState().definition().edges.find((e) => e.id === 'e-tag-assign')).toEqual({ id: 'e-tag-assign', source: 'tag-vip', target: 'assign-vip' })
   })
 
+  it('starts a new node with an empty config: its schema\'s defaults are shown by the form and applied by the engine, not written', () => {
+    const store = editor(routing)
+    const approval = store.getState().addNode('human.approval', { x: 0, y: 0 })
+    const each = store.getState().addNode('flow.for-each', { x: 0, y: 200 })
+    const split = store.getState().addNode('flow.parallel', { x: 0, y: 400 })
+    const nodes = store.getState().definition().nodes
+    expect(nodes.find((n) => n.id === approval)!.config).toEqual({})
+    expect(nodes.find((n) => n.id === each)!.config).toEqual({})
+    expect(nodes.find((n) => n.id === split)!.config).toBeUndefined()
+  })
+
   it('keeps definition fields the canvas does not show (description, variables)', () => {
     const store = editor({ ...routing, variables: { threshold: 100000 } })
     expect(store.getState().definition().variables).toEqual({ threshold: 100000 })

@@ -111,13 +111,14 @@ function freshEdgeId(source: string, handle: string | null | undefined, target: 
   for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`
 }
 
-/** The config a new node starts with: the defaults its schema gives (an empty config when it gives none). */
+/**
+ * The config a new node starts with: an empty one (none for a type without settings). Its schema's
+ * defaults are not written: the config form shows them, the engine applies them, and the config holds
+ * only what the operator sets.
+ */
 function initialConfig(manifest: NodeManifest | undefined): Record<string, unknown> | undefined {
-  const schema = manifest?.configSchema as { properties?: Record<string, { default?: unknown }>; required?: string[] } | undefined
-  if (!schema?.properties || Object.keys(schema.properties).length === 0) return undefined
-  const config: Record<string, unknown> = {}
-  for (const [key, prop] of Object.entries(schema.properties)) if (prop.default !== undefined) config[key] = structuredClone(prop.default)
-  return config
+  const schema = manifest?.configSchema as { properties?: Record<string, unknown> } | undefined
+  return schema?.properties && Object.keys(schema.properties).length > 0 ? {} : undefined
 }
 
 export function createEditorStore(manifests: NodeManifest[] = []): StoreApi<EditorState> {
