@@ -8,8 +8,7 @@ import { Webhook } from 'standardwebhooks'
 import { createHarness, sampleOrder, type Harness } from './harness.ts'
 import { startTestServer, type ReceivedRequest, type TestServer } from '../connectors/sdk/testing.ts'
 import { DELIVERY_RETRY } from '../engine/runtime/outbox-dispatcher.ts'
-import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib'
-import { NO_RABBITMQ_REASON, rabbitUrl } from './support/rabbitmq.ts'
+import { NO_RABBITMQ_REASON, rabbitUrl, testExchange, type TestExchange } from './support/rabbitmq.ts'
 
 interface EventBody { id: string; kind: string; orderId: string; platform: string; platformOrderId: string; revision: number; fromStatus: string | null; toStatus: string | null; at: string; order: { status: string } }
 const bodyOf = (r: ReceivedRequest) => r.json() as EventBody
@@ -184,22 +183,11 @@ describe.skipIf(!rabbitUrl)(`order event subscriptions to RabbitMQ${rabbitUrl ? 
   const exchange = `ordo.test.subscriptions.${process.pid}`
   const queue = `ordo.test.subscriptions.q.${process.pid}`
   let h: Harness
-  let admin: ChannelModel
-  let ch: Channel
-  const received: ConsumeMessage[] = []
-  beforeAll(async () => {
-    admin = await connect(url)
-    ch = await admin.createChannel()
-    await ch.assertExchange(exchange, 'topic', { durable: true })
-    await ch.assertQueue(queue, { durable: true })
-    await ch.bindQueue(queue, exchange, 'order.#')
-    await ch.consume(queue, (m) => { if (m) { received.push(m); ch.ack(m) } })
-  })
+  let mq: TestExchange
+  beforeAll(async () => { mq = await testExchange(url, exchange, queue, 'order.#') })
   afterAll(async () => {
     await h?.close()
-    await ch.deleteQueue(queue).catch(() => {})
-    await ch.deleteExchange(exchange).catch(() => {})
-    await admin.close()
+    await mq.close()
   })
 
   it('publishes each order event, confirmed, with the event id as message id, and never shows the broker password', async () => {
@@ -214,7 +202,7 @@ describe.skipIf(!rabbitUrl)(`order event subscriptions to RabbitMQ${rabbitUrl ? 
     await h.api('POST', '/api/orders', order)
     await h.api('POST', '/api/orders', { ...order, status: 'shipped', updatedAt: '2026-11-20T10:30:00+08:00' })
     await h.engine.tick()
-    for (let i = 0; i < 300 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 10))
+    const received = await mq.arrived(2)
     expect(received.map((m) => [m.fields.routingKey, JSON.parse(m.content.toString('utf8')).toStatus])).toEqual([['order.created', 'paid'], ['order.status_changed', 'shipped']])
     const first = JSON.parse(received[0]!.content.toString('utf8')) as EventBody
     expect(received[0]!.properties).toMatchObject({ messageId: first.id, contentType: 'application/json', headers: { 'x-ordo-kind': 'created', 'x-ordo-revision': first.revision } })

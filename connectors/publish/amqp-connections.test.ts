@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { connect, type ChannelModel, type Channel, type ConsumeMessage } from 'amqplib'
 import { PermanentError, RetryableError } from '../sdk/index.ts'
-import { rabbitUrl, NO_RABBITMQ_REASON, startTcp, via } from '../../test/support/rabbitmq.ts'
+import { rabbitUrl, NO_RABBITMQ_REASON, startTcp, testExchange, via, type TestExchange } from '../../test/support/rabbitmq.ts'
 import { AmqpPublisher, redactAmqpUrl, type AmqpMessage } from './amqp-connections.ts'
 
 const message = (url: string, overrides: Partial<AmqpMessage> = {}): AmqpMessage => ({
@@ -79,33 +78,15 @@ describe.skipIf(!rabbitUrl)(`AmqpPublisher against RabbitMQ${rabbitUrl ? '' : ` 
   const url = rabbitUrl!
   const exchange = `ordo.test.pub.${process.pid}`
   const queue = `ordo.test.pub.q.${process.pid}`
-  let admin: ChannelModel
-  let ch: Channel
-  const received: ConsumeMessage[] = []
+  let mq: TestExchange
+  beforeAll(async () => { mq = await testExchange(url, exchange, queue, 'order.*') })
+  afterAll(async () => { await mq.close() })
 
-  beforeAll(async () => {
-    admin = await connect(url)
-    ch = await admin.createChannel()
-    await ch.assertExchange(exchange, 'topic', { durable: true })
-    await ch.assertQueue(queue, { durable: true })
-    await ch.bindQueue(queue, exchange, 'order.*')
-    await ch.consume(queue, (m) => { if (m) { received.push(m); ch.ack(m) } })
-  })
-  afterAll(async () => {
-    await ch.deleteQueue(queue).catch(() => {})
-    await ch.deleteExchange(exchange).catch(() => {})
-    await admin.close()
-  })
-
-  const arrived = async (count: number) => {
-    for (let i = 0; i < 500 && received.length < count; i++) await new Promise((r) => setTimeout(r, 10))
-    return received.splice(0)
-  }
 
   it('publishes persistently with its id, headers and content type, and resolves on the confirm', async () => {
-    received.length = 0
+    mq.received.length = 0
     await publisher().publish(message(url, { exchange, headers: { 'x-shop': 'douyin' } }))
-    const [m] = await arrived(1)
+    const [m] = await mq.arrived(1)
     expect(m!.content.toString()).toBe('{"a":1}')
     expect(m!.fields).toMatchObject({ exchange, routingKey: 'order.paid' })
     expect(m!.properties).toMatchObject({ deliveryMode: 2, messageId: 'run_1:pub:1', contentType: 'application/json', appId: 'ordo', headers: { 'x-shop': 'douyin' } })
@@ -113,7 +94,7 @@ describe.skipIf(!rabbitUrl)(`AmqpPublisher against RabbitMQ${rabbitUrl ? '' : ` 
   })
 
   it('keeps one connection for many concurrent publishes, their confirms pipelined', async () => {
-    received.length = 0
+    mq.received.length = 0
     const tcp = await startTcp({ forwardTo: url })
     const p = publisher()
     const target = via(url, tcp.port)
@@ -128,7 +109,7 @@ describe.skipIf(!rabbitUrl)(`AmqpPublisher against RabbitMQ${rabbitUrl ? '' : ` 
     expect(most).toBeGreaterThan(500)
     expect(p.stats()).toEqual({ brokers: 1, connected: 1, inFlight: 0 })
     expect(tcp.connections).toBe(1)
-    expect((await arrived(1001)).length).toBe(1001)
+    expect((await mq.arrived(1001)).length).toBe(1001)
     // One at a time (each confirm awaited before the next publish) takes about a second here for persistent
     // messages; pipelined, under 250 ms. The bound is generous: the figures belong in benchmarks.
     expect(elapsed).toBeLessThan(1000)
@@ -143,7 +124,7 @@ describe.skipIf(!rabbitUrl)(`AmqpPublisher against RabbitMQ${rabbitUrl ? '' : ` 
   }, 20_000)
 
   it('rejects an unroutable mandatory message as permanent, and only that one of a batch', async () => {
-    received.length = 0
+    mq.received.length = 0
     const p = publisher()
     const results = await Promise.allSettled([
       p.publish(message(url, { exchange, routingKey: 'order.paid', messageId: 'same', mandatory: true })),
@@ -157,7 +138,7 @@ describe.skipIf(!rabbitUrl)(`AmqpPublisher against RabbitMQ${rabbitUrl ? '' : ` 
     expect(String(err.message)).toMatch(/NO_ROUTE|no queue/)
     // Without mandatory, an unroutable message is simply confirmed.
     await p.publish(message(url, { exchange, routingKey: 'nobody.listens' }))
-    expect(await arrived(2)).toHaveLength(2)
+    expect(await mq.arrived(2)).toHaveLength(2)
   })
 
   it('checks a passive exchange instead of declaring it: a missing one fails for good, the connection lives on', async () => {
@@ -177,18 +158,18 @@ describe.skipIf(!rabbitUrl)(`AmqpPublisher against RabbitMQ${rabbitUrl ? '' : ` 
     const p = publisher({ backoff: { initialMs: 50, maxMs: 100 } })
     const own = `ordo.test.declared.${process.pid}`
     await p.publish(message(url, { exchange: own }))
-    await expect(ch.checkExchange(own)).resolves.toBeDefined()
-    await ch.deleteExchange(own)
+    await expect(mq.channel.checkExchange(own)).resolves.toBeDefined()
+    await mq.channel.deleteExchange(own)
     // Declared once per channel: this publish goes to the deleted exchange, which closes the channel.
     await expect(p.publish(message(url, { exchange: own }))).rejects.toBeInstanceOf(RetryableError)
     await new Promise((r) => setTimeout(r, 150))
     await p.publish(message(url, { exchange: own }))
-    await expect(ch.checkExchange(own)).resolves.toBeDefined()
-    await ch.deleteExchange(own)
+    await expect(mq.channel.checkExchange(own)).resolves.toBeDefined()
+    await mq.channel.deleteExchange(own)
   })
 
   it('fails the publishes a dropped connection strands as retryable, and reconnects after the backoff', async () => {
-    received.length = 0
+    mq.received.length = 0
     const tcp = await startTcp({ forwardTo: url })
     const p = publisher({ backoff: { initialMs: 100, maxMs: 200 } })
     const target = via(url, tcp.port)
@@ -206,12 +187,12 @@ describe.skipIf(!rabbitUrl)(`AmqpPublisher against RabbitMQ${rabbitUrl ? '' : ` 
 
   it('rejects a nacked message as retryable', async () => {
     const full = `ordo.test.full.${process.pid}`
-    await ch.assertQueue(full, { durable: false, arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' } })
-    await ch.bindQueue(full, exchange, 'full.#')
+    await mq.channel.assertQueue(full, { durable: false, arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' } })
+    await mq.channel.bindQueue(full, exchange, 'full.#')
     const err = await publisher().publish(message(url, { exchange, routingKey: 'full.now' })).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RetryableError)
     expect(String((err as Error).message)).toMatch(/nack/i)
-    await ch.deleteQueue(full)
+    await mq.channel.deleteQueue(full)
   })
 
   it('refuses a wrong password for good, without repeating the password', async () => {

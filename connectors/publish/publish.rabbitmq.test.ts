@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib'
 import { runNode, sampleOrder, NodeConfigError } from '../sdk/testing.ts'
-import { closedPort, NO_RABBITMQ_REASON, rabbitUrl, startTcp } from '../../test/support/rabbitmq.ts'
+import { closedPort, NO_RABBITMQ_REASON, rabbitUrl, startTcp, testExchange, type TestExchange } from '../../test/support/rabbitmq.ts'
 import { sharedAmqpPublisher } from './amqp-connections.ts'
 import publishRabbitmq from './publish.rabbitmq.node.ts'
 
@@ -67,39 +66,20 @@ describe.skipIf(!rabbitUrl)(`publish.rabbitmq against RabbitMQ${rabbitUrl ? '' :
   const exchange = `ordo.test.node.${process.pid}`
   const queue = `ordo.test.node.q.${process.pid}`
   const secrets = { 'mq-url': url }
-  let admin: ChannelModel
-  let ch: Channel
-  const received: ConsumeMessage[] = []
+  let mq: TestExchange
+  beforeAll(async () => { mq = await testExchange(url, exchange, queue, 'order.#') })
+  afterAll(async () => { await mq.close() })
 
-  beforeAll(async () => {
-    admin = await connect(url)
-    ch = await admin.createChannel()
-    await ch.assertExchange(exchange, 'topic', { durable: true })
-    await ch.assertQueue(queue, { durable: true })
-    await ch.bindQueue(queue, exchange, 'order.#')
-    await ch.consume(queue, (m) => { if (m) { received.push(m); ch.ack(m) } })
-  })
-  afterAll(async () => {
-    await ch.deleteQueue(queue).catch(() => {})
-    await ch.deleteExchange(exchange).catch(() => {})
-    await admin.close()
-  })
-
-  const arrived = async (count: number) => {
-    for (let i = 0; i < 500 && received.length < count; i++) await new Promise((r) => setTimeout(r, 10))
-    await new Promise((r) => setTimeout(r, 50)) // and nothing more
-    return received.splice(0)
-  }
 
   it('publishes the order persistently with the idempotency key as message id, its headers, and the default routing key', async () => {
-    received.length = 0
+    mq.received.length = 0
     const out = await runNode(publishRabbitmq, {
       config: { url: 'mq-url', exchange, headers: { 'x-platform': '{{order.platform}}', 'x-run': '{{run.id}}' } },
       secrets, idempotencyKey: 'run_7:publish:1',
     })
     expect(out.port).toBe('ok')
     expect(out.output).toEqual({ exchange, routingKey: 'order.paid', messageId: 'run_7:publish:1' })
-    const [m, ...more] = await arrived(1)
+    const [m, ...more] = await mq.arrived(1, 50)
     expect(more).toHaveLength(0)
     const order = sampleOrder()
     expect(JSON.parse(m!.content.toString('utf8'))).toEqual({
@@ -113,27 +93,27 @@ describe.skipIf(!rabbitUrl)(`publish.rabbitmq against RabbitMQ${rabbitUrl ? '' :
   })
 
   it('publishes a message template of its own under a templated routing key', async () => {
-    received.length = 0
+    mq.received.length = 0
     const out = await runNode(publishRabbitmq, {
       config: { url: 'mq-url', exchange, routingKey: 'order.{{order.platform}}.{{vars.stage}}', message: { orderNo: '{{order.platformOrderId}}', lines: '{{order.items}}', note: 'for {{order.customer.name}}' } },
       secrets, variables: { stage: 'packed' },
     })
     expect(out.output).toMatchObject({ routingKey: 'order.douyin.packed' })
-    const [m] = await arrived(1)
+    const [m] = await mq.arrived(1, 50)
     expect(JSON.parse(m!.content.toString('utf8'))).toEqual({ orderNo: '6931000000000000001', lines: sampleOrder().items, note: 'for 王小明' })
   })
 
   it('sends every retry under the same message id and content, so consumers can deduplicate', async () => {
-    received.length = 0
+    mq.received.length = 0
     // A second queue that refuses every message: the broker nacks, though the first queue got a copy.
     const full = `ordo.test.node.full.${process.pid}`
-    await ch.assertQueue(full, { durable: false, arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' } })
-    await ch.bindQueue(full, exchange, 'order.#')
+    await mq.channel.assertQueue(full, { durable: false, arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' } })
+    await mq.channel.bindQueue(full, exchange, 'order.#')
     const out = await runNode(publishRabbitmq, { config: { url: 'mq-url', exchange, retries: 2 }, secrets, idempotencyKey: 'run_8:publish:1' })
-    await ch.deleteQueue(full)
+    await mq.channel.deleteQueue(full)
     expect(out.attempts.map((a) => [a.errorClass, a.retryable])).toEqual([['5xx', true], ['5xx', true], ['5xx', true]])
     expect(out.port).toBe('error')
-    const copies = await arrived(3)
+    const copies = await mq.arrived(3, 50)
     expect(copies).toHaveLength(3)
     expect(new Set(copies.map((m) => m.properties.messageId))).toEqual(new Set(['run_8:publish:1']))
     expect(new Set(copies.map((m) => m.content.toString()))).toHaveProperty('size', 1)
@@ -155,7 +135,7 @@ describe.skipIf(!rabbitUrl)(`publish.rabbitmq against RabbitMQ${rabbitUrl ? '' :
     expect(missing.attempts).toHaveLength(1)
     expect(missing.attempts[0]).toMatchObject({ errorClass: '4xx', retryable: false })
     expect(missing.attempts[0]!.error).toMatch(/does not exist/)
-    const probe = await admin.createChannel() // a failed check closes its channel
+    const probe = await mq.connection.createChannel() // a failed check closes its channel
     probe.on('error', () => {})
     await expect(probe.checkExchange(`ordo.test.nope.${process.pid}`).then(() => 'exists', () => 'missing')).resolves.toBe('missing')
 
@@ -166,12 +146,12 @@ describe.skipIf(!rabbitUrl)(`publish.rabbitmq against RabbitMQ${rabbitUrl ? '' :
   })
 
   it('confirms many concurrent publishes over the shared connection', async () => {
-    received.length = 0
+    mq.received.length = 0
     const runs = await Promise.all(Array.from({ length: 100 }, (_, i) => runNode(publishRabbitmq, {
       config: { url: 'mq-url', exchange }, secrets, idempotencyKey: `run_c${i}:publish:1`,
     })))
     expect(runs.map((r) => r.port)).toEqual(runs.map(() => 'ok'))
-    const messages = await arrived(100)
+    const messages = await mq.arrived(100, 50)
     expect(new Set(messages.map((m) => m.properties.messageId)).size).toBe(100)
     expect(sharedAmqpPublisher.stats().connected).toBeGreaterThanOrEqual(1)
   })

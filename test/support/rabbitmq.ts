@@ -6,6 +6,7 @@
  *   describe.skipIf(!rabbitUrl)(`publish.rabbitmq${rabbitUrl ? '' : ` (SKIPPED: ${NO_RABBITMQ_REASON})`}`, () => { … })
  */
 import { createServer, connect as tcpConnect, type AddressInfo, type Server, type Socket } from 'node:net'
+import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib'
 
 export const rabbitUrl: string | undefined = process.env.ORDO_TEST_RABBITMQ_URL || undefined
 
@@ -58,4 +59,38 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo
   await new Promise<void>((resolve) => server.close(() => resolve()))
   return port
+}
+
+/** A topic exchange and a queue bound to it on the test broker, consumed into `received`. */
+export interface TestExchange {
+  connection: ChannelModel
+  channel: Channel
+  received: ConsumeMessage[]
+  /** Waits (up to 5 s) until `count` messages are in, then `settleMs` more for strays; takes them all. */
+  arrived(count: number, settleMs?: number): Promise<ConsumeMessage[]>
+  /** Deletes the queue and the exchange and closes the connection. */
+  close(): Promise<void>
+}
+
+export async function testExchange(url: string, exchange: string, queue: string, bindingKey: string): Promise<TestExchange> {
+  const connection = await connect(url)
+  const channel = await connection.createChannel()
+  await channel.assertExchange(exchange, 'topic', { durable: true })
+  await channel.assertQueue(queue, { durable: true })
+  await channel.bindQueue(queue, exchange, bindingKey)
+  const received: ConsumeMessage[] = []
+  await channel.consume(queue, (m) => { if (m) { received.push(m); channel.ack(m) } })
+  return {
+    connection, channel, received,
+    async arrived(count, settleMs = 0) {
+      for (let i = 0; i < 500 && received.length < count; i++) await new Promise((r) => setTimeout(r, 10))
+      if (settleMs) await new Promise((r) => setTimeout(r, settleMs))
+      return received.splice(0)
+    },
+    async close() {
+      await channel.deleteQueue(queue).catch(() => {})
+      await channel.deleteExchange(exchange).catch(() => {})
+      await connection.close()
+    },
+  }
 }
