@@ -29,7 +29,7 @@ export interface SubscribedIngest { ours: HttpFigures; eventsDelivered: number; 
 
 export interface OutsideResult {
   activities: { calls: number; concurrency: number; perSec: number; barePerSec: number }
-  rabbit: { skipped: true; reason: string } | { skipped: false; changes: number; ratePerSec: number; p50Ms: number; p99Ms: number; maxMs: number; lost: number; bareP50Ms: number; bareP99Ms: number }
+  rabbit: { skipped: true; reason: string } | { skipped: false; changes: number; ratePerSec: number; p50Ms: number; p99Ms: number; maxMs: number; answerP99Ms: number; lost: number; bareP50Ms: number; bareP99Ms: number }
 }
 
 /** A local endpoint answering every POST at once with a small JSON body. */
@@ -148,6 +148,7 @@ export async function measureRabbit(url: string, rate: number, seconds: number, 
     }
     let next = 0
     const sentAt = new Map<string, number>()
+    const answeredAt = new Map<string, number>()
     let errors = 0
     let inflight: Promise<void>[] = []
     const change = (record: boolean) => {
@@ -155,7 +156,7 @@ export async function measureRabbit(url: string, rate: number, seconds: number, 
       const t0 = performance.now()
       inflight.push(post('/api/orders', { ...o, status: 'shipped', updatedAt: new Date(Date.parse(o.updatedAt!) + 60_000).toISOString() }).then((res) => {
         if (res.status !== 200) { errors++; return }
-        if (record) sentAt.set((res.json as { results: Array<{ id: string }> }).results[0]!.id, t0)
+        if (record) { const id = (res.json as { results: Array<{ id: string }> }).results[0]!.id; sentAt.set(id, t0); answeredAt.set(id, performance.now()) }
       }, () => { errors++ }))
     }
     await pace(warm, 1, () => change(false))
@@ -167,13 +168,15 @@ export async function measureRabbit(url: string, rate: number, seconds: number, 
     const deadline = performance.now() + 10_000
     while (performance.now() < deadline && [...sentAt.keys()].some((id) => !arrivedForOrder.has(id))) await new Promise((r) => setTimeout(r, 50))
     const lat: number[] = []
+    const answer: number[] = []
     let lost = errors
     for (const [id, t0] of sentAt) {
       const t1 = arrivedForOrder.get(id)
       if (t1 === undefined) lost++
-      else lat.push(t1 - t0)
+      else { lat.push(t1 - t0); answer.push(answeredAt.get(id)! - t0) }
     }
     lat.sort((a, b) => a - b)
+    answer.sort((a, b) => a - b)
 
     // Bare: amqplib on a confirm channel at the same pace, publish → consumer.
     const bareAt = new Map<string, number>()
@@ -192,7 +195,7 @@ export async function measureRabbit(url: string, rate: number, seconds: number, 
     for (const [id, t0] of bareAt) { const t1 = arrived.get(id); if (t1 !== undefined) bare.push(t1 - t0) }
     bare.sort((a, b) => a - b)
     await confirm.close()
-    return { skipped: false, changes: sentAt.size, ratePerSec: offered, p50Ms: pct(lat, 50), p99Ms: pct(lat, 99), maxMs: lat[lat.length - 1] ?? NaN, lost, bareP50Ms: pct(bare, 50), bareP99Ms: pct(bare, 99) }
+    return { skipped: false, changes: sentAt.size, ratePerSec: offered, p50Ms: pct(lat, 50), p99Ms: pct(lat, 99), maxMs: lat[lat.length - 1] ?? NaN, answerP99Ms: pct(answer, 99), lost, bareP50Ms: pct(bare, 50), bareP99Ms: pct(bare, 99) }
   } finally {
     await server.stop()
     removeDir(dir)

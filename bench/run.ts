@@ -121,6 +121,7 @@ function report(r: Results): string {
   else {
     row(`Status change → RabbitMQ consumer @${num(outside.rabbit.ratePerSec, 0)}/s, p50 ms`, outside.rabbit.p50Ms, outside.rabbit.bareP50Ms)
     row('  p99 ms', outside.rabbit.p99Ms, outside.rabbit.bareP99Ms, '≤ 20', outside.rabbit.p99Ms <= 20)
+    row('  of which the change answered (POST), p99 ms', outside.rabbit.answerP99Ms, NaN)
     row('  max ms', outside.rabbit.maxMs, NaN)
     row('  events lost', outside.rabbit.lost, 0, '0', outside.rabbit.lost === 0, 0)
   }
