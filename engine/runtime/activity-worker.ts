@@ -116,23 +116,15 @@ export class ActivityWorker {
       this.pumpAgain = false
       const free = this.total - this.inFlight.size
       if (free <= 0 || this.stopped) return
-      // Each connector is asked for no more than it may start now.
+      // Each connector is asked for no more than it may start now, so every row that comes back is started.
       const room = (performer: string) => this.limitOf(performer) - (this.perPerformer.get(performer) ?? 0)
       const now = this.o.clock.now()
-      const page = Math.max(free * 2, 16)
-      const due = await this.o.store.dueActivities(now, page, room)
-      const taken = new Map(this.perPerformer)
-      const leases: Array<{ id: string; until: number }> = []
-      for (const a of due) {
-        if (leases.length >= free) break
-        if (this.inFlight.has(a.id) || (taken.get(a.performer) ?? 0) >= this.limitOf(a.performer)) continue
-        taken.set(a.performer, (taken.get(a.performer) ?? 0) + 1)
-        leases.push({ id: a.id, until: now + a.timeoutMs + LEASE_GRACE_MS })
-      }
-      if (leases.length === 0) return
+      const due = await this.o.store.dueActivities(now, free, room)
+      if (due.length === 0) return
+      const leases = due.map((a) => ({ id: a.id, until: now + a.timeoutMs + LEASE_GRACE_MS }))
       for (const claimed of await this.o.store.claimActivities(leases, now)) this.start(claimed)
       // A full page may have more behind it.
-      if (due.length >= page) this.pumpAgain = true
+      if (due.length >= free) this.pumpAgain = true
     } while (this.pumpAgain && !this.stopped)
   }
 

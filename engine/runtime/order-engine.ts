@@ -330,12 +330,13 @@ export class OrderEngine {
 
   private async hasDueWork(): Promise<boolean> {
     const now = this.clock.now()
-    const [timers, events, activities, groups, schedules, outbox] = await Promise.all([
-      this.store.dueTimers(now, 1), this.store.runsWithPendingEvents(1), this.store.dueActivities(now, 1),
+    const [timers, events, activity, groups, schedules, outbox] = await Promise.all([
+      this.store.dueTimers(now, 1), this.store.runsWithPendingEvents(1), this.store.nextActivityAt(),
       this.store.childGroupsWithQueued(1), this.store.dueSchedules(now), this.store.nextOutboxAt(),
     ])
     const startable = groups.some((g) => g.running < g.concurrency && this.workflows.latest.some((w) => w.workflowId === g.workflowId))
-    return timers.length + events.length + activities.length + schedules.length > 0 || startable || (outbox !== null && outbox <= now)
+    const due = (at: number | null) => at !== null && at <= now
+    return timers.length + events.length + schedules.length > 0 || startable || due(activity) || due(outbox)
   }
 
   /** Resolves when no run has work left in this process. */

@@ -17,7 +17,7 @@ import type { SecretVault } from './secret-vault.ts'
 import { describeFailure, errorForStatus, type ErrorClass } from '../../connectors/sdk/errors.ts'
 import { endpointOf } from '../../connectors/sdk/perform-runtime.ts'
 import { signWebhook } from '../../connectors/publish/standard-webhooks.ts'
-import { AmqpPublisher, redactAmqpUrl } from '../../connectors/publish/amqp-connections.ts'
+import { redactAmqpUrl, sharedAmqpPublisher } from '../../connectors/publish/amqp-connections.ts'
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
@@ -67,7 +67,8 @@ export class OutboxDispatcher {
   private pumpAgain = false
   private stopped = false
   private subscriptions: Map<string, ResolvedSubscription> | null = null
-  private readonly amqp = new AmqpPublisher()
+  // The process's one publisher, shared with publish.rabbitmq nodes (the server closes it at shutdown).
+  private readonly amqp = sharedAmqpPublisher
   private readonly transports: Record<EventSubscriptionRow['target']['kind'], DeliveryTransport>
 
   constructor(private readonly o: OutboxDispatcherOptions) {
@@ -146,7 +147,6 @@ export class OutboxDispatcher {
     this.stopped = true
     await Promise.allSettled([...this.inFlight.values()])
     await this.flush()
-    await this.amqp.close()
   }
 
   private async resolved(): Promise<Map<string, ResolvedSubscription>> {

@@ -429,8 +429,6 @@ export interface Store {
   releaseActivityLeases(): Promise<number>
   /** When the next pending activity may be tried, or null. */
   nextActivityAt(): Promise<number | null>
-  /** Logs outside calls that are not an activity's (deliveries), with their figures. */
-  appendIntegrationLog(entries: readonly IntegrationEntry[]): Promise<void>
   /** Logged calls, newest first. */
   integrationLog(filter: IntegrationFilter): Promise<Page<IntegrationLogRow>>
   /** Per connector: calls, failures and latency quantiles in each window ending at `now`. */

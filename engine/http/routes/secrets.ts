@@ -36,8 +36,10 @@ interface Use { workflowId: string; workflowName: string; nodeId: string; nodeNa
 async function secretUses(store: Store, registry: NodeRegistry): Promise<Map<string, Use[]>> {
   const uses = new Map<string, Use[]>()
   const manifestOf = (type: string) => registry.get(type)?.manifest
-  for (const row of await store.listWorkflows()) {
-    const latest = row.latestVersion != null ? await store.getVersion(row.id, row.latestVersion) : null
+  const [workflows, versions] = await Promise.all([store.listWorkflows(), store.latestVersions()])
+  const latestOf = new Map(versions.map((v) => [v.workflowId, v]))
+  for (const row of workflows) {
+    const latest = latestOf.get(row.id) ?? null
     const seen = new Set<string>()
     for (const [def, published] of [[latest?.definition, true], [row.draft, false]] as const) {
       if (!def) continue

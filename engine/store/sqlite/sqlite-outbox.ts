@@ -54,7 +54,6 @@ function prepareStatements(db: Database.Database) {
         AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.subscription_id = o.subscription_id AND p.order_id = o.order_id AND p.status = 'pending' AND p.id < o.id)
       ORDER BY o.next_try_at, o.id LIMIT @limit`),
     lease: db.prepare<[number, number, number]>(`UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)`),
-    byId: db.prepare<[number], OutboxRecordRow>('SELECT * FROM outbox WHERE id = ?'),
     delivered: db.prepare<[number, number | null, number]>(`UPDATE outbox SET status = 'delivered', delivered_at = ?, last_status = ?, lease_until = NULL, last_error = NULL WHERE id = ? AND status = 'pending'`),
     retry: db.prepare<[number, string, number | null, number]>(`UPDATE outbox SET next_try_at = ?, last_error = ?, last_status = ?, lease_until = NULL WHERE id = ? AND status = 'pending'`),
     dead: db.prepare<[string, number | null, number, number]>(`UPDATE outbox SET status = 'dead', last_error = ?, last_status = ?, delivered_at = ?, lease_until = NULL WHERE id = ? AND status = 'pending'`),
@@ -115,9 +114,9 @@ export class SqliteOutbox {
     if (subs.length === 0) return
     let payload: string | null = null
     const eventId = `evt_${event.id}`
+    // A status_changed subscriber hears of every status change, a flow's (a patch) included.
+    const statusMoved = event.fromStatus !== null && event.toStatus !== null && event.fromStatus !== event.toStatus
     for (const s of subs) {
-      // A status_changed subscriber hears of every status change, a flow's (a patch) included.
-      const statusMoved = event.fromStatus !== null && event.toStatus !== null && event.fromStatus !== event.toStatus
       if (!s.kinds.has(event.kind) && !(statusMoved && s.kinds.has('status_changed'))) continue
       if (s.filter) {
         let pass = false

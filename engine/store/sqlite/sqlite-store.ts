@@ -52,7 +52,6 @@ export class SqliteStore implements Store {
   private readonly outbox: SqliteOutbox
   private readonly settleOutboxTx: (outcomes: readonly OutboxOutcome[], now: number) => void
   private readonly claimOutboxTx: (now: number, limit: number, leaseUntil: number) => OutboxDelivery[]
-  private readonly appendLogTx: (entries: readonly IntegrationEntry[]) => void
   private readonly children: SqliteChildren
   private readonly ingestTx: (batch: Array<{ input: OrderInput; raw: unknown }>, plan: IngestPlanner, now: number) => IngestResult[]
   private readonly commitTx: (commits: TransitionCommit[], patchOrder: OrderPatcher, now: number, settled: readonly string[]) => CommitOutcome
@@ -171,7 +170,6 @@ export class SqliteStore implements Store {
       waits.retryActivity(id, nextTryAt, failure, calls, now)).immediate
     this.settleOutboxTx = db.transaction((outcomes: readonly OutboxOutcome[], now: number) => outbox.settle(outcomes, now)).immediate
     this.claimOutboxTx = db.transaction((now: number, limit: number, leaseUntil: number) => outbox.claimHeads(now, limit, leaseUntil)).immediate
-    this.appendLogTx = db.transaction((entries: readonly IntegrationEntry[]) => integrations.append(entries)).immediate
     this.claimActivitiesTx = db.transaction((leases: ReadonlyArray<{ id: string; until: number }>, now: number) => waits.claimActivities(leases, now)).immediate
     this.startChildRunsTx = db.transaction((list: Array<{ groupId: string; idx: number; run: NewRun }>) => {
       const started: string[] = []
@@ -257,7 +255,6 @@ export class SqliteStore implements Store {
   // One process per SQLite file: what a previous process held, it held when it died.
   async releaseActivityLeases() { return this.waits.releaseActivityLeases() }
   async nextActivityAt() { return this.waits.nextActivityAt() }
-  async appendIntegrationLog(entries: readonly IntegrationEntry[]) { this.appendLogTx(entries) }
   async integrationLog(filter: IntegrationFilter) { return this.integrations.list(filter) }
   async integrationHealth(now: number, windowsMs: readonly number[]) { return this.integrations.health(now, windowsMs) }
   async putSecret(secret: { name: string; sealed: Buffer; by: string }, now: number) { return this.integrations.putSecret(secret.name, secret.sealed, secret.by, now) }
