@@ -5,8 +5,8 @@
  * the retries a 5xx, 408 or 429 earns), and fields of its JSON body become variables.
  */
 import {
-  call, compileJsonTemplate, ConfigError, defineNode, durationField, fail, fillSecrets, next, parseDurationMs, PermanentError, RetryableError,
-  TemplateError, type JsonTemplate, type NodeContext, type WithSecrets,
+  call, compileJsonTemplate, ConfigError, defineNode, durationField, fail, fillSecrets, next, errorForStatus, PermanentError,
+  TemplateError, type JsonTemplate, type NodeContext, type WithSecrets, timeoutOption,
 } from '../sdk/index.ts'
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
@@ -190,11 +190,7 @@ export default defineNode<Config, Prepared>({
   },
 
   prepare(config) {
-    let timeoutMs = 30_000
-    if (config.timeout) {
-      try { timeoutMs = parseDurationMs(config.timeout) } catch (error) { throw new ConfigError('/timeout', (error as Error).message) }
-      if (timeoutMs < 1 || timeoutMs > 600_000) throw new ConfigError('/timeout', 'must be between 1 ms and PT10M')
-    }
+    const timeoutMs = timeoutOption(config.timeout, 30_000)
     return { config, template: compileCall(config, ''), undo: config.compensation ? compileCall(config.compensation, '/compensation') : null, timeoutMs }
   },
 
@@ -234,8 +230,8 @@ export default defineNode<Config, Prepared>({
     if (res.ok || request.answers.some((spec) => statusMatches(spec, res.status))) return output
     const text = typeof body === 'string' ? body.slice(0, 300) : JSON.stringify(body).slice(0, 300)
     const message = `${filled.method} ${filled.url.split('?')[0]} answered ${res.status}${text ? `: ${text}` : ''}`
-    if (res.status >= 500 || [408, 425, 429].includes(res.status)) throw new RetryableError(message, { status: res.status })
-    throw new PermanentError(message, { status: res.status })
+    // 5xx, 408, 425 and 429 are tried again, any other answer is final (the SDK's one rule).
+    throw errorForStatus(res.status, message) ?? new PermanentError(message, { status: res.status })
   },
 
   resume(ctx, event) {

@@ -5,15 +5,13 @@
  */
 import { createHash } from 'node:crypto'
 import { compileTextTemplate, ConfigError, TemplateError, type NodeContext, type Order, type TemplateEscape, type TextTemplate } from '../sdk/index.ts'
+import { minorUnitDigits } from '../../schemas/currency.ts'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 
 /** The English labels of the locale fields' values: Chinese named as Chinese readers know it. */
 export const LOCALE_LABELS_EN: Record<Locale, string> = { 'zh-CN': '中文 (zh-CN)', en: 'English' }
-
-/** Currencies without minor units: their amounts are whole units already. */
-const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'PYG'])
 
 /** Groups the digits of a non-negative integer's decimal string by thousands. */
 function group(digits: string): string {
@@ -29,11 +27,13 @@ export function formatMoney(amount: number, currency: string, locale: Locale): s
   const code = currency.toUpperCase()
   const negative = amount < 0
   const digits = String(Math.abs(amount))
+  // ISO 4217's minor units: JPY has none, KWD three; an unknown code is written with two.
+  const places = minorUnitDigits(code) ?? 2
   let text: string
-  if (ZERO_DECIMAL.has(code)) text = group(digits)
+  if (places === 0) text = group(digits)
   else {
-    const padded = digits.padStart(3, '0')
-    text = `${group(padded.slice(0, -2))}.${padded.slice(-2)}`
+    const padded = digits.padStart(places + 1, '0')
+    text = `${group(padded.slice(0, -places))}.${padded.slice(-places)}`
   }
   const sign = negative ? '-' : ''
   if (code === 'CNY') return `${sign}¥${text}`

@@ -5,8 +5,8 @@
  * broker URL holds a password: the config names the secret that holds it.
  */
 import {
-  call, compileJsonTemplate, compileTextTemplate, ConfigError, defineNode, durationField, fail, fillSecrets, parseDurationMs, PermanentError,
-  secretNameField, templateField, TemplateError, type JsonTemplate, type NodeContext, type TextTemplate, type WithSecrets,
+  call, compileJsonTemplate, compileTextTemplate, ConfigError, defineNode, durationField, fail, fillSecrets, PermanentError,
+  secretNameField, templateField, TemplateError, type JsonTemplate, type NodeContext, type TextTemplate, type WithSecrets, timeoutOption,
 } from '../sdk/index.ts'
 import { redactAmqpUrl, sharedAmqpPublisher } from './amqp-connections.ts'
 
@@ -131,11 +131,7 @@ export default defineNode<Config, Prepared>({
   },
 
   prepare(config) {
-    let timeoutMs = 15_000
-    if (config.timeout) {
-      try { timeoutMs = parseDurationMs(config.timeout) } catch (error) { throw new ConfigError('/timeout', (error as Error).message) }
-      if (timeoutMs < 1 || timeoutMs > 600_000) throw new ConfigError('/timeout', 'must be between 1 ms and PT10M')
-    }
+    const timeoutMs = timeoutOption(config.timeout, 15_000)
     const routingKey = compile('/routingKey', () => compileTextTemplate(config.routingKey ?? DEFAULT_ROUTING_KEY))
     if (routingKey.secrets.length > 0) throw new ConfigError('/routingKey', 'cannot hold a secret: brokers and logs show routing keys')
     const message = compile('', () => compileJsonTemplate({ message: config.message ?? DEFAULT_MESSAGE, headers: config.headers ?? {} }))

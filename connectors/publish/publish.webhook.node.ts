@@ -12,8 +12,8 @@
  * other fields are the order's, for receivers that read no further.
  */
 import {
-  call, compileJsonTemplate, ConfigError, defineNode, durationField, errorForStatus, fail, fillSecrets, parseDurationMs, PermanentError,
-  secretNameField, TemplateError, type JsonTemplate, type NodeContext, type WithSecrets,
+  call, compileJsonTemplate, ConfigError, defineNode, durationField, errorForStatus, fail, fillSecrets, PermanentError,
+  secretNameField, TemplateError, type JsonTemplate, type NodeContext, type WithSecrets, timeoutOption,
 } from '../sdk/index.ts'
 import { parseWebhookSecret, signWebhook } from './standard-webhooks.ts'
 
@@ -120,11 +120,7 @@ export default defineNode<Config, Prepared>({
   },
 
   prepare(config) {
-    let timeoutMs = 15_000
-    if (config.timeout) {
-      try { timeoutMs = parseDurationMs(config.timeout) } catch (error) { throw new ConfigError('/timeout', (error as Error).message) }
-      if (timeoutMs < 1 || timeoutMs > 600_000) throw new ConfigError('/timeout', 'must be between 1 ms and PT10M')
-    }
+    const timeoutMs = timeoutOption(config.timeout, 15_000)
     checkUrl(config.url, '/url')
     for (const name of Object.keys(config.headers ?? {})) {
       if (OWN_HEADERS.has(name.toLowerCase())) throw new ConfigError(`/headers/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'is written by the node (the signature and the JSON body)')

@@ -28,5 +28,5 @@ export type { Order, Status, Platform } from '../../schemas/generated/order.ts'
 export {
   jsonLogicField, durationField, tagListField, assigneesField, tagSchema, pickComment, DURATION_PATTERN, JSON_LOGIC_COMMENT,
 } from '../../engine/nodes/schema-fragments.ts'
-export { secretNameField, SECRET_NAME_COMMENT, templateField, TEMPLATE_COMMENT } from './schema.ts'
+export { secretNameField, SECRET_NAME_COMMENT, templateField, TEMPLATE_COMMENT, timeoutOption } from './schema.ts'
 export { parseDurationMs } from '../../engine/core/duration.ts'
