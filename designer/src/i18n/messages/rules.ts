@@ -164,7 +164,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'rules.field.order.status': '订单状态',
   'rules.field.order.totalAmount': '订单金额',
   'rules.field.order.currency': '币种',
-  'rules.field.order.customer.id': '买家 id',
+  'rules.field.order.customer.id': '买家 ID',
   'rules.field.order.customer.name': '买家姓名',
   'rules.field.order.customer.phone': '买家电话',
   'rules.field.order.customer.email': '买家邮箱',
