@@ -2,13 +2,14 @@
 import { ConfigError } from '../../engine/core/config-error.ts'
 import { parseDurationMs } from '../../engine/core/duration.ts'
 import { MAX_ACTIVITY_TIMEOUT_MS } from '../../engine/core/activity-limits.ts'
+import { SECRET_NAME_PATTERN } from '../../engine/core/secret-references.ts'
 
 /** Marks a field holding a secret's name: the designer offers the secrets an admin has set, never their values. */
 export const SECRET_NAME_COMMENT = 'secret-name'
 
 /** A config field naming a secret ("wms-token"); its value is read only while the call is made. */
 export function secretNameField(title: string, description: string) {
-  return { type: 'string', title, description, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$', $comment: SECRET_NAME_COMMENT } as const
+  return { type: 'string', title, description, pattern: SECRET_NAME_PATTERN, $comment: SECRET_NAME_COMMENT } as const
 }
 
 /** Marks a field holding a Mustache template over the order and the variables ({{order.platformOrderId}}). */

@@ -6,6 +6,7 @@
  * or variable can smuggle in a reference to a secret.
  */
 import Mustache from 'mustache'
+import { SECRET_IN_TEMPLATE } from '../../engine/core/secret-references.ts'
 
 /** How a value is written into the text: as is, URL-encoded (URL templates), or HTML-escaped (email bodies). */
 export type TemplateEscape = 'none' | 'url' | 'html' | 'header'
@@ -39,7 +40,6 @@ Mustache.templateCache = {
   clear: () => cache.clear(),
 }
 
-const SECRET_REF = /\{\{\{?\s*secret\.([A-Za-z0-9][A-Za-z0-9_.-]{0,127})\s*\}?\}\}/g
 const WHOLE_VALUE = /^\{\{\{?\s*([A-Za-z_$][\w$-]*(?:\.[\w$-]+)*)\s*\}?\}\}$/
 
 function formatValue(value: unknown): string {
@@ -79,7 +79,7 @@ export interface TextTemplate {
 export function compileTextTemplate(text: string, escape: TemplateEscape = 'none'): TextTemplate {
   const pieces: Array<{ text: string } | { secret: string }> = []
   let last = 0
-  for (const m of text.matchAll(SECRET_REF)) {
+  for (const m of text.matchAll(SECRET_IN_TEMPLATE)) {
     if (m.index! > last) pieces.push({ text: text.slice(last, m.index) })
     pieces.push({ secret: m[1]! })
     last = m.index! + m[0].length

@@ -12,14 +12,19 @@ export interface SecretReference { nodeId: string; name: string; pointer: string
 
 type Schema = { properties?: Record<string, unknown>; items?: unknown; additionalProperties?: unknown; $comment?: unknown }
 
-const IN_TEMPLATE = /\{\{\{?\s*secret\.([A-Za-z0-9][A-Za-z0-9_.-]{0,127})\s*\}?\}\}/g
+/** A secret's name, as a pattern body: what a config field names and {{secret.<name>}} refers to. */
+export const SECRET_NAME = '[A-Za-z0-9][A-Za-z0-9_.-]{0,127}'
+/** A whole value that is a secret's name. */
+export const SECRET_NAME_PATTERN = `^${SECRET_NAME}$`
+/** {{secret.<name>}} (or {{{…}}}) in a template; the name is group 1. */
+export const SECRET_IN_TEMPLATE = new RegExp(`\\{\\{\\{?\\s*secret\\.(${SECRET_NAME})\\s*\\}?\\}\\}`, 'g')
 const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1')
 
 function collect(schema: unknown, value: unknown, pointer: string, nodeId: string, out: SecretReference[], manifestOf: (type: string) => NodeManifest | undefined): void {
   const s = (typeof schema === 'object' && schema !== null ? schema : {}) as Schema
   if (typeof value === 'string') {
     if (s.$comment === 'secret-name' && value !== '') out.push({ nodeId, name: value, pointer })
-    for (const m of value.matchAll(IN_TEMPLATE)) out.push({ nodeId, name: m[1]!, pointer })
+    for (const m of value.matchAll(SECRET_IN_TEMPLATE)) out.push({ nodeId, name: m[1]!, pointer })
     return
   }
   if (Array.isArray(value)) {

@@ -12,7 +12,7 @@ import type { SecretReader } from '../../connectors/sdk/templates.ts'
 import type { SecretRow, Store } from '../store/store.ts'
 
 /** Secret names: what a node config or template refers to ({{secret.wms-token}}). */
-export const SECRET_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$'
+export { SECRET_NAME_PATTERN } from '../core/secret-references.ts'
 /** Shorter values could not be kept out of logs (every "1234" in a message would be masked). */
 export const MIN_SECRET_LENGTH = 4
 export const MAX_SECRET_LENGTH = 64 * 1024
