@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { rmSync } from 'node:fs'
+import { rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -55,6 +55,18 @@ describe('SQLite store', () => {
     expect(store.pragma('synchronous')).toBe(1)
     expect(store.pragma('foreign_keys')).toBe(1)
     expect(store.pragma('busy_timeout')).toBe(5000)
+  })
+
+  it('checkpoints the WAL in a worker thread: the database file takes the commits, the main connection only as a fallback', async () => {
+    const path = tempPath()
+    const store = openAt(path)
+    expect(store.pragma('wal_autocheckpoint')).toBe(100_000)
+    await store.ingestOrders(Array.from({ length: 300 }, (_, i) => ({ input: orderInput({ platformOrderId: `WAL-${i}` }), raw: null })), makePlanner(), T0)
+    const before = statSync(path).size
+    await store.checkpoint()
+    // The rows were in the log only; after the worker's checkpoint the file holds them.
+    expect(statSync(path).size).toBeGreaterThan(before)
+    expect((await store.stats()).orders).toBe(300)
   })
 
   it('syncs every commit (synchronous FULL) when asked', () => {

@@ -22,6 +22,7 @@ import { SqliteAccess } from './sqlite-access.ts'
 import { SqliteOrders } from './sqlite-orders.ts'
 import { SqliteRuns } from './sqlite-runs.ts'
 import { SqliteUpkeep } from './sqlite-upkeep.ts'
+import { WalCheckpointer } from './wal-checkpointer.ts'
 import { SqliteWorkflows } from './sqlite-workflows.ts'
 import { SqliteOrderValues } from './sqlite-order-values.ts'
 import { SqliteIntegrations } from './sqlite-integrations.ts'
@@ -33,10 +34,12 @@ export interface SqliteStoreOptions {
   path: string
   /** 'normal' (default) may lose the last commits on power loss but never corrupts; 'full' fsyncs every commit. */
   sync?: 'normal' | 'full'
+  /** Checkpoint the WAL in a worker thread (default for files); false checkpoints on the main connection. */
+  backgroundCheckpoints?: boolean
 }
 
 /** Reads of SQLite settings for diagnostics and tests; nothing here can change a setting. */
-const READABLE_PRAGMAS = new Set(['journal_mode', 'synchronous', 'foreign_keys', 'busy_timeout', 'temp_store', 'cache_size', 'user_version'])
+const READABLE_PRAGMAS = new Set(['journal_mode', 'synchronous', 'foreign_keys', 'busy_timeout', 'temp_store', 'cache_size', 'user_version', 'wal_autocheckpoint', 'journal_size_limit'])
 
 /** The SQLite Store; `pragma` reads a connection setting. */
 export class SqliteStore implements Store {
@@ -65,6 +68,8 @@ export class SqliteStore implements Store {
   private readonly startChildRunsTx: (children: Array<{ groupId: string; idx: number; run: NewRun }>) => string[]
   private readonly setSchedulesTx: (schedules: ScheduleRow[]) => void
   private readonly fireScheduleTx: (workflowId: string, tick: number, nextAt: number, run: NewRun | null) => string | null
+
+  private checkpointer: WalCheckpointer | null = null
 
   constructor(private readonly db: Database.Database) {
     const runs = new SqliteRuns(db)
@@ -192,7 +197,15 @@ export class SqliteStore implements Store {
     return this.db.pragma(name, { simple: true })
   }
 
+  /** Hands WAL checkpoints to a worker thread (see WalCheckpointer). */
+  checkpointInBackground(path: string): void {
+    this.checkpointer = new WalCheckpointer(path)
+  }
+
   async close(): Promise<void> {
+    const checkpointer = this.checkpointer
+    this.checkpointer = null
+    await checkpointer?.stop()
     if (this.db.open) this.db.close()
   }
 
@@ -289,7 +302,7 @@ export class SqliteStore implements Store {
   async listAudit(limit: number, cursor?: string) { return this.access.listAudit(limit, cursor) }
 
   async prune(before: number, limit?: number) { return this.upkeep.prune(before, limit) }
-  async checkpoint() { this.upkeep.checkpoint() }
+  async checkpoint() { if (this.checkpointer) await this.checkpointer.now(); else this.upkeep.checkpoint() }
   async stats() { return this.upkeep.stats() }
   async ping(): Promise<void> { this.db.prepare('SELECT 1').get() }
 }
@@ -317,11 +330,17 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     db.pragma('temp_store = MEMORY')
     // Negative means KiB: 64 MiB of page cache keeps the hot order and run indexes in memory.
     db.pragma('cache_size = -65536')
+    const background = options.backgroundCheckpoints ?? options.path !== ':memory:'
     // Checkpoint every ~40 MiB of WAL instead of 4 MiB: hot index pages are copied back once, not
-    // ten times, under load. The upkeep loop also checkpoints (TRUNCATE) every minute.
-    db.pragma('wal_autocheckpoint = 10000')
+    // ten times, under load. With background checkpoints the main connection only does so as a
+    // fallback (~400 MiB), should the worker fail; the worker keeps the log short.
+    db.pragma(`wal_autocheckpoint = ${background ? 100_000 : 10_000}`)
+    // A log that grew in a burst is cut back to this size once it is checkpointed and reused.
+    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
     migrate(db)
-    return new SqliteStore(db)
+    const store = new SqliteStore(db)
+    if (background) store.checkpointInBackground(options.path)
+    return store
   } catch (error) {
     db.close()
     throw error
