@@ -478,6 +478,12 @@ export interface Store {
    */
   fireSchedule(workflowId: string, tick: number, nextAt: number, run: NewRun | null): Promise<string | null>
 
+  // Shops
+  /** UTC epoch ms a shop's orders are pulled through (the end of its last window pulled whole), or null before its first pull. */
+  shopPullCursor(shopId: string): Promise<number | null>
+  /** Moves a shop's pull cursor to `pulledThrough`, durably; never backwards (a smaller value leaves it). */
+  saveShopPullCursor(shopId: string, pulledThrough: number, now: number): Promise<void>
+
   // Access
   createToken(row: { id: string; name: string; role: Role; hash: string }, now: number): Promise<TokenRow>
   findTokenByHash(hash: string): Promise<TokenRow | null>

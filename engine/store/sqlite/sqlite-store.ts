@@ -26,6 +26,7 @@ import { SqliteWorkflows } from './sqlite-workflows.ts'
 import { SqliteOrderValues } from './sqlite-order-values.ts'
 import { SqliteIntegrations } from './sqlite-integrations.ts'
 import { SqliteOutbox } from './sqlite-outbox.ts'
+import { SqliteShopCursors } from './sqlite-shop-cursors.ts'
 
 /** Options of `openSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -50,6 +51,7 @@ export class SqliteStore implements Store {
   private readonly values: SqliteOrderValues
   private readonly integrations: SqliteIntegrations
   private readonly outbox: SqliteOutbox
+  private readonly shopCursors: SqliteShopCursors
   private readonly settleOutboxTx: (outcomes: readonly OutboxOutcome[], now: number) => void
   private readonly claimOutboxTx: (now: number, limit: number, leaseUntil: number) => OutboxDelivery[]
   private readonly children: SqliteChildren
@@ -83,6 +85,7 @@ export class SqliteStore implements Store {
     this.waits = waits
     this.values = new SqliteOrderValues(db)
     this.children = children
+    this.shopCursors = new SqliteShopCursors(db)
     // Applies one run's effects in the current transaction, in order. `touched` collects the orders it
     // changed (their waiting runs get one order-changed event at the end), `woken` the runs it queued events for.
     const applyEffects = (state: RunState, effects: readonly Effect[], patchOrder: OrderPatcher | undefined, now: number, woken: Set<string>, touched: Set<string>) => {
@@ -280,6 +283,9 @@ export class SqliteStore implements Store {
   async setSchedules(schedules: ScheduleRow[]) { this.setSchedulesTx(schedules) }
   async dueSchedules(now: number) { return this.children.due(now) }
   async fireSchedule(workflowId: string, tick: number, nextAt: number, run: NewRun | null) { return this.fireScheduleTx(workflowId, tick, nextAt, run) }
+
+  async shopPullCursor(shopId: string) { return this.shopCursors.get(shopId) }
+  async saveShopPullCursor(shopId: string, pulledThrough: number, now: number) { this.shopCursors.save(shopId, pulledThrough, now) }
 
   async createToken(row: { id: string; name: string; role: Role; hash: string }, now: number) { return this.access.createToken(row, now) }
   async findTokenByHash(hash: string) { return this.access.findTokenByHash(hash) }
