@@ -1,0 +1,427 @@
+/**
+ * Pulls every enabled shop's changed orders from its platform's open API, so that no order changed
+ * between two polls is missed and none is taken in twice. Each shop has a durable cursor (how far
+ * its orders are pulled through); a pull lists the window [cursor − overlap, now − settle] page by
+ * page, fetches the details the listing leaves out, hands them to the shops' one way in (the engine
+ * dedupes: the same detail twice is one change, an older one leaves the status), and only then
+ * moves the cursor to the window's end. A crash in between repeats the window: at least once.
+ *
+ * Periodic work runs on the injected clock: `pullDue()` pulls the shops whose time has come (tests
+ * move a manual clock and call it); `start()` calls it on a wall-clock loop.
+ */
+import { createHash } from 'node:crypto'
+import type { Clock } from '../core/clock.ts'
+import type { Store } from '../store/store.ts'
+import type { ShopDirectory, ShopRecord } from './shop-directory.ts'
+import type { EngineLogger } from './run-executor.ts'
+import type { PlatformName } from '../../connectors/platforms/adapter.ts'
+import { PlatformApiError, type ChangedOrder, type PlatformApi, type ShopCall } from '../../connectors/platforms/platform-api.ts'
+import type { HttpClient } from '../../connectors/sdk/perform.ts'
+import { createPerformSession, Redactor } from '../../connectors/sdk/perform-runtime.ts'
+
+const SECOND = 1000
+const MINUTE = 60 * SECOND
+const HOUR = 60 * MINUTE
+
+/** How often a shop is pulled unless told otherwise. */
+export const DEFAULT_PULL_INTERVAL_MS = MINUTE
+/** A window starts this long before the last one ended: orders a platform indexes late are still seen. */
+export const DEFAULT_PULL_OVERLAP_MS = 2 * MINUTE
+/** A window ends this long before now: the platform's latest changes are still being written. */
+export const DEFAULT_PULL_SETTLE_MS = 10 * SECOND
+/** A shop's first pull looks back this far. */
+export const DEFAULT_FIRST_LOOK_BACK_MS = 24 * HOUR
+/** The first wait after a failed pull (doubling with each failure in a row), and the longest. */
+export const PULL_BACKOFF_BASE_MS = 10 * SECOND
+export const PULL_BACKOFF_MAX_MS = 15 * MINUTE
+
+/**
+ * The longest window a platform's changed-orders listing takes; longer windows are pulled as
+ * several. Taobao taobao.trades.sold.increment.get: start and end modified within one day;
+ * Pinduoduo pdd.order.number.list.increment.get: at most 30 minutes.
+ */
+export const PULL_WINDOW_CAPS_MS: Readonly<Partial<Record<PlatformName, number>>> = {
+  taobao: 24 * HOUR,
+  pinduoduo: 30 * MINUTE,
+}
+
+/**
+ * How many times one window is walked at most. Listings page by offset: an order that changes while
+ * a later page is read leaves the window and moves every order behind it up a place, so one may be
+ * skipped. A window of more than one page is walked again until a walk brings nothing new.
+ */
+export const MAX_WALKS_PER_WINDOW = 4
+
+/** Details fetched at once for one shop (listings that carry only ids). */
+const DETAIL_CONCURRENCY = 4
+/** Shops pulled at once in one round. */
+const SHOP_CONCURRENCY = 4
+/** How long the calls of one pull may take together. */
+const PULL_DEADLINE_MS = 10 * MINUTE
+
+/** What one pull did: orders handed in (distinct), how many of them changed the pool, pages listed, and the window (ISO 8601). */
+export interface PullSummary {
+  shopId: string
+  orders: number
+  changed: number
+  pages: number
+  window: { from: string; to: string }
+}
+
+/** What a re-pull of named orders did; `notFound` are the ids the platform does not know. */
+export interface RepullSummary {
+  shopId: string
+  orders: number
+  changed: number
+  notFound: string[]
+}
+
+/** A shop that cannot be pulled as asked: unknown, disabled, or its platform has no API client in this build. */
+export class ShopPullRefused extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ShopPullRefused'
+  }
+}
+
+export interface ShopPullerOptions {
+  store: Pick<Store, 'shopPullCursor' | 'saveShopPullCursor'>
+  directory: ShopDirectory
+  /** The open-API client of a platform, or undefined when this build has none (its shops are not pulled). */
+  platformApi(platform: PlatformName): PlatformApi | undefined
+  clock: Clock
+  log?: EngineLogger
+  /** ms between a shop's pulls (default 60 s); `shopIntervalsMs` sets it per shop id. */
+  intervalMs?: number
+  shopIntervalsMs?: Readonly<Record<string, number>>
+  overlapMs?: number
+  settleMs?: number
+  firstLookBackMs?: number
+  /** Replaces PULL_WINDOW_CAPS_MS entries (tests, a platform that changed its limit). */
+  windowCapsMs?: Readonly<Partial<Record<PlatformName, number>>>
+  /** The HTTP client a shop's calls go through; by default fetch with the pull's deadline and abort signal. */
+  http?(shop: ShopRecord, signal: AbortSignal): HttpClient
+  /** How often `start()`'s wall-clock loop looks for due shops (default 1 s). */
+  loopMs?: number
+}
+
+/** What the puller knows of one shop between pulls (in memory: a restart pulls every shop at once). */
+interface ShopPullState {
+  nextAt: number
+  failures: number
+  /** The fingerprint of the credentials the platform called expired: the shop waits until they change. */
+  expiredCredentials?: string
+  /** The pull of this shop in flight: pulls of one shop never overlap. */
+  queue: Promise<unknown>
+}
+
+const silent: EngineLogger = { error() {}, warn() {}, info() {} }
+
+/** Pulls the orders of every enabled shop. */
+export class ShopPuller {
+  private readonly states = new Map<string, ShopPullState>()
+  private readonly log: EngineLogger
+  private controller = new AbortController()
+  private loop: NodeJS.Timeout | null = null
+  private round: Promise<void> | null = null
+
+  constructor(private readonly o: ShopPullerOptions) {
+    this.log = o.log ?? silent
+  }
+
+  /** Pulls due shops now and then on a wall-clock loop. */
+  start(): void {
+    if (this.loop) return
+    if (this.controller.signal.aborted) this.controller = new AbortController()
+    const round = () => { void this.pullDue().catch((err) => this.log.error({ err }, 'a round of shop pulls failed')) }
+    this.loop = setInterval(round, this.o.loopMs ?? SECOND)
+    this.loop.unref()
+    round()
+  }
+
+  /** Stops the loop, aborts the pulls in flight (their windows are pulled again later) and waits for them. */
+  async stop(): Promise<void> {
+    if (this.loop) clearInterval(this.loop)
+    this.loop = null
+    this.controller.abort(new DOMException('Ordo is shutting down', 'AbortError'))
+    await Promise.allSettled([this.round, ...[...this.states.values()].map((s) => s.queue)])
+  }
+
+  /** Pulls every enabled shop whose pull is due at the clock's now, and resolves when they are done. */
+  pullDue(): Promise<void> {
+    this.round ??= this.pullDueShops().finally(() => { this.round = null })
+    return this.round
+  }
+
+  /** Pulls one shop now, whatever its schedule (a stopped shop too: its credentials may be fixed). */
+  async pullNow(shopId: string): Promise<PullSummary> {
+    const shop = await this.enabledShop(shopId)
+    return this.exclusive(shop.id, () => this.pullShop(shop))
+  }
+
+  /** Fetches these orders' details now and hands them in (a stale order asked about again). */
+  async repull(shopId: string, platformOrderIds: readonly string[]): Promise<RepullSummary> {
+    const shop = await this.enabledShop(shopId)
+    const api = this.apiOf(shop)
+    const credentials = await this.o.directory.credentials(shop.id)
+    const call = this.callFor(shop, credentials)
+    const notFound: string[] = []
+    try {
+      const ids = [...new Set(platformOrderIds)]
+      const details = await mapLimited(ids, DETAIL_CONCURRENCY, async (id) => {
+        const detail = await fetchDetail(api, call, id)
+        if (detail === null) notFound.push(id)
+        return detail
+      })
+      const found = details.filter((d): d is string => d !== null)
+      const results = found.length ? await this.o.directory.ingestDetails(shop.id, found, 'pull') : []
+      return { shopId: shop.id, orders: results.length, changed: results.filter((r) => r.outcome !== 'unchanged').length, notFound }
+    } catch (err) {
+      throw this.failed(shop, err, credentials)
+    }
+  }
+
+  private async pullDueShops(): Promise<void> {
+    let shops: ShopRecord[]
+    try {
+      shops = await this.o.directory.list()
+    } catch (err) {
+      this.log.error({ err }, 'could not list the shops to pull; the next round tries again')
+      return
+    }
+    const now = this.o.clock.now()
+    const due = shops.filter((s) => s.enabled && this.stateOf(s.id).nextAt <= now)
+    await mapLimited(due, SHOP_CONCURRENCY, async (shop) => {
+      if (this.controller.signal.aborted) return
+      const state = this.stateOf(shop.id)
+      if (!this.o.platformApi(shop.platform)) {
+        state.nextAt = now + this.intervalOf(shop)
+        return
+      }
+      if (state.expiredCredentials !== undefined) {
+        // Asking the platform with the same expired session again only earns refusals.
+        const fingerprint = await this.o.directory.credentials(shop.id).then(fingerprintOf, () => state.expiredCredentials)
+        if (fingerprint === state.expiredCredentials) {
+          state.nextAt = now + this.intervalOf(shop)
+          return
+        }
+        state.expiredCredentials = undefined
+      }
+      // The failure is recorded in the shop's health and sets its next try: nothing more to do with it here.
+      await this.exclusive(shop.id, () => this.pullShop(shop)).catch(() => {})
+    })
+  }
+
+  /** One pull of a shop: every window from its cursor to now − settle, each pulled whole before the cursor moves. */
+  private async pullShop(shop: ShopRecord): Promise<PullSummary> {
+    const state = this.stateOf(shop.id)
+    const api = this.apiOf(shop)
+    const credentials = await this.o.directory.credentials(shop.id)
+    try {
+      const cursor = await this.o.store.shopPullCursor(shop.id)
+      const startedAt = this.o.clock.now()
+      const to = startedAt - (this.o.settleMs ?? DEFAULT_PULL_SETTLE_MS)
+      const from = cursor === null ? startedAt - (this.o.firstLookBackMs ?? DEFAULT_FIRST_LOOK_BACK_MS) : cursor - (this.o.overlapMs ?? DEFAULT_PULL_OVERLAP_MS)
+      const call = this.callFor(shop, credentials)
+      const ids = new Set<string>()
+      let changed = 0
+      let pages = 0
+      for (const span of splitWindow(from, to, this.capOf(shop.platform))) {
+        const pulled = await this.pullSpan(shop, api, call, span)
+        for (const id of pulled.ids) ids.add(id)
+        changed += pulled.changed
+        pages += pulled.pages
+        await this.o.store.saveShopPullCursor(shop.id, span.to, this.o.clock.now())
+      }
+      const end = Math.max(from, to)
+      const now = this.o.clock.now()
+      state.failures = 0
+      state.expiredCredentials = undefined
+      state.nextAt = now + this.intervalOf(shop)
+      this.recordHealth(shop, { kind: 'pull-ok', at: now, lagMs: Math.max(0, now - end) })
+      return { shopId: shop.id, orders: ids.size, changed, pages, window: { from: iso(from), to: iso(end) } }
+    } catch (err) {
+      throw this.failed(shop, err, credentials)
+    }
+  }
+
+  /** Lists one window (walked again while a walk finds orders the one before skipped) and hands in what it finds. */
+  private async pullSpan(shop: ShopRecord, api: PlatformApi, call: ShopCall<Record<string, string>>, span: { from: number; to: number }) {
+    const seen = new Set<string>()
+    const ids = new Set<string>()
+    let changed = 0
+    let pages = 0
+    for (let walk = 1; ; walk++) {
+      let fresh = 0
+      let walkPages = 0
+      let page: string | undefined
+      do {
+        if (this.controller.signal.aborted) throw this.controller.signal.reason
+        const answer = await api.listChangedOrders(call, { from: span.from, to: span.to, ...(page !== undefined ? { page } : {}) })
+        walkPages += 1
+        // One change of an order is one (id, modification time): the same one on two pages is taken once.
+        const todo: ChangedOrder[] = []
+        for (const o of answer.orders) {
+          const key = `${o.modifiedAt}:${o.platformOrderId}`
+          if (seen.has(key)) continue
+          seen.add(key)
+          todo.push(o)
+        }
+        fresh += todo.length
+        const details = await mapLimited(todo, DETAIL_CONCURRENCY, (o) => o.detail !== undefined ? Promise.resolve(o.detail) : fetchDetail(api, call, o.platformOrderId))
+        const found = details.filter((d): d is string => d !== null)
+        if (found.length) {
+          const results = await this.o.directory.ingestDetails(shop.id, found, 'pull')
+          changed += results.filter((r) => r.outcome !== 'unchanged').length
+        }
+        for (const o of todo) ids.add(o.platformOrderId)
+        page = answer.nextPage
+      } while (page !== undefined)
+      pages += walkPages
+      // A one-page walk read the window in one answer: nothing could move under it.
+      if (walk === 1 ? walkPages <= 1 : fresh === 0) break
+      if (walk >= MAX_WALKS_PER_WINDOW) {
+        this.log.warn({ shopId: shop.id, platform: shop.platform, from: iso(span.from), to: iso(span.to), walks: walk }, 'orders kept moving while a pull window was listed; going on with what was found')
+        break
+      }
+    }
+    return { ids, changed, pages }
+  }
+
+  /** Records a failed call against the shop and sets its next try; the error to throw, secrets taken out. */
+  private failed(shop: ShopRecord, err: unknown, credentials: Record<string, string>): Error {
+    const state = this.stateOf(shop.id)
+    const now = this.o.clock.now()
+    const redactor = new Redactor()
+    for (const [name, value] of Object.entries(credentials)) if (typeof value === 'string') redactor.add(name, value)
+    const message = redactor.text(err instanceof Error ? err.message : String(err))
+    const shutdown = this.controller.signal.aborted
+    if (shutdown) return err instanceof Error ? err : new Error(message)
+    state.failures += 1
+    const backoff = Math.min(PULL_BACKOFF_MAX_MS, PULL_BACKOFF_BASE_MS * 2 ** (state.failures - 1))
+    let out: Error
+    if (err instanceof PlatformApiError) {
+      out = new PlatformApiError(err.kind, err.code, message, err.retryAfterMs)
+      if (err.kind === 'session-expired') {
+        state.expiredCredentials = fingerprintOf(credentials)
+        state.nextAt = now + this.intervalOf(shop)
+      } else {
+        state.nextAt = now + (err.kind === 'throttled' && err.retryAfterMs !== undefined ? Math.max(0, err.retryAfterMs) : backoff)
+      }
+    } else {
+      out = new Error(message)
+      state.nextAt = now + backoff
+    }
+    const code = err instanceof PlatformApiError ? err.code : undefined
+    this.recordHealth(shop, { kind: 'pull-error', at: now, error: message, ...(code !== undefined ? { code } : {}) })
+    this.log.warn({ shopId: shop.id, platform: shop.platform, code, kind: err instanceof PlatformApiError ? err.kind : undefined, retryAt: iso(state.nextAt) },
+      `pulling a shop's orders failed: ${message}`)
+    return out
+  }
+
+  private recordHealth(shop: ShopRecord, event: Parameters<ShopDirectory['recordHealth']>[1]): void {
+    try {
+      this.o.directory.recordHealth(shop.id, event)
+    } catch (err) {
+      this.log.error({ err, shopId: shop.id }, 'could not record a shop\'s pull health')
+    }
+  }
+
+  private async enabledShop(shopId: string): Promise<ShopRecord> {
+    const shop = await this.o.directory.get(shopId)
+    if (!shop) throw new ShopPullRefused(`no shop has the id ${shopId}`)
+    if (!shop.enabled) throw new ShopPullRefused(`shop ${shopId} is disabled`)
+    return shop
+  }
+
+  private apiOf(shop: ShopRecord): PlatformApi {
+    const api = this.o.platformApi(shop.platform)
+    if (!api) throw new ShopPullRefused(`this build has no ${shop.platform} API client to pull shop ${shop.id} with`)
+    return api
+  }
+
+  private callFor(shop: ShopRecord, credentials: Record<string, string>): ShopCall<Record<string, string>> {
+    const signal = this.controller.signal
+    const http = this.o.http?.(shop, signal) ?? defaultHttp(shop, signal, this.o.clock)
+    return { shopId: shop.id, credentials, http, now: () => this.o.clock.now(), signal }
+  }
+
+  private stateOf(shopId: string): ShopPullState {
+    let state = this.states.get(shopId)
+    if (!state) {
+      state = { nextAt: Number.NEGATIVE_INFINITY, failures: 0, queue: Promise.resolve() }
+      this.states.set(shopId, state)
+    }
+    return state
+  }
+
+  private intervalOf(shop: ShopRecord): number {
+    return this.o.shopIntervalsMs?.[shop.id] ?? this.o.intervalMs ?? DEFAULT_PULL_INTERVAL_MS
+  }
+
+  private capOf(platform: PlatformName): number | undefined {
+    return this.o.windowCapsMs?.[platform] ?? PULL_WINDOW_CAPS_MS[platform]
+  }
+
+  /** Runs `work` after the shop's pull in flight, if any: a scheduled pull and one by hand never overlap. */
+  private exclusive<T>(shopId: string, work: () => Promise<T>): Promise<T> {
+    const state = this.stateOf(shopId)
+    const result = state.queue.then(work, work)
+    state.queue = result.catch(() => {})
+    return result
+  }
+}
+
+/** [from, to] as windows of at most `cap` ms, oldest first; none when the window is empty. */
+export function splitWindow(from: number, to: number, cap?: number): Array<{ from: number; to: number }> {
+  if (to <= from) return []
+  if (!cap || cap <= 0) return [{ from, to }]
+  const out: Array<{ from: number; to: number }> = []
+  for (let start = from; start < to; start += cap) out.push({ from: start, to: Math.min(start + cap, to) })
+  return out
+}
+
+/** The detail of an order, or null when the platform no longer knows it. */
+async function fetchDetail(api: PlatformApi, call: ShopCall<Record<string, string>>, platformOrderId: string): Promise<string | null> {
+  try {
+    return await api.fetchOrder(call, platformOrderId)
+  } catch (err) {
+    if (err instanceof PlatformApiError && err.kind === 'not-found') return null
+    throw err
+  }
+}
+
+/** A digest of a shop's credentials: tells whether they changed without keeping them. */
+function fingerprintOf(credentials: Record<string, string>): string {
+  const sorted = Object.keys(credentials).sort().map((k) => [k, credentials[k]])
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex')
+}
+
+/** fetch with the pull's deadline and abort signal, and the shop's credentials kept out of errors. */
+function defaultHttp(shop: ShopRecord, signal: AbortSignal, clock: Clock): HttpClient {
+  const session = createPerformSession({
+    node: { id: shop.id, type: 'shop-puller' }, runId: `pull:${shop.id}`, workflowId: '', config: {}, order: null, variables: {},
+    idempotencyKey: `pull:${shop.id}`, attempt: 1, signal, deadline: clock.now() + PULL_DEADLINE_MS, now: () => clock.now(),
+    secrets: { async get(name) { throw new Error(`a pull reads no secret by name (${name})`) } },
+    log: { info() {}, warn() {}, error() {} },
+  })
+  return session.ctx.http
+}
+
+/** `fn` over `items`, at most `limit` at once, results in input order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i]!)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return out
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString()
+}
