@@ -181,6 +181,42 @@ export class ShopPuller {
     }
   }
 
+  /**
+   * Pulls now the enabled shops `select` names (every shop with a client when it names none), one
+   * after another; a shop that cannot be pulled is reported with the reason, not thrown.
+   */
+  async pullShops(select: { platforms?: readonly PlatformName[]; shopIds?: readonly string[] } = {}): Promise<Array<PullSummary | { shopId: string; error: string }>> {
+    const shops = await this.o.directory.list()
+    const out: Array<PullSummary | { shopId: string; error: string }> = []
+    const chosen = select.shopIds
+      ? select.shopIds.map((id) => shops.find((s) => s.id === id) ?? id)
+      : shops.filter((s) => s.enabled && (select.platforms ? select.platforms.includes(s.platform) : this.o.platformApi(s.platform) !== undefined))
+    for (const shop of chosen) {
+      const shopId = typeof shop === 'string' ? shop : shop.id
+      try {
+        out.push(await this.pullNow(shopId))
+      } catch (err) {
+        out.push({ shopId, error: err instanceof Error ? err.message : String(err) })
+      }
+    }
+    return out
+  }
+
+  /**
+   * Asks the enabled shops of `platform` for one order's detail now, until one has it, and hands it
+   * in; the summary of the shop that had it, or `notFound` naming the order when none has it.
+   */
+  async repullOrder(platform: PlatformName, platformOrderId: string): Promise<RepullSummary> {
+    const shops = (await this.o.directory.list()).filter((s) => s.enabled && s.platform === platform)
+    if (shops.length === 0) throw new ShopPullRefused(`no enabled ${platform} shop to pull order ${platformOrderId} from`)
+    let last: RepullSummary | undefined
+    for (const shop of shops) {
+      last = await this.repull(shop.id, [platformOrderId])
+      if (last.notFound.length === 0) return last
+    }
+    return last!
+  }
+
   private async pullDueShops(): Promise<void> {
     let shops: ShopRecord[]
     try {
