@@ -13,6 +13,8 @@ import { ManualClock } from './clocks.ts'
 import { DEFAULT_FIRST_LOOK_BACK_MS, DEFAULT_PULL_OVERLAP_MS, DEFAULT_PULL_SETTLE_MS, PULL_BACKOFF_BASE_MS, ShopPuller, ShopPullRefused, splitWindow, type ShopPullerOptions } from './shop-puller.ts'
 import { PlatformApiError } from '../../connectors/platforms/platform-api.ts'
 import { FakePlatform, FakeShopDirectory, type PddShipping } from '../../test/support/fake-shops.ts'
+import { startTestServer } from '../../connectors/sdk/testing.ts'
+import type { PlatformApi } from '../../connectors/platforms/platform-api.ts'
 
 const T0 = Date.parse('2026-11-21T00:00:00Z')
 const S = 1000
@@ -213,6 +215,31 @@ describe('the shop puller', () => {
     expect(JSON.stringify(directory.health)).not.toContain('s3cret-value')
   })
 
+  it('logs the calls of a pull in the integration log, without the shop\'s secrets', async () => {
+    const server = await startTestServer((req) => (req.url.includes('/orders') ? { json: { orders: [] } } : { status: 500 }))
+    try {
+      // A client that puts the access token in the path, as some gateways want it.
+      const api: PlatformApi<Record<string, string>> = {
+        platform: 'pinduoduo',
+        async fetchOrder() { throw new PlatformApiError('not-found', '404', 'none') },
+        async listChangedOrders(call, window) {
+          const res = await call.http.request({ url: `${server.url}/shops/${call.credentials.accessToken}/orders?from=${window.from}` })
+          if (!res.ok) throw new PlatformApiError('unavailable', String(res.status), `HTTP ${res.status}`)
+          return { orders: [] }
+        },
+        async shipNotice() {}, async updateStock() {},
+      }
+      directory.add('pdd-1', 'pinduoduo', { clientId: 'c', clientSecret: 's3cret-value', accessToken: 'tok-9f8e7d' })
+      await puller({ platformApi: () => api, firstLookBackMs: 45 * MIN }).pullNow('pdd-1')
+      const logged = (await store.integrationLog({ connector: 'platform.pull-orders', limit: 10 })).items
+      expect(logged).toHaveLength(2)
+      expect(logged[0]).toMatchObject({ endpoint: `${server.url}/shops/[secret:accessToken]/orders`, method: 'GET', statusCode: 200, idempotencyKey: `pull:pdd-1:${T0}` })
+      expect(JSON.stringify(logged)).not.toContain('tok-9f8e7d')
+    } finally {
+      await server.close()
+    }
+  })
+
   it('repeats the window after a crash between ingest and the cursor save, and takes nothing in twice', async () => {
     directory.add('pdd-1', 'pinduoduo')
     pdd.put('261121-01', T0 - 3600 * S, 1)
@@ -221,6 +248,7 @@ describe('the shop puller', () => {
     // The process dies once the last window's orders are in, before its cursor is saved.
     const dying: ShopPullerOptions['store'] = {
       shopPullCursor: (id) => store.shopPullCursor(id),
+      appendIntegrationLog: (entries) => store.appendIntegrationLog(entries),
       saveShopPullCursor: async (id, at, now) => {
         if (at === end) throw new Error('the process died')
         return store.saveShopPullCursor(id, at, now)

@@ -11,12 +11,12 @@
  */
 import { createHash } from 'node:crypto'
 import type { Clock } from '../core/clock.ts'
-import type { Store } from '../store/store.ts'
+import type { IntegrationEntry, Store } from '../store/store.ts'
 import type { ShopDirectory, ShopRecord } from './shop-directory.ts'
 import type { EngineLogger } from './run-executor.ts'
 import type { PlatformName } from '../../connectors/platforms/adapter.ts'
 import { PlatformApiError, type ChangedOrder, type PlatformApi, type ShopCall } from '../../connectors/platforms/platform-api.ts'
-import type { HttpClient } from '../../connectors/sdk/perform.ts'
+import type { CallRecord, HttpClient } from '../../connectors/sdk/perform.ts'
 import { createPerformSession, Redactor } from '../../connectors/sdk/perform-runtime.ts'
 
 const SECOND = 1000
@@ -85,7 +85,7 @@ export class ShopPullRefused extends Error {
 }
 
 export interface ShopPullerOptions {
-  store: Pick<Store, 'shopPullCursor' | 'saveShopPullCursor'>
+  store: Pick<Store, 'shopPullCursor' | 'saveShopPullCursor' | 'appendIntegrationLog'>
   directory: ShopDirectory
   /** The open-API client of a platform, or undefined when this build has none (its shops are not pulled). */
   platformApi(platform: PlatformName): PlatformApi | undefined
@@ -99,11 +99,22 @@ export interface ShopPullerOptions {
   firstLookBackMs?: number
   /** Replaces PULL_WINDOW_CAPS_MS entries (tests, a platform that changed its limit). */
   windowCapsMs?: Readonly<Partial<Record<PlatformName, number>>>
-  /** The HTTP client a shop's calls go through; by default fetch with the pull's deadline and abort signal. */
-  http?(shop: ShopRecord, signal: AbortSignal): HttpClient
+  /**
+   * The HTTP client a shop's calls go through, logging them itself; by default fetch with the pull's
+   * deadline and abort signal, its calls written to the integration log as connector platform.pull-orders.
+   */
+  http?(shop: ShopRecord, signal: AbortSignal): HttpClient | undefined
+  /** Replaces the global fetch of the default client (tests). */
+  fetch?: typeof fetch
   /** How often `start()`'s wall-clock loop looks for due shops (default 1 s). */
   loopMs?: number
 }
+
+/** The connector name a pull's calls are logged under (the node that also pulls). */
+export const PULL_CONNECTOR = 'platform.pull-orders'
+
+/** One pull's call context and the calls it made (empty when the caller's client logs its own). */
+interface ShopSession { call: ShopCall<Record<string, string>>; calls: CallRecord[] }
 
 /** What the puller knows of one shop between pulls (in memory: a restart pulls every shop at once). */
 interface ShopPullState {
@@ -163,10 +174,13 @@ export class ShopPuller {
   async repull(shopId: string, platformOrderIds: readonly string[]): Promise<RepullSummary> {
     const shop = await this.enabledShop(shopId)
     const api = this.apiOf(shop)
-    const credentials = await this.o.directory.credentials(shop.id)
-    const call = this.callFor(shop, credentials)
+    let credentials: Record<string, string> = {}
+    let session: ShopSession | undefined
     const notFound: string[] = []
     try {
+      credentials = await this.o.directory.credentials(shop.id)
+      session = await this.sessionFor(shop, credentials)
+      const call = session.call
       const ids = [...new Set(platformOrderIds)]
       const details = await mapLimited(ids, DETAIL_CONCURRENCY, async (id) => {
         const detail = await fetchDetail(api, call, id)
@@ -178,6 +192,8 @@ export class ShopPuller {
       return { shopId: shop.id, orders: results.length, changed: results.filter((r) => r.outcome !== 'unchanged').length, notFound }
     } catch (err) {
       throw this.failed(shop, err, credentials)
+    } finally {
+      await this.logCalls(shop, session, `repull:${shop.id}`)
     }
   }
 
@@ -252,18 +268,20 @@ export class ShopPuller {
   private async pullShop(shop: ShopRecord): Promise<PullSummary> {
     const state = this.stateOf(shop.id)
     const api = this.apiOf(shop)
-    const credentials = await this.o.directory.credentials(shop.id)
+    const startedAt = this.o.clock.now()
+    let credentials: Record<string, string> = {}
+    let session: ShopSession | undefined
     try {
+      credentials = await this.o.directory.credentials(shop.id)
+      session = await this.sessionFor(shop, credentials)
       const cursor = await this.o.store.shopPullCursor(shop.id)
-      const startedAt = this.o.clock.now()
       const to = startedAt - (this.o.settleMs ?? DEFAULT_PULL_SETTLE_MS)
       const from = cursor === null ? startedAt - (this.o.firstLookBackMs ?? DEFAULT_FIRST_LOOK_BACK_MS) : cursor - (this.o.overlapMs ?? DEFAULT_PULL_OVERLAP_MS)
-      const call = this.callFor(shop, credentials)
       const ids = new Set<string>()
       let changed = 0
       let pages = 0
       for (const span of splitWindow(from, to, this.capOf(shop.platform))) {
-        const pulled = await this.pullSpan(shop, api, call, span)
+        const pulled = await this.pullSpan(shop, api, session.call, span)
         for (const id of pulled.ids) ids.add(id)
         changed += pulled.changed
         pages += pulled.pages
@@ -278,6 +296,8 @@ export class ShopPuller {
       return { shopId: shop.id, orders: ids.size, changed, pages, window: { from: iso(from), to: iso(end) } }
     } catch (err) {
       throw this.failed(shop, err, credentials)
+    } finally {
+      await this.logCalls(shop, session, `pull:${shop.id}:${startedAt}`)
     }
   }
 
@@ -376,10 +396,40 @@ export class ShopPuller {
     return api
   }
 
-  private callFor(shop: ShopRecord, credentials: Record<string, string>): ShopCall<Record<string, string>> {
+  /**
+   * The call context of one pull or re-pull: the caller's HTTP client, or fetch with the pull's
+   * deadline whose calls are kept for the integration log, every credential value redacted from them.
+   */
+  private async sessionFor(shop: ShopRecord, credentials: Record<string, string>): Promise<ShopSession> {
     const signal = this.controller.signal
-    const http = this.o.http?.(shop, signal) ?? defaultHttp(shop, signal, this.o.clock)
-    return { shopId: shop.id, credentials, http, now: () => this.o.clock.now(), signal }
+    const now = () => this.o.clock.now()
+    const own = this.o.http?.(shop, signal)
+    if (own) return { call: { shopId: shop.id, credentials, http: own, now, signal }, calls: [] }
+    const session = createPerformSession({
+      node: { id: shop.id, type: PULL_CONNECTOR }, runId: `pull:${shop.id}`, workflowId: '', config: {}, order: null, variables: {},
+      idempotencyKey: `pull:${shop.id}`, attempt: 1, signal, deadline: now() + PULL_DEADLINE_MS, now,
+      secrets: { async get(name) { return credentials[name] ?? '' } },
+      log: { info() {}, warn() {}, error() {} },
+      ...(this.o.fetch ? { fetch: this.o.fetch } : {}),
+    })
+    // Read through the session, every credential is known to its redactor before any call is made.
+    for (const name of Object.keys(credentials)) await session.ctx.secrets.get(name)
+    return { call: { shopId: shop.id, credentials, http: session.ctx.http, now, signal }, calls: session.calls }
+  }
+
+  /** Writes a pull's calls to the integration log; a log that cannot be written never fails the pull. */
+  private async logCalls(shop: ShopRecord, session: ShopSession | undefined, idempotencyKey: string): Promise<void> {
+    if (!session || session.calls.length === 0) return
+    const at = this.o.clock.now()
+    const entries: IntegrationEntry[] = session.calls.map((c) => ({
+      at, connector: PULL_CONNECTOR, endpoint: c.endpoint, ...(c.method ? { method: c.method } : {}), ...(c.statusCode !== undefined ? { statusCode: c.statusCode } : {}),
+      latencyMs: c.latencyMs, ...(c.errorClass ? { errorClass: c.errorClass } : {}), ...(c.error ? { error: c.error } : {}), attempt: 1, idempotencyKey,
+    }))
+    try {
+      await this.o.store.appendIntegrationLog(entries)
+    } catch (err) {
+      this.log.error({ err, shopId: shop.id }, 'could not log a pull\'s calls')
+    }
   }
 
   private stateOf(shopId: string): ShopPullState {
@@ -431,17 +481,6 @@ async function fetchDetail(api: PlatformApi, call: ShopCall<Record<string, strin
 function fingerprintOf(credentials: Record<string, string>): string {
   const sorted = Object.keys(credentials).sort().map((k) => [k, credentials[k]])
   return createHash('sha256').update(JSON.stringify(sorted)).digest('hex')
-}
-
-/** fetch with the pull's deadline and abort signal, and the shop's credentials kept out of errors. */
-function defaultHttp(shop: ShopRecord, signal: AbortSignal, clock: Clock): HttpClient {
-  const session = createPerformSession({
-    node: { id: shop.id, type: 'shop-puller' }, runId: `pull:${shop.id}`, workflowId: '', config: {}, order: null, variables: {},
-    idempotencyKey: `pull:${shop.id}`, attempt: 1, signal, deadline: clock.now() + PULL_DEADLINE_MS, now: () => clock.now(),
-    secrets: { async get(name) { throw new Error(`a pull reads no secret by name (${name})`) } },
-    log: { info() {}, warn() {}, error() {} },
-  })
-  return session.ctx.http
 }
 
 /** `fn` over `items`, at most `limit` at once, results in input order. */

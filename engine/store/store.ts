@@ -429,6 +429,8 @@ export interface Store {
   releaseActivityLeases(): Promise<number>
   /** When the next pending activity may be tried, or null. */
   nextActivityAt(): Promise<number | null>
+  /** Logs outside calls made outside any activity or delivery (a scheduled pull of a shop's orders), in one transaction. */
+  appendIntegrationLog(entries: readonly IntegrationEntry[]): Promise<void>
   /** Logged calls, newest first. */
   integrationLog(filter: IntegrationFilter): Promise<Page<IntegrationLogRow>>
   /** Per connector: calls, failures and latency quantiles in each window ending at `now`. */

@@ -258,6 +258,7 @@ export class SqliteStore implements Store {
   // One process per SQLite file: what a previous process held, it held when it died.
   async releaseActivityLeases() { return this.waits.releaseActivityLeases() }
   async nextActivityAt() { return this.waits.nextActivityAt() }
+  async appendIntegrationLog(entries: readonly IntegrationEntry[]) { this.db.transaction(() => this.integrations.append(entries)).immediate() }
   async integrationLog(filter: IntegrationFilter) { return this.integrations.list(filter) }
   async integrationHealth(now: number, windowsMs: readonly number[]) { return this.integrations.health(now, windowsMs) }
   async putSecret(secret: { name: string; sealed: Buffer; by: string }, now: number) { return this.integrations.putSecret(secret.name, secret.sealed, secret.by, now) }
