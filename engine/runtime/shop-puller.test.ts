@@ -121,6 +121,44 @@ describe('the shop puller', () => {
     expect(again.window.from).toBe(new Date(T0 - DEFAULT_PULL_SETTLE_MS - DEFAULT_PULL_OVERLAP_MS).toISOString())
   })
 
+  it('does not ask again for the details of a change it took in when the overlap lists it again', async () => {
+    directory.add('pdd-1', 'pinduoduo')
+    pdd.put('261121-01', T0 - MIN, 1)
+    const p = puller()
+    await p.pullNow('pdd-1')
+    clock.advance(MIN)
+    expect(await p.pullNow('pdd-1')).toMatchObject({ orders: 0 })
+    expect(pdd.fetched).toEqual(['261121-01'])
+    // A restarted process knows nothing of it and asks again: at least once, and the engine takes it once.
+    await puller().pullNow('pdd-1')
+    expect(pdd.fetched).toEqual(['261121-01', '261121-01'])
+    expect(await historyOf('pinduoduo', '261121-01')).toEqual(['created:paid'])
+  })
+
+  it('lets a slow shop hold back only itself', async () => {
+    directory.add('pdd-slow', 'pinduoduo')
+    directory.add('pdd-1', 'pinduoduo')
+    let release: () => void = () => {}
+    const held = new Promise<void>((resolve) => { release = resolve })
+    const list = pdd.listChangedOrders.bind(pdd)
+    pdd.listChangedOrders = async (call, window) => {
+      if (call.shopId === 'pdd-slow') await held
+      return list(call, window)
+    }
+    const p = puller()
+    const first = p.pullDue()
+    await expect.poll(() => pdd.listCalls.filter((c) => c.shopId === 'pdd-1').length).toBeGreaterThan(0)
+    await expect.poll(() => directory.healthOf('pdd-1').length).toBe(1)
+    clock.advance(MIN)
+    await p.pullDue()
+    expect(directory.healthOf('pdd-1')).toEqual([{ kind: 'pull-ok' }, { kind: 'pull-ok' }])
+    expect(directory.healthOf('pdd-slow')).toEqual([])
+    release()
+    await first
+    expect(directory.healthOf('pdd-slow')).toEqual([{ kind: 'pull-ok' }])
+    expect(pdd.listCalls.filter((c) => c.shopId === 'pdd-slow' && c.page === undefined)).toHaveLength(48)
+  })
+
   it('lists a long window in pieces no longer than the platform allows, and moves the cursor after each', async () => {
     directory.add('pdd-1', 'pinduoduo')
     await puller().pullNow('pdd-1')

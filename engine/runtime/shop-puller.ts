@@ -54,7 +54,7 @@ export const MAX_WALKS_PER_WINDOW = 4
 
 /** Details fetched at once for one shop (listings that carry only ids). */
 const DETAIL_CONCURRENCY = 4
-/** Shops pulled at once in one round. */
+/** Scheduled pulls at once (a slow shop holds one slot; the others go on). */
 const SHOP_CONCURRENCY = 4
 /** How long the calls of one pull may take together. */
 const PULL_DEADLINE_MS = 10 * MINUTE
@@ -124,6 +124,13 @@ interface ShopPullState {
   expiredCredentials?: string
   /** The pull of this shop in flight: pulls of one shop never overlap. */
   queue: Promise<unknown>
+  /** Whether a scheduled pull of the shop is under way (later rounds leave it be). */
+  scheduled: boolean
+  /**
+   * Changes taken in lately ("modifiedAt:id"), by modification time: the overlap lists them again,
+   * and asking for their details again would spend the platform's quota for nothing.
+   */
+  taken: Map<string, number>
 }
 
 const silent: EngineLogger = { error() {}, warn() {}, info() {} }
@@ -134,7 +141,8 @@ export class ShopPuller {
   private readonly log: EngineLogger
   private controller = new AbortController()
   private loop: NodeJS.Timeout | null = null
-  private round: Promise<void> | null = null
+  private readonly rounds = new Set<Promise<void>>()
+  private readonly slots = new Slots(SHOP_CONCURRENCY)
 
   constructor(private readonly o: ShopPullerOptions) {
     this.log = o.log ?? silent
@@ -155,13 +163,17 @@ export class ShopPuller {
     if (this.loop) clearInterval(this.loop)
     this.loop = null
     this.controller.abort(new DOMException('Ordo is shutting down', 'AbortError'))
-    await Promise.allSettled([this.round, ...[...this.states.values()].map((s) => s.queue)])
+    await Promise.allSettled([...this.rounds, ...[...this.states.values()].map((s) => s.queue)])
   }
 
-  /** Pulls every enabled shop whose pull is due at the clock's now, and resolves when they are done. */
+  /**
+   * Pulls every enabled shop whose pull is due at the clock's now, and resolves when they are done.
+   * Rounds may overlap: a shop whose pull is still under way is left to it.
+   */
   pullDue(): Promise<void> {
-    this.round ??= this.pullDueShops().finally(() => { this.round = null })
-    return this.round
+    const round = this.pullDueShops()
+    this.rounds.add(round)
+    return round.finally(() => this.rounds.delete(round))
   }
 
   /** Pulls one shop now, whatever its schedule (a stopped shop too: its credentials may be fixed). */
@@ -242,26 +254,29 @@ export class ShopPuller {
       return
     }
     const now = this.o.clock.now()
-    const due = shops.filter((s) => s.enabled && this.stateOf(s.id).nextAt <= now)
-    await mapLimited(due, SHOP_CONCURRENCY, async (shop) => {
-      if (this.controller.signal.aborted) return
-      const state = this.stateOf(shop.id)
-      if (!this.o.platformApi(shop.platform)) {
+    const due = shops.filter((s) => s.enabled && !this.stateOf(s.id).scheduled && this.stateOf(s.id).nextAt <= now)
+    for (const shop of due) this.stateOf(shop.id).scheduled = true
+    await Promise.all(due.map((shop) => this.slots.run(() => this.pullIfDue(shop, now)).finally(() => { this.stateOf(shop.id).scheduled = false })))
+  }
+
+  private async pullIfDue(shop: ShopRecord, now: number): Promise<void> {
+    if (this.controller.signal.aborted) return
+    const state = this.stateOf(shop.id)
+    if (!this.o.platformApi(shop.platform)) {
+      state.nextAt = now + this.intervalOf(shop)
+      return
+    }
+    if (state.expiredCredentials !== undefined) {
+      // Asking the platform with the same expired session again only earns refusals.
+      const fingerprint = await this.o.directory.credentials(shop.id).then(fingerprintOf, () => state.expiredCredentials)
+      if (fingerprint === state.expiredCredentials) {
         state.nextAt = now + this.intervalOf(shop)
         return
       }
-      if (state.expiredCredentials !== undefined) {
-        // Asking the platform with the same expired session again only earns refusals.
-        const fingerprint = await this.o.directory.credentials(shop.id).then(fingerprintOf, () => state.expiredCredentials)
-        if (fingerprint === state.expiredCredentials) {
-          state.nextAt = now + this.intervalOf(shop)
-          return
-        }
-        state.expiredCredentials = undefined
-      }
-      // The failure is recorded in the shop's health and sets its next try: nothing more to do with it here.
-      await this.exclusive(shop.id, () => this.pullShop(shop)).catch(() => {})
-    })
+      state.expiredCredentials = undefined
+    }
+    // The failure is recorded in the shop's health and sets its next try: nothing more to do with it here.
+    await this.exclusive(shop.id, () => this.pullShop(shop)).catch(() => {})
   }
 
   /** One pull of a shop: every window from its cursor to now − settle, each pulled whole before the cursor moves. */
@@ -280,6 +295,7 @@ export class ShopPuller {
       const ids = new Set<string>()
       let changed = 0
       let pages = 0
+      for (const [key, at] of state.taken) if (at < from) state.taken.delete(key)
       for (const span of splitWindow(from, to, this.capOf(shop.platform))) {
         const pulled = await this.pullSpan(shop, api, session.call, span)
         for (const id of pulled.ids) ids.add(id)
@@ -304,6 +320,7 @@ export class ShopPuller {
   /** Lists one window (walked again while a walk finds orders the one before skipped) and hands in what it finds. */
   private async pullSpan(shop: ShopRecord, api: PlatformApi, call: ShopCall<Record<string, string>>, span: { from: number; to: number }) {
     const seen = new Set<string>()
+    const taken = this.stateOf(shop.id).taken
     const ids = new Set<string>()
     let changed = 0
     let pages = 0
@@ -321,16 +338,20 @@ export class ShopPuller {
           const key = `${o.modifiedAt}:${o.platformOrderId}`
           if (seen.has(key)) continue
           seen.add(key)
-          todo.push(o)
+          fresh += 1
+          if (!taken.has(key)) todo.push(o)
         }
-        fresh += todo.length
         const details = await mapLimited(todo, DETAIL_CONCURRENCY, (o) => o.detail !== undefined ? Promise.resolve(o.detail) : fetchDetail(api, call, o.platformOrderId))
         const found = details.filter((d): d is string => d !== null)
         if (found.length) {
           const results = await this.o.directory.ingestDetails(shop.id, found, 'pull')
           changed += results.filter((r) => r.outcome !== 'unchanged').length
         }
-        for (const o of todo) ids.add(o.platformOrderId)
+        // Only once they are in: a failed ingest leaves them to be asked for again.
+        for (const o of todo) {
+          ids.add(o.platformOrderId)
+          taken.set(`${o.modifiedAt}:${o.platformOrderId}`, o.modifiedAt)
+        }
         page = answer.nextPage
       } while (page !== undefined)
       pages += walkPages
@@ -435,7 +456,7 @@ export class ShopPuller {
   private stateOf(shopId: string): ShopPullState {
     let state = this.states.get(shopId)
     if (!state) {
-      state = { nextAt: Number.NEGATIVE_INFINITY, failures: 0, queue: Promise.resolve() }
+      state = { nextAt: Number.NEGATIVE_INFINITY, failures: 0, queue: Promise.resolve(), scheduled: false, taken: new Map() }
       this.states.set(shopId, state)
     }
     return state
@@ -481,6 +502,25 @@ async function fetchDetail(api: PlatformApi, call: ShopCall<Record<string, strin
 function fingerprintOf(credentials: Record<string, string>): string {
   const sorted = Object.keys(credentials).sort().map((k) => [k, credentials[k]])
   return createHash('sha256').update(JSON.stringify(sorted)).digest('hex')
+}
+
+/** At most `size` tasks at once; the others wait their turn, first come first served. */
+class Slots {
+  private free: number
+  private readonly waiting: Array<() => void> = []
+  constructor(size: number) { this.free = size }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free -= 1
+    else await new Promise<void>((resolve) => this.waiting.push(resolve))
+    try {
+      return await task()
+    } finally {
+      const next = this.waiting.shift()
+      if (next) next()
+      else this.free += 1
+    }
+  }
 }
 
 /** `fn` over `items`, at most `limit` at once, results in input order. */
