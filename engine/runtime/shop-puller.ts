@@ -216,11 +216,11 @@ export class ShopPuller {
   async pullShops(select: { platforms?: readonly PlatformName[]; shopIds?: readonly string[] } = {}): Promise<Array<PullSummary | { shopId: string; error: string }>> {
     const shops = await this.o.directory.list()
     const out: Array<PullSummary | { shopId: string; error: string }> = []
-    const chosen = select.shopIds
-      ? select.shopIds.map((id) => shops.find((s) => s.id === id) ?? id)
-      : shops.filter((s) => s.enabled && (select.platforms ? select.platforms.includes(s.platform) : this.o.platformApi(s.platform) !== undefined))
-    for (const shop of chosen) {
-      const shopId = typeof shop === 'string' ? shop : shop.id
+    // Named shops are pulled as named (an unknown or disabled one is reported); otherwise the enabled ones.
+    const chosen = select.shopIds ?? shops
+      .filter((s) => s.enabled && (select.platforms ? select.platforms.includes(s.platform) : this.o.platformApi(s.platform) !== undefined))
+      .map((s) => s.id)
+    for (const shopId of chosen) {
       try {
         out.push(await this.pullNow(shopId))
       } catch (err) {
