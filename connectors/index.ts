@@ -7,7 +7,8 @@ import httpRequest from './http/http.request.node.ts'
 import notifyEmail from './notify/notify.email.node.ts'
 import notifyIm from './notify/notify.im.node.ts'
 import notifySms from './notify/notify.sms.node.ts'
+import platformPullOrders from './platforms/platform.pull-orders.node.ts'
 import publishRabbitmq from './publish/publish.rabbitmq.node.ts'
 import publishWebhook from './publish/publish.webhook.node.ts'
 
-export const builtinConnectors: readonly AnyNodeModule[] = [httpRequest, notifyEmail, notifyIm, notifySms, publishRabbitmq, publishWebhook]
+export const builtinConnectors: readonly AnyNodeModule[] = [httpRequest, notifyEmail, notifyIm, notifySms, platformPullOrders, publishRabbitmq, publishWebhook]

@@ -5,15 +5,16 @@ import { createHarness, sampleOrder, type Harness } from './harness.ts'
 import { importExamplesIfEmpty } from '../engine/runtime/bootstrap.ts'
 import { checkDefinition } from '../engine/core/check-definition.ts'
 import { createRegistry } from '../engine/core/registry.ts'
-import { builtinNodes } from '../engine/nodes/index.ts'
+import { builtinNodeTypes } from '../engine/runtime/node-catalog.ts'
 
 const dir = join(import.meta.dirname, '..', 'examples')
 const templates = readdirSync(dir).filter((f) => f.endsWith('.workflow.json'))
 
 describe('the template gallery (examples/)', () => {
+  // Against every node type Ordo has built in, connectors included (status-sync-recheck pulls from the platform).
   it.each(templates)('%s is a valid workflow named after its file', (file) => {
     const def = JSON.parse(readFileSync(join(dir, file), 'utf8'))
-    expect(checkDefinition(def, createRegistry(builtinNodes))).toEqual({ valid: true, errors: [], warnings: [] })
+    expect(checkDefinition(def, createRegistry(builtinNodeTypes))).toEqual({ valid: true, errors: [], warnings: [] })
     expect(`${def.id}.workflow.json`).toBe(file)
   })
 })

@@ -429,6 +429,8 @@ export interface Store {
   releaseActivityLeases(): Promise<number>
   /** When the next pending activity may be tried, or null. */
   nextActivityAt(): Promise<number | null>
+  /** Logs outside calls made outside any activity or delivery (a scheduled pull of a shop's orders), in one transaction. */
+  appendIntegrationLog(entries: readonly IntegrationEntry[]): Promise<void>
   /** Logged calls, newest first. */
   integrationLog(filter: IntegrationFilter): Promise<Page<IntegrationLogRow>>
   /** Per connector: calls, failures and latency quantiles in each window ending at `now`. */
@@ -477,6 +479,12 @@ export interface Store {
    * still stands at `tick` (two ticks racing start one run); returns the run id created, or null.
    */
   fireSchedule(workflowId: string, tick: number, nextAt: number, run: NewRun | null): Promise<string | null>
+
+  // Shops
+  /** UTC epoch ms a shop's orders are pulled through (the end of its last window pulled whole), or null before its first pull. */
+  shopPullCursor(shopId: string): Promise<number | null>
+  /** Moves a shop's pull cursor to `pulledThrough`, durably; never backwards (a smaller value leaves it). */
+  saveShopPullCursor(shopId: string, pulledThrough: number, now: number): Promise<void>
 
   // Access
   createToken(row: { id: string; name: string; role: Role; hash: string }, now: number): Promise<TokenRow>

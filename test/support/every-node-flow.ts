@@ -49,6 +49,7 @@ const NODES: Array<[id: string, type: string, config?: Record<string, unknown>]>
   ['mail', 'notify.email', { host: 'smtp.example.com', from: 'service@example.com', to: ['{{order.customer.email}}'] }],
   ['im', 'notify.im', { platform: 'dingtalk', webhook: 'dingtalk-robot' }],
   ['sms', 'notify.sms', { provider: 'generic', endpoint: 'https://sms.example.com/send', signingSecret: 'sms-gateway', text: '您的订单 {{order.platformOrderId}} 已发货' }],
+  ['pull', 'platform.pull-orders', {}],
   ['mq', 'publish.rabbitmq', { url: 'amqp-url', exchange: 'orders' }],
   ['hook', 'publish.webhook', { url: 'https://hooks.example.com/ordo', signingSecret: 'hook-secret' }],
   ['end', 'flow.end', { outcome: 'done' }],

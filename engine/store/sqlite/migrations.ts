@@ -501,6 +501,21 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX child_groups_parent ON child_groups (parent_run_id);
     `,
   },
+  // Versions 10 and 11 are other parts of the shops work; the runner applies what a database lacks by
+  // number, so a build with 12 alone and one with 10-12 open each other's databases.
+  {
+    version: 12,
+    name: 'shop pull cursors',
+    sql: `
+      -- Per shop, the end of the last modification-time window pulled through (every page ingested),
+      -- UTC epoch ms: the next pull starts from it, less an overlap. It only moves forward.
+      CREATE TABLE shop_pull_cursors (
+        shop_id TEXT PRIMARY KEY,
+        pulled_through INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ]
 
 /**

@@ -27,6 +27,7 @@ import { SqliteWorkflows } from './sqlite-workflows.ts'
 import { SqliteOrderValues } from './sqlite-order-values.ts'
 import { SqliteIntegrations } from './sqlite-integrations.ts'
 import { SqliteOutbox } from './sqlite-outbox.ts'
+import { SqliteShopCursors } from './sqlite-shop-cursors.ts'
 
 /** Options of `openSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -53,6 +54,7 @@ export class SqliteStore implements Store {
   private readonly values: SqliteOrderValues
   private readonly integrations: SqliteIntegrations
   private readonly outbox: SqliteOutbox
+  private readonly shopCursors: SqliteShopCursors
   private readonly settleOutboxTx: (outcomes: readonly OutboxOutcome[], now: number) => void
   private readonly claimOutboxTx: (now: number, limit: number, leaseUntil: number) => OutboxDelivery[]
   private readonly children: SqliteChildren
@@ -88,6 +90,7 @@ export class SqliteStore implements Store {
     this.waits = waits
     this.values = new SqliteOrderValues(db)
     this.children = children
+    this.shopCursors = new SqliteShopCursors(db)
     // Applies one run's effects in the current transaction, in order. `touched` collects the orders it
     // changed (their waiting runs get one order-changed event at the end), `woken` the runs it queued events for.
     const applyEffects = (state: RunState, effects: readonly Effect[], patchOrder: OrderPatcher | undefined, now: number, woken: Set<string>, touched: Set<string>) => {
@@ -268,6 +271,7 @@ export class SqliteStore implements Store {
   // One process per SQLite file: what a previous process held, it held when it died.
   async releaseActivityLeases() { return this.waits.releaseActivityLeases() }
   async nextActivityAt() { return this.waits.nextActivityAt() }
+  async appendIntegrationLog(entries: readonly IntegrationEntry[]) { this.db.transaction(() => this.integrations.append(entries)).immediate() }
   async integrationLog(filter: IntegrationFilter) { return this.integrations.list(filter) }
   async integrationHealth(now: number, windowsMs: readonly number[]) { return this.integrations.health(now, windowsMs) }
   async putSecret(secret: { name: string; sealed: Buffer; by: string }, now: number) { return this.integrations.putSecret(secret.name, secret.sealed, secret.by, now) }
@@ -293,6 +297,9 @@ export class SqliteStore implements Store {
   async setSchedules(schedules: ScheduleRow[]) { this.setSchedulesTx(schedules) }
   async dueSchedules(now: number) { return this.children.due(now) }
   async fireSchedule(workflowId: string, tick: number, nextAt: number, run: NewRun | null) { return this.fireScheduleTx(workflowId, tick, nextAt, run) }
+
+  async shopPullCursor(shopId: string) { return this.shopCursors.get(shopId) }
+  async saveShopPullCursor(shopId: string, pulledThrough: number, now: number) { this.shopCursors.save(shopId, pulledThrough, now) }
 
   async createToken(row: { id: string; name: string; role: Role; hash: string }, now: number) { return this.access.createToken(row, now) }
   async findTokenByHash(hash: string) { return this.access.findTokenByHash(hash) }
