@@ -72,7 +72,7 @@ export class WebSocketConnection extends EventEmitter<WebSocketConnectionEvents>
   ) {
     super()
     this.head = head
-    socket.on('error', (err) => { if (this.started && !this.closed) this.emit('error', err) })
+    socket.on('error', (err) => { if (this.started && !this.closed && this.listenerCount('error')) this.emit('error', err) })
     socket.on('close', () => { if (this.started) this.finish() })
     socket.on('end', () => socket.end())
   }
@@ -233,7 +233,8 @@ export class WebSocketConnection extends EventEmitter<WebSocketConnectionEvents>
   }
 
   private fail(code: number, reason: string): false {
-    this.emit('error', new Error(`WebSocket protocol error: ${reason}`))
+    // An owner that does not listen for errors still gets the close; an unheard 'error' would throw.
+    if (this.listenerCount('error')) this.emit('error', new Error(`WebSocket protocol error: ${reason}`))
     this.close(code, reason)
     this.socket.end()
     return false
