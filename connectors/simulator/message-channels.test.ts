@@ -7,7 +7,7 @@ import type { ChannelConnection, ChannelEvent, ShopChannelOptions } from '../pla
 import { openJdChannel } from '../platforms/channels/jd-channel.ts'
 import { openPinduoduoChannel } from '../platforms/channels/pinduoduo-channel.ts'
 import { openTmcChannel } from '../platforms/channels/tmc-channel.ts'
-import { attachMessageChannels, type ChannelFaults, type MessageChannelsHandle, type OrderChange } from './message-channels.ts'
+import { attachMessageChannels, channelUrlFor, type ChannelFaults, type MessageChannelsHandle, type OrderChange } from './message-channels.ts'
 
 /** Business time both sides sign and check with: fixed, nothing sleeps for it. */
 const NOW = Date.parse('2026-12-02T05:00:00Z')
@@ -218,6 +218,19 @@ describe('the simulator', () => {
     await until('both orders are accepted and acknowledged', () => new Set(accepted).size === 2 && h.simulator.pending('jd-1') === 0)
     expect(h.simulator.stats()).toMatchObject({ connections: 2, acked: 2 })
     expect(h.simulator.stats().redelivered).toBeGreaterThanOrEqual(1)
+  })
+
+  it('holds each message back by the latency it is given', async () => {
+    const shop = { platform: 'pinduoduo', shopId: 'pdd-1', credentials: platforms[1].credentials }
+    const h = await startSimulator([shop], { faults: { latencyMs: 120 } })
+    const accepted: string[] = []
+    const channel = openPinduoduoChannel({ shopId: 'pdd-1', credentials: { ...shop.credentials, channelUrl: channelUrlFor('pinduoduo', h.origin.replace('ws:', 'http:')) }, acceptRefs: async (_, refs) => { accepted.push(refs[0].platformOrderId) }, clock, log: quietLog })
+    cleanups.push(() => channel.close())
+    await until('connected', () => h.simulator.stats().connections === 1)
+    h.events.emit('order-changed', { platform: 'pinduoduo', shopId: 'pdd-1', platformOrderId: '261202-1', event: 'paid' })
+    const sentAt = Date.now()
+    await until('accepted', () => accepted.length === 1)
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(100)
   })
 
   it('refuses a connect whose signed timestamp is too far from its clock', async () => {

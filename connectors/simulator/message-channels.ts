@@ -131,6 +131,12 @@ const TOPICS: Record<ChannelPlatform, { prefix: RegExp; byEvent: Record<string, 
   },
 }
 
+/** The `channelUrl` a shop's credentials take to use this simulator, served at `origin` (http://127.0.0.1:4000 or ws://…). */
+export function channelUrlFor(platform: ChannelPlatform, origin: string): string {
+  const ws = origin.replace(/^http(s?):/, 'ws$1:').replace(/\/+$/, '')
+  return `${ws}/${platform === 'taobao' ? 'tmc' : platform}`
+}
+
 export function topicFor(platform: ChannelPlatform, event: string): string {
   const table = TOPICS[platform]
   return table.prefix.test(event) ? event : table.byEvent[event] ?? table.otherwise

@@ -5,11 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { PulledOrderRef } from '../../connectors/platforms/adapter.ts'
 import { attachMessageChannels, type ChannelShop, type MessageChannelsHandle } from '../../connectors/simulator/message-channels.ts'
 import { startMessageChannels, type MessageChannels } from './message-channels.ts'
+import type { EngineLogger } from './run-executor.ts'
 import type { ShopDirectory, ShopHealthEvent, ShopRecord } from './shop-directory.ts'
 
 const NOW = Date.parse('2026-12-02T05:00:00Z')
 const clock = { now: () => NOW }
-const quietLog = { error: () => {}, warn: () => {}, info: () => {} }
+const quietLog: EngineLogger = { error: () => {}, warn: () => {}, info: () => {} }
 
 /** A shops directory in memory: shops, their credentials, and the health recorded against them. */
 class FakeDirectory implements ShopDirectory {
@@ -64,9 +65,9 @@ async function setup() {
   })
   const accepted: Array<{ shopId: string; refs: PulledOrderRef[] }> = []
   let refuse = false
-  const start = (): MessageChannels => {
+  const start = (log = quietLog): MessageChannels => {
     const channels = startMessageChannels({
-      directory, clock, log: quietLog,
+      directory, clock, log,
       acceptRefs: async (shopId, refs) => {
         if (refuse) throw new Error('the store is down')
         accepted.push({ shopId, refs })
@@ -157,5 +158,16 @@ describe('the message channel supervisor', () => {
     await new Promise((r) => setTimeout(r, 50))
     expect(s.simulator.pending('jd-1')).toBe(1)
     expect(s.simulator.stats().connections).toBe(3) // nothing reconnected after stop
+  })
+
+  it('warns when two shops share one app, whose messages the platform hands to either connection', async () => {
+    const s = await setup()
+    s.directory.add({ id: 'tb-1', platform: 'taobao', name: '一店' }, { appKey: 'one-app', appSecret: 'x', sessionKey: 'a', channelUrl: `${s.origin}/tmc` })
+    s.directory.add({ id: 'tb-2', platform: 'taobao', name: '二店' }, { appKey: 'one-app', appSecret: 'x', sessionKey: 'b', channelUrl: `${s.origin}/tmc` })
+    s.directory.add({ id: 'jd-1', platform: 'jd', name: '京东店' }, { appKey: 'one-app', appSecret: 'y', accessToken: 'c', channelUrl: `${s.origin}/jd` })
+    const warnings: object[] = []
+    const channels = s.start({ ...quietLog, warn: (obj: object, msg: string) => { if (/share one app/.test(msg)) warnings.push(obj) } })
+    await channels.refresh()
+    expect(warnings).toEqual([{ platform: 'taobao', shopIds: ['tb-1', 'tb-2'] }])
   })
 })

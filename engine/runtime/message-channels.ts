@@ -58,6 +58,8 @@ export function startMessageChannels(o: MessageChannelsOptions): MessageChannels
   const open = new Map<string, OpenChannel>()
   let stopped = false
   let refreshing: Promise<void> = Promise.resolve()
+  /** Pairs of shops already warned of sharing an app, so each refresh does not say it again. */
+  const warnedShared = new Set<string>()
 
   // Health is bookkeeping: a failure to record it is logged, never lets a channel callback throw.
   const health = (shopId: string, event: ShopHealthEvent) => {
@@ -110,6 +112,7 @@ export function startMessageChannels(o: MessageChannelsOptions): MessageChannels
       return
     }
     const wanted = new Set(shops.map((s) => s.id))
+    const appsSeen = new Map<string, string>()
     await Promise.all([...open.keys()].filter((id) => !wanted.has(id)).map(closeChannel))
     for (const shop of shops) {
       if (stopped) return
@@ -120,6 +123,16 @@ export function startMessageChannels(o: MessageChannelsOptions): MessageChannels
         o.log.error({ shopId: shop.id, err }, 'could not read a shop\'s credentials; its message channel is not opened')
         continue
       }
+      // A platform hands one app's messages to any connection of that app: two shops on one app key
+      // (or Pinduoduo client id) would each get some of the other's messages under their own id.
+      const appId = credentials.appKey ?? credentials.clientId
+      const app = `${shop.platform}:${appId}`
+      const sharing = appId ? appsSeen.get(app) : undefined
+      if (sharing && !warnedShared.has(`${sharing} ${shop.id}`)) {
+        warnedShared.add(`${sharing} ${shop.id}`)
+        o.log.warn({ platform: shop.platform, shopIds: [sharing, shop.id] }, 'two shops share one app on a platform whose message channel is per app: messages may be told to the wrong shop')
+      }
+      if (appId && !sharing) appsSeen.set(app, shop.id)
       const credentialsDigest = digest(credentials)
       const current = open.get(shop.id)
       if (current?.credentialsDigest === credentialsDigest) continue
