@@ -61,6 +61,8 @@ export class WebSocketConnection extends EventEmitter<WebSocketConnectionEvents>
   private peerCode = 1006
   private peerReason = ''
   private started = false
+  /** A protocol fault was found: nothing more is read from the peer. */
+  private broken = false
   private readonly head: Buffer
 
   constructor(
@@ -146,8 +148,9 @@ export class WebSocketConnection extends EventEmitter<WebSocketConnectionEvents>
   }
 
   private receive(chunk: Buffer): void {
+    if (this.broken) return
     this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk
-    while (!this.closed) {
+    while (!this.closed && !this.broken) {
       const frame = this.nextFrame()
       if (!frame) return
       if (!this.handle(frame)) return
@@ -233,6 +236,8 @@ export class WebSocketConnection extends EventEmitter<WebSocketConnectionEvents>
   }
 
   private fail(code: number, reason: string): false {
+    this.broken = true
+    this.buffered = Buffer.alloc(0)
     // An owner that does not listen for errors still gets the close; an unheard 'error' would throw.
     if (this.listenerCount('error')) this.emit('error', new Error(`WebSocket protocol error: ${reason}`))
     this.close(code, reason)
