@@ -90,6 +90,8 @@ export class ChannelConnection {
   private socket: WebSocketConnection | undefined
   private attempt = 0
   private stopped = false
+  private started = false
+  private closing: Promise<void> | undefined
   private retryTimer: NodeJS.Timeout | undefined
   private heartbeatTimer: NodeJS.Timeout | undefined
   private closedSignal: (() => void) | undefined
@@ -106,12 +108,20 @@ export class ChannelConnection {
     return this.socket?.open ?? false
   }
 
+  /** Opens the connection, and keeps it open until `close()`; a second call does nothing. */
   start(): void {
+    if (this.started) return
+    this.started = true
     void this.connect()
   }
 
   /** Stops reconnecting and closes the connection with a closing handshake; resolves once it is gone. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce()
+    return this.closing
+  }
+
+  private async closeOnce(): Promise<void> {
     this.stopped = true
     clearTimeout(this.retryTimer)
     clearInterval(this.heartbeatTimer)
@@ -182,8 +192,12 @@ export class ChannelConnection {
         socket.terminate()
         return
       }
-      if (this.o.protocol.heartbeat) this.o.protocol.heartbeat(session)
-      else socket.ping()
+      try {
+        if (this.o.protocol.heartbeat) this.o.protocol.heartbeat(session)
+        else socket.ping()
+      } catch (err) {
+        session.fail(err instanceof Error ? err : new Error(String(err)))
+      }
     }, this.heartbeatSettings.intervalMs)
     this.heartbeatTimer.unref()
     socket.start()
