@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ChannelConnection, type ChannelEvent } from './channel-connection.ts'
+import { openPinduoduoChannel } from './pinduoduo-channel.ts'
+import { decodeTmcFrame, encodeTmcFrame, openTmcChannel, TMC_KINDS, TMC_MESSAGE_TYPES } from './tmc-channel.ts'
 import { acceptKeyFor, acceptWebSocket, connectWebSocket, WebSocketRefusedError, type WebSocketConnection } from './websocket.ts'
 
 const quietLog = { error: () => {}, warn: () => {}, info: () => {} }
@@ -181,5 +183,61 @@ describe('a kept-open channel connection', () => {
     channel.start()
     await until('two attempts failed', () => events.length >= 2)
     expect(events[0]).toMatchObject({ kind: 'lost', error: 'the channel address must be ws: or wss:, not http:' })
+  })
+})
+
+describe('a channel given what it cannot read', () => {
+  it('Pinduoduo: drops a frame that is not JSON, acknowledges and drops a message it cannot read, and takes the next one', async () => {
+    const fromClient: string[] = []
+    const origin = await listen((req, socket, head) => {
+      const server = acceptWebSocket(req, socket, head)
+      server.on('message', (data) => fromClient.push(data.toString('utf8')))
+      server.start()
+      server.send('not json at all')
+      server.send('{"commandType":"Common","id":5,"sendTime":1,"message":{"type":"pdd_trade_TradeConfirmed","mallID":1,"content":"{\\"no_tid\\":1}"}}')
+      server.send('{"commandType":"Common","id":6,"sendTime":1,"message":{"type":"pdd_trade_TradeConfirmed","mallID":1,"content":"{\\"tid\\":\\"261202-6\\"}"}}')
+    })
+    const accepted: string[] = []
+    const errors: string[] = []
+    const channel = openPinduoduoChannel({
+      shopId: 'pdd-1', credentials: { clientId: 'c', clientSecret: 's', accessToken: 't', channelUrl: origin },
+      acceptRefs: async (_, refs) => { accepted.push(refs[0].platformOrderId) },
+      clock: { now: () => 1764651600000 }, log: { ...quietLog, error: (_: object, msg: string) => { errors.push(msg) } },
+    })
+    cleanups.push(() => channel.close())
+    await until('two acks arrive', () => fromClient.filter((m) => m.includes('"Ack"')).length === 2)
+    expect(accepted).toEqual(['261202-6'])
+    expect(fromClient.filter((m) => m.includes('"Ack"'))).toEqual([
+      '{"commandType":"Ack","id":5,"sendTime":1764651600000}',
+      '{"commandType":"Ack","id":6,"sendTime":1764651600000}',
+    ])
+    expect(errors).toEqual(['a Pinduoduo message cannot be read; acknowledged and dropped', 'a Pinduoduo message cannot be read; acknowledged and dropped'])
+    expect(channel.connected).toBe(true)
+  })
+
+  it('TMC: drops bytes that are no TMC message and stays connected', async () => {
+    const kinds: unknown[] = []
+    const origin = await listen((req, socket, head) => {
+      const server = acceptWebSocket(req, socket, head)
+      server.on('message', (data) => {
+        const frame = decodeTmcFrame(data)
+        if (frame.messageType === TMC_MESSAGE_TYPES.connect) {
+          server.send(encodeTmcFrame({ messageType: TMC_MESSAGE_TYPES.connectAck, token: 't', content: {} }))
+          server.send(Buffer.from([2, 2, 1, 0, 99])) // cut short
+          server.send(encodeTmcFrame({ messageType: TMC_MESSAGE_TYPES.send, content: { __kind: TMC_KINDS.data, id: 77n, topic: 'taobao_trade_TradeChanged', content: '{"tid":3921847562019384756}' } }))
+        } else kinds.push(frame.content.__kind)
+      })
+      server.start()
+    })
+    const accepted: string[] = []
+    const channel = openTmcChannel({
+      shopId: 'tb-1', credentials: { appKey: 'k', appSecret: 's', sessionKey: 'x', channelUrl: origin },
+      acceptRefs: async (_, refs) => { accepted.push(refs[0].platformOrderId) }, clock: { now: () => 1764651600000 }, log: quietLog,
+    })
+    cleanups.push(() => channel.close())
+    await until('the message is confirmed', () => kinds.includes(TMC_KINDS.confirm))
+    expect(accepted).toEqual(['3921847562019384756'])
+    expect(kinds).toEqual([TMC_KINDS.pullRequest, TMC_KINDS.confirm])
+    expect(channel.connected).toBe(true)
   })
 })
