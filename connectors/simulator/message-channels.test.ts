@@ -72,7 +72,7 @@ afterEach(async () => {
 async function startSimulator(shops: Parameters<typeof attachMessageChannels>[1]['shops'], options: { faults?: ChannelFaults; redeliverAfterMs?: number; random?: () => number } = {}): Promise<Harness> {
   const server = http.createServer((_, res) => res.writeHead(404).end())
   const events = new EventEmitter()
-  const simulator = attachMessageChannels(server, { shops, events, now: clock.now, redeliverAfterMs: options.redeliverAfterMs ?? 150, faults: options.faults, random: options.random })
+  const simulator = attachMessageChannels(server, { shops, events, now: clock.now, redeliverAfterMs: options.redeliverAfterMs ?? 150_000, faults: options.faults, random: options.random })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   cleanups.push(async () => {
     await simulator.close()
@@ -93,7 +93,7 @@ async function until(what: string, done: () => boolean, ms = 1500): Promise<void
 describe.each(platforms)('the $platform message channel against the simulator', (p) => {
   const shopId = `${p.platform}-shop-1`
 
-  async function connect(acceptRefs: (shopId: string, refs: PulledOrderRef[]) => Promise<void>, options: { faults?: ChannelFaults; credentials?: Record<string, string> } = {}) {
+  async function connect(acceptRefs: (shopId: string, refs: PulledOrderRef[]) => Promise<void>, options: { faults?: ChannelFaults; credentials?: Record<string, string>; redeliverAfterMs?: number } = {}) {
     const h = await startSimulator([{ platform: p.platform, shopId, credentials: p.credentials }], options)
     const channelEvents: ChannelEvent[] = []
     const channel = p.open({
@@ -101,7 +101,7 @@ describe.each(platforms)('the $platform message channel against the simulator', 
       credentials: { ...p.credentials, ...options.credentials, channelUrl: h.origin + p.path },
       acceptRefs, clock, log: quietLog,
       backoff: { initialMs: 20, maxMs: 80 },
-      heartbeat: { intervalMs: 50, timeoutMs: 400 },
+      heartbeat: { intervalMs: 50, timeoutMs: 1000 },
       onEvent: (e) => channelEvents.push(e),
     })
     cleanups.push(() => channel.close())
@@ -158,7 +158,7 @@ describe.each(platforms)('the $platform message channel against the simulator', 
     const c = await connect(async (_, refs) => {
       attempts.push(refs)
       if (attempts.length === 1) throw new Error('the store is busy')
-    })
+    }, { redeliverAfterMs: 150 })
     await until('the channel is ready', () => c.channelEvents.some((e) => e.kind === 'ready'))
     c.change()
     await until('the message is accepted on its second delivery', () => attempts.length === 2 && c.simulator.stats().acked === 1)

@@ -48,14 +48,14 @@ async function until(what: string, done: () => boolean, ms = 1500): Promise<void
   }
 }
 
-async function setup() {
+async function setup(redeliverAfterMs = 150_000) {
   const directory = new FakeDirectory()
   const server = http.createServer((_, res) => res.writeHead(404).end())
   const events = new EventEmitter()
   // The simulator serves the directory's channel shops as they are now.
   const simulator: MessageChannelsHandle = attachMessageChannels(server, {
     shops: () => directory.shops.map((s): ChannelShop => ({ platform: s.platform, shopId: s.id, credentials: directory.onPlatform.get(s.id) ?? {} })),
-    events, now: clock.now, redeliverAfterMs: 150,
+    events, now: clock.now, redeliverAfterMs,
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const origin = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -73,7 +73,7 @@ async function setup() {
         accepted.push({ shopId, refs })
       },
       backoff: { initialMs: 20, maxMs: 80 },
-      heartbeat: { intervalMs: 50, timeoutMs: 400 },
+      heartbeat: { intervalMs: 50, timeoutMs: 1000 },
     })
     cleanups.push(() => channels.stop())
     return channels
@@ -108,7 +108,7 @@ describe('the message channel supervisor', () => {
   })
 
   it('records no message health for a message acceptRefs refused, and the message comes again', async () => {
-    const s = await setup()
+    const s = await setup(150)
     s.directory.add({ id: 'pdd-1', platform: 'pinduoduo', name: '拼多多店' }, { clientId: 'pdd-client', clientSecret: 'pdd-secret', accessToken: 't', channelUrl: `${s.origin}/pinduoduo` })
     s.start()
     await until('connected', () => s.simulator.stats().connections === 1)
