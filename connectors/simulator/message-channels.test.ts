@@ -220,6 +220,18 @@ describe('the simulator', () => {
     expect(h.simulator.stats().redelivered).toBeGreaterThanOrEqual(1)
   })
 
+  it('makes no message of an event of another platform, of an unknown shop, or without an order id', async () => {
+    const shop = { platform: 'jd', shopId: 'jd-1', credentials: platforms[2].credentials }
+    const h = await startSimulator([shop])
+    h.events.emit('order-changed', { platform: 'shopify', shopId: 'jd-1', platformOrderId: '1', event: 'paid' })
+    h.events.emit('order-changed', { platform: 'jd', shopId: 'jd-2', platformOrderId: '1', event: 'paid' })
+    h.events.emit('order-changed', { platform: 'jd', shopId: 'jd-1', event: 'paid' })
+    h.events.emit('order-changed', undefined)
+    expect(h.simulator.pending('jd-1') + h.simulator.pending('jd-2')).toBe(0)
+    h.events.emit('order-changed', { platform: 'jd', shopId: 'jd-1', platformOrderId: '1', event: 'paid' })
+    expect(h.simulator.pending('jd-1')).toBe(1)
+  })
+
   it('holds each message back by the latency it is given', async () => {
     const shop = { platform: 'pinduoduo', shopId: 'pdd-1', credentials: platforms[1].credentials }
     const h = await startSimulator([shop], { faults: { latencyMs: 120 } })

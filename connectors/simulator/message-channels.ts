@@ -186,7 +186,7 @@ export function attachMessageChannels(server: http.Server, options: MessageChann
     if (c.platform === 'taobao') {
       return encodeTmcFrame({
         messageType: TMC_MESSAGE_TYPES.send, content: {
-          __kind: TMC_KINDS.data, id: p.id, topic, content: `{"tid":${idJson(p.change.platformOrderId)},"seller_nick":"${c.shop.shopId}"}`,
+          __kind: TMC_KINDS.data, id: p.id, topic, content: `{"tid":${idJson(p.change.platformOrderId)},"seller_nick":${JSON.stringify(c.shop.shopId)}}`,
           time: new Date(now()), nick: c.shop.shopId,
         },
       })
@@ -233,6 +233,8 @@ export function attachMessageChannels(server: http.Server, options: MessageChann
   }
 
   function onOrderChanged(change: OrderChange): void {
+    // The emitter is another module's: an event without the fields a message needs is ignored, not thrown on.
+    if (typeof change?.platformOrderId !== 'string' || change.platformOrderId === '' || typeof change.event !== 'string') return
     if (closed || !isChannelPlatform(change.platform)) return
     if (!shops().some((s) => s.shopId === change.shopId && s.platform === change.platform)) return
     const p: Pending = { id: nextId++, change }
