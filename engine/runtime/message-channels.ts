@@ -84,6 +84,7 @@ export function startMessageChannels(o: MessageChannelsOptions): MessageChannels
     connectTimeoutMs: o.connectTimeoutMs,
     random: o.random,
     onEvent: (event: ChannelEvent) => {
+      if (event.kind === 'ready') o.log.info({ shopId: shop.id, platform: shop.platform }, 'the shop\'s message channel is connected')
       if (event.kind === 'lost') health(shop.id, { kind: 'message-error', at: o.clock.now(), error: event.error, ...(event.code ? { code: event.code } : {}) })
     },
   })
