@@ -26,6 +26,8 @@ export type ShopHealthEvent =
   | { kind: 'pull-ok'; at: number; /** how far behind the platform the pull's window ends, ms */ lagMs: number }
   | { kind: 'pull-error'; at: number; error: string; code?: string }
   | { kind: 'message'; at: number }
+  /** The shop's message channel (TMC, Pinduoduo, JD) could not connect or was lost; it reconnects by itself. */
+  | { kind: 'message-error'; at: number; error: string; code?: string }
 
 export interface ShopDirectory {
   list(): Promise<ShopRecord[]>
