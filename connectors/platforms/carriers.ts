@@ -21,9 +21,9 @@ export const CARRIER_NAMES: Record<CarrierCode, { 'zh-CN': string; en: string }>
   ems: { 'zh-CN': '邮政 EMS', en: 'China Post EMS' },
   deppon: { 'zh-CN': '德邦快递', en: 'Deppon Express' },
   jt: { 'zh-CN': '极兔速递', en: 'J&T Express' },
-  ups: { 'zh-CN': 'UPS', en: 'UPS' },
+  ups: { 'zh-CN': 'UPS 联合包裹', en: 'UPS' },
   fedex: { 'zh-CN': 'FedEx 联邦快递', en: 'FedEx' },
-  dhl: { 'zh-CN': 'DHL', en: 'DHL Express' },
+  dhl: { 'zh-CN': 'DHL 敦豪', en: 'DHL Express' },
   usps: { 'zh-CN': '美国邮政 USPS', en: 'USPS' },
 }
 

@@ -51,6 +51,8 @@ const NODES: Array<[id: string, type: string, config?: Record<string, unknown>]>
   ['sms', 'notify.sms', { provider: 'generic', endpoint: 'https://sms.example.com/send', signingSecret: 'sms-gateway', text: '您的订单 {{order.platformOrderId}} 已发货' }],
   ['mq', 'publish.rabbitmq', { url: 'amqp-url', exchange: 'orders' }],
   ['hook', 'publish.webhook', { url: 'https://hooks.example.com/ordo', signingSecret: 'hook-secret' }],
+  ['ship', 'platform.ship-notice', { carrier: 'sf', trackingNumber: '{{vars.trackingNumber}}' }],
+  ['stock', 'platform.update-stock', { sku: 'CUP-500-WHT', quantity: '25' }],
   ['end', 'flow.end', { outcome: 'done' }],
   ['manual', 'trigger.manual', {}],
   ['schedule', 'trigger.schedule', { cron: '*/5 * * * *' }],
