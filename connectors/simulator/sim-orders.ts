@@ -400,3 +400,15 @@ export function wooOrder(o: SimOrder, meta: Array<{ key: string; value: string }
     refunds: o.status === 'refunded' ? [{ id: n(800), reason: 'Refunded at the buyer\'s request', total: `-${decimalText(total)}` }] : [],
   }
 }
+
+/** The order-detail answer of `o` as its platform's API gives it (`douyinShopNumber`: the Douyin shop's own id). */
+export function orderDetail(o: SimOrder, douyinShopNumber: string): string {
+  switch (o.platform) {
+    case 'taobao': return taobaoDetail(o, `sim-${o.revision}`)
+    case 'jd': return jdDetail(o)
+    case 'pinduoduo': return pinduoduoDetail(o)
+    case 'douyin': return douyinDetail(o, douyinShopNumber, `sim-${o.revision}`)
+    case 'shopify': return losslessText({ order: shopifyOrder(o) })
+    case 'woocommerce': return losslessText(wooOrder(o))
+  }
+}

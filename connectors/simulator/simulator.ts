@@ -135,37 +135,43 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   for (const platform of PLATFORMS) state.addShop(platform, options.shopIds?.[platform] ?? `sim-${platform}`, generateCredentials(platform, url))
 
   // ---- pushes ----
-  const deliver = (change: OrderChanged, late: boolean, duplicate: boolean) => async () => {
+  // A push is written when the change happens (a snapshot of the order then), so one held back and
+  // delivered late carries an older state than the one delivered before it.
+  const deliver = (change: OrderChanged, late: boolean, duplicate: boolean) => {
     const order = state.order(change.platform, change.platformOrderId)
     const shop = state.shop(change.platform)
-    if (!order || !pushTarget) return
-    const push = signedPush(change.platform, order, change.event, shop.credentials)
-    if (!push) return
+    const push = order && signedPush(change.platform, order, change.event, shop.credentials)
     const target = `${pushTarget}/webhooks/${change.platform}/${encodeURIComponent(shop.shopId)}`
-    const record: PushRecord = { platform: change.platform, shopId: shop.shopId, platformOrderId: change.platformOrderId, event: change.event, url: target, status: 0, duplicate, late }
-    pushLog.push(record)
-    try {
-      const answer = await fetch(target, { method: 'POST', headers: push.headers, body: push.body, signal: AbortSignal.timeout(15_000) })
-      await answer.arrayBuffer()
-      record.status = answer.status
-    } catch (err) {
-      record.error = (err as Error).message
+    return async () => {
+      if (!push) return
+      const record: PushRecord = { platform: change.platform, shopId: shop.shopId, platformOrderId: change.platformOrderId, event: change.event, url: target, status: 0, duplicate, late }
+      pushLog.push(record)
+      try {
+        const answer = await fetch(target, { method: 'POST', headers: push.headers, body: push.body, signal: AbortSignal.timeout(15_000) })
+        await answer.arrayBuffer()
+        record.status = answer.status
+      } catch (err) {
+        record.error = (err as Error).message
+      }
     }
   }
-  const send = (job: () => Promise<void>) => {
-    const p = job().finally(() => inFlight.delete(p))
+  // One shop's pushes go out one after the other, so the order they are sent in is the order they arrive in.
+  const chains = new Map<PlatformName, Promise<void>>()
+  const send = (platform: PlatformName, job: () => Promise<void>) => {
+    const p = (chains.get(platform) ?? Promise.resolve()).then(job)
+    chains.set(platform, p)
     inFlight.add(p)
+    void p.finally(() => inFlight.delete(p))
   }
   state.events.on('order-changed', (change: OrderChanged) => {
     if (!pushTarget || !['shopify', 'woocommerce', 'douyin'].includes(change.platform)) return
-    // A push is written when it is sent, as the platforms do: it carries the order as it stands then.
     if (state.random.chance(settings.outOfOrderRate)) {
       held.set(change.platform, [...(held.get(change.platform) ?? []), deliver(change, true, false)])
       return
     }
-    send(deliver(change, false, false))
-    if (state.random.chance(settings.duplicateRate)) send(deliver(change, false, true))
-    for (const late of held.get(change.platform) ?? []) send(late)
+    send(change.platform, deliver(change, false, false))
+    if (state.random.chance(settings.duplicateRate)) send(change.platform, deliver(change, false, true))
+    for (const late of held.get(change.platform) ?? []) send(change.platform, late)
     held.delete(change.platform)
   })
 
@@ -264,7 +270,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     shipNotices: () => [...state.shipNotices],
     pushes: () => pushLog.map((p) => ({ ...p })),
     async settled() {
-      for (const [platform, jobs] of held) { held.delete(platform); for (const job of jobs) send(job) }
+      for (const [platform, jobs] of held) { held.delete(platform); for (const job of jobs) send(platform, job) }
       while (inFlight.size) await Promise.all([...inFlight])
     },
     tick() {
