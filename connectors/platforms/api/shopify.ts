@@ -75,7 +75,7 @@ export const shopifyApi: PlatformApi<ShopifyCredentials> = {
     // With page_info, Shopify takes no other filter but limit: the cursor carries the window.
     const query = window.page
       ? new URLSearchParams({ limit: String(PAGE_SIZE), page_info: window.page })
-      : new URLSearchParams({ updated_at_min: new Date(window.from).toISOString(), updated_at_max: new Date(window.to).toISOString(), status: 'any', limit: String(PAGE_SIZE), order: 'updated_at asc' })
+      : new URLSearchParams({ updated_at_min: new Date(window.from).toISOString(), updated_at_max: new Date(window.to).toISOString(), status: 'any', limit: String(PAGE_SIZE) })
     const { res, answer } = await shopify(call, 'GET', `orders.json?${query}`, 'the changed orders')
     return readFields('Shopify', () => {
       const orders = answer.root.at('orders').items().map((o) => ({
