@@ -107,6 +107,7 @@ export const taobaoRoutes: PlatformRoutes = {
         const order = state.order('taobao', p.tid ?? '')
         if (!order) return topError(15, 'Remote service error', 'isv.trade-not-exist', '交易不存在')
         if (!carrierOfPlatformCode('taobao', p.company_code ?? '')) return topError(15, 'Remote service error', 'isv.logistics-company-not-exist', '物流公司不存在')
+        if (order.status !== 'paid') return topError(15, 'Remote service error', 'isv.logistics-offline-service-error:B04', '订单状态不允许发货')
         state.recordShipNotice(order, p.company_code!, p.out_sid ?? '')
         return json({ logistics_offline_send_response: { shipping: { is_success: true } } })
       }
@@ -180,6 +181,7 @@ export const jdRoutes: PlatformRoutes = {
         const order = state.order('jd', String(args.order_id ?? ''))
         if (!order) return json({ [key]: { sopjosshipment_result: { success: false, chineseErrCode: '订单不存在', errorCode: '10400001' } } })
         if (!carrierOfPlatformCode('jd', String(args.logistics_id ?? ''))) return json({ [key]: { sopjosshipment_result: { success: false, chineseErrCode: '物流公司不存在', errorCode: '10400002' } } })
+        if (order.status !== 'paid') return json({ [key]: { sopjosshipment_result: { success: false, chineseErrCode: '订单状态不允许出库', errorCode: '10400003' } } })
         state.recordShipNotice(order, String(args.logistics_id), String(args.waybill ?? ''))
         return json({ [key]: { sopjosshipment_result: { success: true } } })
       }
@@ -240,6 +242,7 @@ export const pinduoduoRoutes: PlatformRoutes = {
         const order = state.order('pinduoduo', p.order_sn ?? '')
         if (!order) return pddError(10000, '业务参数错误', '订单不存在')
         if (!carrierOfPlatformCode('pinduoduo', p.logistics_id ?? '')) return pddError(10000, '业务参数错误', '快递公司不存在')
+        if (order.status !== 'paid') return pddError(10000, '业务参数错误', '订单已发货或状态不允许发货')
         state.recordShipNotice(order, p.logistics_id!, p.tracking_number ?? '')
         return json({ logistics_online_send_response: { is_success: true } })
       }
@@ -321,6 +324,7 @@ export const douyinRoutes: PlatformRoutes = {
         const order = state.order('douyin', String(args.order_id ?? ''))
         if (!order) return douyinError(50002, '业务处理失败', 'isv.order-not-exist', '订单不存在')
         if (!carrierOfPlatformCode('douyin', String(args.company_code ?? ''))) return douyinError(50002, '业务处理失败', 'isv.logistics-company-invalid', '物流公司编码无效')
+        if (order.status !== 'paid') return douyinError(50002, '业务处理失败', 'isv.order-status-invalid', '订单状态不允许发货')
         state.recordShipNotice(order, String(args.company_code), String(args.logistics_code ?? ''))
         return douyinOk({})
       }

@@ -9,6 +9,8 @@ import { NodeConfigError, runNode, sampleOrder } from '../../sdk/testing.ts'
 import { startSimulator, type Simulator } from '../../simulator/simulator.ts'
 import type { PlatformName } from '../adapter.ts'
 import { PLATFORM_CARRIERS } from '../carriers.ts'
+import { platformApis } from '../api/index.ts'
+import { createPerformSession } from '../../sdk/perform-runtime.ts'
 import shipNotice from './platform.ship-notice.node.ts'
 import updateStock from './platform.update-stock.node.ts'
 
@@ -23,6 +25,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.stop()
 })
+
+/** An HTTP client as connectors get it. */
+function httpClient() {
+  return createPerformSession<unknown>({
+    node: { id: 'n', type: 't' }, runId: 'r', workflowId: 'w', config: {}, order: null, variables: {}, idempotencyKey: 'r:n:1', attempt: 1,
+    signal: new AbortController().signal, deadline: Date.now() + 10_000, now: () => Date.now(), secrets: { get: async () => '' }, log: { info() {}, warn() {}, error() {} },
+  }).ctx.http
+}
 
 /** The run's order: the simulator's order as Ordo holds it. */
 function orderOf(platform: PlatformName) {
@@ -76,6 +86,26 @@ describe('platform.ship-notice', () => {
     expect(out.attempts.map((a) => a.ok)).toEqual([false, true])
     expect(out.attempts[0]!.error).toMatch(/throttled \(70031\)/)
     expect(out.port).toBe('ok')
+  })
+
+  it.each(['taobao', 'shopify', 'douyin'] as const)('takes a %s refusal to ship an order already shipped, on a repeat, as the success of the try whose answer was lost', async (platform) => {
+    const order = orderOf(platform)
+    const credentials = sim.shops()[platform]!
+    // The first try got through to the platform, but its answer never came back.
+    await platformApis[platform].shipNotice({ shopId: `shop-${platform}`, credentials, http: httpClient(), now: () => Date.now() }, { platformOrderId: order.platformOrderId, carrier: 'sf', trackingNumber: 'SF777' })
+    sim.failNext(platform, 'error')
+    const out = await runNode(shipNotice, { config: { carrier: 'sf', trackingNumber: 'SF777' }, order, shops })
+    expect(out.attempts.map((a) => a.ok)).toEqual([false, true])
+    expect(out.port).toBe('ok')
+    expect(sim.shipNotices().filter((n) => n.platformOrderId === order.platformOrderId)).toHaveLength(1)
+  })
+
+  it('goes to the error port when the first try is refused because the order shipped already', async () => {
+    const order = orderOf('jd')
+    sim.moveOrder('jd', order.platformOrderId, 'shipped')
+    const out = await runNode(shipNotice, { config: { carrier: 'sf', trackingNumber: 'SF778' }, order, shops })
+    expect(out.port).toBe('error')
+    expect(out.attempts).toHaveLength(1)
   })
 
   it('goes to the error port at once when the shop must be authorized again', async () => {

@@ -7,6 +7,8 @@
  */
 import { call, compileTextTemplate, ConfigError, defineNode, fail, next, PermanentError, TemplateError, templateField, type TextTemplate } from '../../sdk/index.ts'
 import { CARRIER_NAMES, CARRIERS, type CarrierCode } from '../carriers.ts'
+import { platformAdapters } from '../index.ts'
+import { PlatformApiError, type PlatformApi, type ShopCall } from '../platform-api.ts'
 import { openPlatform, platformCall, SHOP_FIELD } from './platform-call.ts'
 
 interface Config { shop?: string; carrier: CarrierCode; trackingNumber: string }
@@ -30,6 +32,13 @@ export function plainTemplate(text: string, pointer: string): TextTemplate {
   if (template.secrets.length) throw new ConfigError(pointer, 'must not name a secret: the platform shows this value to the buyer')
   return template
 }
+
+/** Whether the platform's own detail of the order reads as shipped (or further along). */
+async function shippedAlready(api: PlatformApi, shopCall: ShopCall<unknown>, platformOrderId: string): Promise<boolean> {
+  const read = platformAdapters[api.platform].normalize(await api.fetchOrder(shopCall, platformOrderId))
+  return read.ok && read.orders.some((o) => SHIPPED_OR_LATER.has(o.status))
+}
+const SHIPPED_OR_LATER: ReadonlySet<string> = new Set(['shipped', 'delivered', 'completed'])
 
 export default defineNode<Config, Prepared>({
   manifest: {
@@ -89,8 +98,16 @@ export default defineNode<Config, Prepared>({
   async perform(request: ShipNoticeRequest, ctx) {
     const { shop, api, call: shopCall } = await openPlatform(ctx, request.shopId, ctx.order)
     if (shop.platform !== request.platform) throw new PermanentError(`shop ${shop.shopId} is on ${shop.platform}, but the order is a ${request.platform} order`)
-    await platformCall(shop.platform, () => api.shipNotice(shopCall, { platformOrderId: request.platformOrderId, carrier: request.carrier, trackingNumber: request.trackingNumber }))
     const output: ShipNoticeOutput = { shopId: shop.shopId, platform: shop.platform, platformOrderId: request.platformOrderId, carrier: request.carrier, trackingNumber: request.trackingNumber }
+    await platformCall(shop.platform, async () => {
+      try {
+        await api.shipNotice(shopCall, { platformOrderId: request.platformOrderId, carrier: request.carrier, trackingNumber: request.trackingNumber })
+      } catch (err) {
+        // A repeat (a retry, or the same call again after a crash) may find the order shipped by the
+        // try whose answer was lost: the platform refuses to ship it twice, and that is a success.
+        if (!(ctx.attempt > 1 && err instanceof PlatformApiError && err.kind === 'invalid' && await shippedAlready(api, shopCall, request.platformOrderId))) throw err
+      }
+    })
     return output
   },
 
