@@ -13,8 +13,7 @@
  * error codes https://jos.jd.com/commondoc?listId=145.
  */
 import { createHash } from 'node:crypto'
-import { JD_ORDER_STATES } from '../jd.ts'
-import type { JdCredentials } from '../jd.ts'
+import { JD_ORDER_STATES, type JdCredentials } from '../jd.ts'
 import { platformCarrier } from '../carriers.ts'
 import { PlatformApiError, type ChangedOrdersPage, type PlatformApi, type ShopCall } from '../platform-api.ts'
 import type { Field } from '../payload-reader.ts'

@@ -4,7 +4,7 @@
  * errors — throttled and unavailable are tried again, the others go to the error port at once.
  */
 import type { Order } from '../../../schemas/generated/order.ts'
-import { PermanentError, RetryableError, type PerformContext } from '../../sdk/index.ts'
+import { compileTextTemplate, ConfigError, PermanentError, RetryableError, TemplateError, type PerformContext, type TextTemplate } from '../../sdk/index.ts'
 import type { OpenedShop } from '../../sdk/perform.ts'
 import type { PlatformName } from '../adapter.ts'
 import { platformApi } from '../api/index.ts'
@@ -39,8 +39,21 @@ export async function platformCall<T>(platform: PlatformName | string, run: () =
   }
 }
 
-/** The names of the shop-choice field, zh-CN and English, for both nodes' forms. */
+/** The shop-choice field both nodes share (its zh-CN labels are in each manifest). */
 export const SHOP_FIELD = {
   type: 'string', minLength: 1, maxLength: 100, title: 'Shop',
   description: "Ordo's id of the shop to call; empty for the shop the order came from.",
 } as const
+
+/** A template for values that are not secrets: one naming a secret is refused. */
+export function plainTemplate(text: string, pointer: string): TextTemplate {
+  let template: TextTemplate
+  try {
+    template = compileTextTemplate(text)
+  } catch (error) {
+    if (error instanceof TemplateError) throw new ConfigError(pointer, error.message)
+    throw error
+  }
+  if (template.secrets.length) throw new ConfigError(pointer, 'must not name a secret: the platform shows this value to the buyer')
+  return template
+}

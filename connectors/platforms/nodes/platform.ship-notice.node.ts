@@ -5,11 +5,11 @@
  * completion). The shop is the one the order came from unless the config names one; its
  * credentials come from the engine's shops (ctx.shops), never from the config.
  */
-import { call, compileTextTemplate, ConfigError, defineNode, fail, next, PermanentError, TemplateError, templateField, type TextTemplate } from '../../sdk/index.ts'
+import { call, defineNode, fail, next, PermanentError, templateField, type TextTemplate } from '../../sdk/index.ts'
 import { CARRIER_NAMES, CARRIERS, type CarrierCode } from '../carriers.ts'
 import { platformAdapters } from '../index.ts'
 import { PlatformApiError, type PlatformApi, type ShopCall } from '../platform-api.ts'
-import { openPlatform, platformCall, SHOP_FIELD } from './platform-call.ts'
+import { openPlatform, plainTemplate, platformCall, SHOP_FIELD } from './platform-call.ts'
 
 interface Config { shop?: string; carrier: CarrierCode; trackingNumber: string }
 interface Prepared { config: Config; trackingNumber: TextTemplate }
@@ -19,19 +19,6 @@ export interface ShipNoticeRequest { shopId: string | null; platform: string; pl
 
 /** The output on `ok`: what the platform was told. */
 export interface ShipNoticeOutput { shopId: string; platform: string; platformOrderId: string; carrier: CarrierCode; trackingNumber: string }
-
-/** A template for values that are not secrets: one naming a secret is refused. */
-export function plainTemplate(text: string, pointer: string): TextTemplate {
-  let template: TextTemplate
-  try {
-    template = compileTextTemplate(text)
-  } catch (error) {
-    if (error instanceof TemplateError) throw new ConfigError(pointer, error.message)
-    throw error
-  }
-  if (template.secrets.length) throw new ConfigError(pointer, 'must not name a secret: the platform shows this value to the buyer')
-  return template
-}
 
 /** Whether the platform's own detail of the order reads as shipped (or further along). */
 async function shippedAlready(api: PlatformApi, shopCall: ShopCall<unknown>, platformOrderId: string): Promise<boolean> {

@@ -5,8 +5,7 @@
  * from unless the config names one.
  */
 import { call, defineNode, fail, next, templateField, type TextTemplate } from '../../sdk/index.ts'
-import { openPlatform, platformCall, SHOP_FIELD } from './platform-call.ts'
-import { plainTemplate } from './platform.ship-notice.node.ts'
+import { openPlatform, plainTemplate, platformCall, SHOP_FIELD } from './platform-call.ts'
 
 interface Config { shop?: string; sku: string; quantity: string }
 interface Prepared { config: Config; sku: TextTemplate; quantity: TextTemplate }
