@@ -8,7 +8,11 @@ import notifyEmail from './notify/notify.email.node.ts'
 import notifyIm from './notify/notify.im.node.ts'
 import notifySms from './notify/notify.sms.node.ts'
 import platformPullOrders from './platforms/platform.pull-orders.node.ts'
+import platformShipNotice from './platforms/nodes/platform.ship-notice.node.ts'
+import platformUpdateStock from './platforms/nodes/platform.update-stock.node.ts'
 import publishRabbitmq from './publish/publish.rabbitmq.node.ts'
 import publishWebhook from './publish/publish.webhook.node.ts'
 
-export const builtinConnectors: readonly AnyNodeModule[] = [httpRequest, notifyEmail, notifyIm, notifySms, platformPullOrders, publishRabbitmq, publishWebhook]
+export const builtinConnectors: readonly AnyNodeModule[] = [
+  httpRequest, notifyEmail, notifyIm, notifySms, platformPullOrders, platformShipNotice, platformUpdateStock, publishRabbitmq, publishWebhook,
+]

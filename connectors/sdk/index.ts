@@ -15,7 +15,7 @@ export {
   type NodeModule, type NodeManifest, type NodeContext, type NodeResult, type NextStep, type Wait, type ResumeEvent,
   type OrderPatch, type ActivityRequest, type CompensateContext, type ConfigOf, type PrepareTools, type Notification,
 } from './define-node.ts'
-export type { PerformContext, HttpClient, HttpRequest, HttpResponse, ConnectorLogger, CallRecord, SecretReader } from './perform.ts'
+export type { PerformContext, HttpClient, HttpRequest, HttpResponse, ConnectorLogger, CallRecord, SecretReader, ShopAccess, OpenedShop } from './perform.ts'
 export {
   ConfigError, ConnectorError, PermanentError, RetryableError, errorForStatus, classOfStatus, describeFailure, type ErrorClass,
 } from './errors.ts'

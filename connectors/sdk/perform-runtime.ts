@@ -5,7 +5,10 @@
  */
 import type { Order } from '../../schemas/generated/order.ts'
 import { classOfStatus, describeFailure, PermanentError } from './errors.ts'
-import type { CallRecord, ConnectorLogger, HttpClient, HttpRequest, HttpResponse, PerformContext, SecretReader } from './perform.ts'
+import type { CallRecord, ConnectorLogger, HttpClient, HttpRequest, HttpResponse, OpenedShop, PerformContext, SecretReader, ShopAccess } from './perform.ts'
+
+/** Credential fields that name a shop or an app rather than prove who calls: shown, not redacted. */
+export const PUBLIC_CREDENTIAL_KEYS: ReadonlySet<string> = new Set(['apiBaseUrl', 'shopDomain', 'siteUrl', 'shopId', 'appKey', 'clientId'])
 
 /** Answers longer than this fail unless a request allows more. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
@@ -108,6 +111,16 @@ export function createPerformSession<Config>(o: PerformContextOptions<Config>): 
       return value
     },
   }
+  // A shop's secrets are redacted like any secret; the fields that only name the shop or its app are not
+  // (a 7-digit Douyin shop id redacted would garble a tracking number that happens to hold it).
+  const remember = (shop: OpenedShop): OpenedShop => {
+    for (const [key, value] of Object.entries(shop.credentials)) if (!PUBLIC_CREDENTIAL_KEYS.has(key)) redactor.add(`shop:${shop.shopId}.${key}`, value)
+    return shop
+  }
+  const shops: ShopAccess | undefined = o.shops && {
+    open: async (shopId) => remember(await o.shops!.open(shopId)),
+    ofOrder: async (order) => remember(await o.shops!.ofOrder(order)),
+  }
   const record = (call: CallRecord) => {
     calls.push({ ...call, endpoint: redactor.text(call.endpoint), ...(call.error ? { error: redactor.text(call.error) } : {}) })
   }
@@ -171,7 +184,7 @@ export function createPerformSession<Config>(o: PerformContextOptions<Config>): 
   const ctx: PerformContext<Config> = {
     node: o.node, runId: o.runId, workflowId: o.workflowId, config: o.config, order: o.order, variables: o.variables,
     idempotencyKey: o.idempotencyKey, attempt: o.attempt, signal: o.signal, deadline: o.deadline, now: o.now,
-    secrets, http, log, track,
+    secrets, http, log, track, ...(shops ? { shops } : {}),
   }
   const failedAfterCalls = (err: unknown) => {
     const last = calls.at(-1)

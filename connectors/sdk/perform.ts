@@ -63,6 +63,26 @@ export interface HttpClient {
   request(request: HttpRequest): Promise<HttpResponse>
 }
 
+/** A shop opened for a call to its platform: which platform, and its credentials (secrets). */
+export interface OpenedShop {
+  shopId: string
+  platform: Order['platform']
+  /** The shop's credentials as the shops API keeps them, `apiBaseUrl` included when set. */
+  credentials: Record<string, string>
+}
+
+/**
+ * The shops a connector may call the platforms of (platform.ship-notice, platform.update-stock). The
+ * engine provides it; every credential value it hands out is redacted like a secret from what the
+ * call logs, throws and returns. Both throw a PermanentError for a shop that does not exist or is disabled.
+ */
+export interface ShopAccess {
+  /** The shop with Ordo's id `shopId`. */
+  open(shopId: string): Promise<OpenedShop>
+  /** The shop the order came from (whose push, pull or message brought it). */
+  ofOrder(order: Order): Promise<OpenedShop>
+}
+
 /** Everything `perform` may use. */
 export interface PerformContext<Config = unknown> {
   node: { id: string; type: string; name?: string }
@@ -83,6 +103,8 @@ export interface PerformContext<Config = unknown> {
   deadline: number
   now(): number
   secrets: SecretReader
+  /** The shops, for connectors that call a platform's open API; absent where the engine has none (a connector then fails permanently). */
+  shops?: ShopAccess
   http: HttpClient
   log: ConnectorLogger
   /**

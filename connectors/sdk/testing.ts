@@ -23,7 +23,7 @@ import type { RetryPolicy } from '../../schemas/generated/workflow.ts'
 import type { Order } from '../../schemas/generated/order.ts'
 import type { NodeContext, NodeModule, NodeResult, ResumeEvent } from './define-node.ts'
 import { describeFailure, PermanentError, type ErrorClass } from './errors.ts'
-import type { CallRecord } from './perform.ts'
+import type { CallRecord, OpenedShop, ShopAccess } from './perform.ts'
 import { createPerformSession } from './perform-runtime.ts'
 
 /** A normalized order to run nodes against; pass your own fields over it. */
@@ -62,6 +62,11 @@ export interface NodeTestOptions<Config> {
   timeoutMs?: number
   /** Connectors a node may send messages through beside the built-in ones. */
   channels?: AnyNodeModule[]
+  /**
+   * Shops by Ordo's id, for connectors that call a platform (ctx.shops); the order's own shop is the
+   * first one of the order's platform. No ctx.shops when omitted.
+   */
+  shops?: Record<string, { platform: Order['platform']; credentials: Record<string, string>; enabled?: boolean }>
 }
 
 /** One try of the call. */
@@ -146,6 +151,7 @@ export async function runNode<Config, Prepared>(module: NodeModule<Config, Prepa
     const session = createPerformSession<Config>({
       node: ctx.node, runId: ctx.runId, workflowId: 'test', config: options.config, order, variables, idempotencyKey: key, attempt,
       signal: controller.signal, deadline: Date.now() + timeoutMs, now: () => Date.now(),
+      ...(options.shops ? { shops: shopAccess(options.shops) } : {}),
       secrets: { async get(name) { const v = secrets[name]; if (v === undefined) throw new PermanentError(`no secret is named "${name}"`, { errorClass: 'auth' }); return v } },
       log: {
         info: (message, data) => logs.push({ level: 'info', message, ...(data ? { data } : {}) }),
@@ -175,6 +181,24 @@ export async function runNode<Config, Prepared>(module: NodeModule<Config, Prepa
   }
   const result = resumeNode({ module: module as unknown as AnyNodeModule, ports }, { ...(ctx as NodeContext<unknown>), waiting: { state: run.wait.state, since: now } }, event!)
   return finish(result, request)
+}
+
+/** The harness's shops: a shop that is missing or disabled is refused as the engine refuses it. */
+function shopAccess(shops: NonNullable<NodeTestOptions<unknown>['shops']>): ShopAccess {
+  const opened = (shopId: string): OpenedShop => {
+    const shop = Object.hasOwn(shops, shopId) ? shops[shopId] : undefined
+    if (!shop) throw new PermanentError(`no shop has the id "${shopId}"`)
+    if (shop.enabled === false) throw new PermanentError(`shop "${shopId}" is disabled`)
+    return { shopId, platform: shop.platform, credentials: { ...shop.credentials } }
+  }
+  return {
+    async open(shopId) { return opened(shopId) },
+    async ofOrder(order) {
+      const id = Object.keys(shops).find((k) => shops[k]!.platform === order.platform)
+      if (id === undefined) throw new PermanentError(`no shop of ${order.platform} brought order ${order.platformOrderId}`)
+      return opened(id)
+    },
+  }
 }
 
 /** A request the test server received. */

@@ -52,6 +52,8 @@ const NODES: Array<[id: string, type: string, config?: Record<string, unknown>]>
   ['pull', 'platform.pull-orders', {}],
   ['mq', 'publish.rabbitmq', { url: 'amqp-url', exchange: 'orders' }],
   ['hook', 'publish.webhook', { url: 'https://hooks.example.com/ordo', signingSecret: 'hook-secret' }],
+  ['ship', 'platform.ship-notice', { carrier: 'sf', trackingNumber: '{{vars.trackingNumber}}' }],
+  ['stock', 'platform.update-stock', { sku: 'CUP-500-WHT', quantity: '25' }],
   ['end', 'flow.end', { outcome: 'done' }],
   ['manual', 'trigger.manual', {}],
   ['schedule', 'trigger.schedule', { cron: '*/5 * * * *' }],
