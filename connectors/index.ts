@@ -4,10 +4,13 @@
  */
 import type { AnyNodeModule } from '../engine/core/registry.ts'
 import httpRequest from './http/http.request.node.ts'
+import inventoryRelease from './inventory/inventory.release.node.ts'
+import inventoryReserve from './inventory/inventory.reserve.node.ts'
+import inventorySync from './inventory/inventory.sync.node.ts'
 import notifyEmail from './notify/notify.email.node.ts'
 import notifyIm from './notify/notify.im.node.ts'
 import notifySms from './notify/notify.sms.node.ts'
 import publishRabbitmq from './publish/publish.rabbitmq.node.ts'
 import publishWebhook from './publish/publish.webhook.node.ts'
 
-export const builtinConnectors: readonly AnyNodeModule[] = [httpRequest, notifyEmail, notifyIm, notifySms, publishRabbitmq, publishWebhook]
+export const builtinConnectors: readonly AnyNodeModule[] = [httpRequest, inventoryRelease, inventoryReserve, inventorySync, notifyEmail, notifyIm, notifySms, publishRabbitmq, publishWebhook]
