@@ -9,6 +9,7 @@ import { describeOrderListingContract } from './contract/order-listing.contract.
 import { describeOrderValuesContract } from './contract/order-values.contract.ts'
 import { describeOrderIngestContract } from './contract/orders.contract.ts'
 import { describeRunContract } from './contract/runs.contract.ts'
+import { describeStockContract } from './contract/stock.contract.ts'
 import { describeWorkflowContract } from './contract/workflows.contract.ts'
 
 /** Registers the Store contract suite; `makeStore` must return an empty store, `cleanup` disposes of it (default: close). */
@@ -39,5 +40,6 @@ export function describeStoreContract(
     describeRunContract(store)
     describeWorkflowContract(store)
     describeAccessAndUpkeepContract(store)
+    describeStockContract(store)
   })
 }
