@@ -8,8 +8,8 @@ import { PermanentError } from '../sdk/errors.ts'
 import type { Order } from '../../schemas/generated/order.ts'
 import type { StockCause, Store } from '../../engine/store/store.ts'
 
-/** The SKU pattern config fields accept: the merchant's code, no spaces. */
-export const SKU_FIELD = { type: 'string', minLength: 1, maxLength: 128, pattern: '^\\S+$' } as const
+/** A SKU as config fields take it: the merchant's code as order items carry it, without leading or trailing spaces. */
+export const SKU_FIELD = { type: 'string', minLength: 1, maxLength: 128, pattern: '^\\S(.*\\S)?$' } as const
 
 /** The store of the engine performing the node. */
 export function stockStoreOf(ctx: PerformContext): Store {

@@ -1,7 +1,7 @@
 /* Generated from schemas/stock.schema.json by `npm run gen:types`. Do not edit. */
 
 /**
- * The merchant's SKU code (Taobao outer_sku_id, Douyin out_sku_id, Shopify sku)
+ * The merchant's SKU code (Taobao outer_sku_id, Douyin out_sku_id, Shopify sku), as order items carry it, without leading or trailing spaces
  */
 export type Sku = string
 export type ShopId = string
