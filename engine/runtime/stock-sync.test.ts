@@ -10,6 +10,7 @@ import type { ShopDirectory, ShopRecord } from './shop-directory.ts'
 import { PlatformApiError, type PlatformApi, type ShopCall, type StockLevel } from '../../connectors/platforms/platform-api.ts'
 import type { PlatformName } from '../../connectors/platforms/adapter.ts'
 import { startTestServer, type TestServer } from '../../connectors/sdk/testing.ts'
+import { createMetrics } from './metrics.ts'
 
 const ACCESS_TOKEN = 'tb-session-7f3a9c2e51'
 const ADMIN = { idempotencyKey: 'api:1', orderId: null, runId: null, source: 'api:test admin' }
@@ -144,8 +145,10 @@ describe('stock sync', () => {
     const sent: Array<{ platform: string; shopId: string; level: StockLevel }> = []
     let refusal: Error | null = new PlatformApiError('throttled', '7', `too many calls for session ${ACCESS_TOKEN}`, 90_000)
     await store.putStock('A', { onHand: 3, listings: [{ shopId: 'shop_tb' }, { shopId: 'shop_off' }] }, ADMIN, clock.now())
-    sync = startStockSync({ store, clock, shops: directory(server.url), timers: false, platformApi: (p) => fakeApi(p, sent, () => refusal) as PlatformApi })
+    const metrics = createMetrics()
+    sync = startStockSync({ store, clock, shops: directory(server.url), timers: false, metrics, platformApi: (p) => fakeApi(p, sent, () => refusal) as PlatformApi })
     await sync.pushDue()
+    expect(await metrics.registry.getSingleMetricAsString('ordo_outside_calls_total')).toContain('ordo_outside_calls_total{connector="inventory.sync",outcome="4xx"} 2')
     const listings = (await store.getStock('A'))!.listings
     expect(listings.find((l) => l.shopId === 'shop_tb')!.push).toMatchObject({ status: 'pending', nextTryAt: clock.now() + 90_000, lastError: 'too many calls for session [secret:sessionKey]' })
     expect(listings.find((l) => l.shopId === 'shop_off')!.push).toMatchObject({ status: 'failed', lastError: 'shop shop_off is disabled: it takes no pushes' })

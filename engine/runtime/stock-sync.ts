@@ -13,6 +13,7 @@ import { parseRetryPolicy, retryDelay, type RetrySettings } from '../core/retry-
 import type { IntegrationEntry, StockPush, StockPushOutcome, Store } from '../store/store.ts'
 import type { ShopDirectory, ShopRecord } from './shop-directory.ts'
 import type { EngineLogger } from './run-executor.ts'
+import type { Metrics } from './metrics.ts'
 import type { PlatformName } from '../../connectors/platforms/adapter.ts'
 import { PlatformApiError, type PlatformApi } from '../../connectors/platforms/platform-api.ts'
 import { createPerformSession } from '../../connectors/sdk/perform-runtime.ts'
@@ -39,6 +40,8 @@ export interface StockSyncOptions {
   /** The open-API client of a platform (undefined: none in this build). */
   platformApi: (platform: PlatformName) => PlatformApi | undefined
   log?: EngineLogger
+  /** The engine's metrics: pushes count as outside calls (ordo_outside_calls_total). */
+  metrics?: Metrics
   /** Replaces the global fetch for the clients' HTTP (tests). */
   fetch?: typeof fetch
   concurrency?: number
@@ -169,6 +172,10 @@ export function startStockSync(options: StockSyncOptions): StockSync {
       outcome.error = error
     }
     await o.store.settleStockPushes([outcome], now)
+    for (const e of log) {
+      o.metrics?.outsideCalls.inc({ connector: e.connector, outcome: e.errorClass ?? 'ok' })
+      o.metrics?.outsideCallSeconds.observe({ connector: e.connector }, e.latencyMs / 1000)
+    }
   }
 
   const unsubscribe = o.store.onStockPushesQueued(wake)
