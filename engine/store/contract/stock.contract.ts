@@ -97,5 +97,18 @@ export function describeStockContract(store: StoreRef): void {
       expect((await store().listStock({ limit: 2, cursor: first.nextCursor! })).items.map((i) => i.sku)).toEqual(['C'])
     })
 
+
+    it('prunes movements and settled reservations older than the cutoff, keeping held ones and the levels', async () => {
+      await store().putStock('A', { onHand: 10 }, ADMIN, T0)
+      await store().reserveStock({ ...cause(1), lines: [{ sku: 'A', quantity: 2 }] }, T0 + 1)
+      await store().reserveStock({ ...cause(2), lines: [{ sku: 'A', quantity: 3 }] }, T0 + 2)
+      await store().releaseStock({ ...cause(1), as: 'release' }, T0 + 3)
+      await store().reserveStock({ ...cause(3), lines: [{ sku: 'A', quantity: 1 }] }, T0 + 100)
+      // Ledger rows at T0..T0+3 (four) and the reservation settled at T0+3 go; the held ones stay.
+      expect((await store().prune(T0 + 50)).log).toBe(5)
+      expect((await store().stockLedger('A', 10)).items.map((r) => [r.kind, r.reservedAfter])).toEqual([['reservation', 4]])
+      expect(await store().getStock('A')).toMatchObject({ onHand: 10, reserved: 4 })
+      expect(await store().releaseStock({ ...cause(2), as: 'release' }, T0 + 101)).toEqual({ as: 'release', lines: [{ sku: 'A', quantity: 3 }] })
+    })
   })
 }

@@ -541,6 +541,8 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
       CREATE INDEX stock_reservations_order ON stock_reservations (order_id, status) WHERE order_id IS NOT NULL;
       CREATE INDEX stock_reservations_run ON stock_reservations (run_id, status) WHERE run_id IS NOT NULL;
+      -- Pruning: reservations settled before the retention horizon.
+      CREATE INDEX stock_reservations_settled ON stock_reservations (settled_at) WHERE status != 'held';
 
       -- Every movement of a SKU's levels, append-only, so a level can be explained: the deltas of a
       -- SKU's rows add up to its levels.
@@ -561,6 +563,7 @@ export const migrations: readonly Migration[] = [
         at INTEGER NOT NULL
       );
       CREATE INDEX stock_ledger_sku ON stock_ledger (sku, id);
+      CREATE INDEX stock_ledger_at ON stock_ledger (at);
 
       -- The latest sellable level to push to each shop that lists a SKU: one row per (shop, SKU), so a
       -- burst of changes sends only the last level. generation rises with every new level, so a push
