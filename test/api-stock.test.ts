@@ -109,6 +109,30 @@ describe('inventory nodes in a published flow', () => {
   let h: Harness
   afterEach(async () => { await h.close() })
 
+  it('reserves once when the call is repeated after a crash: the repeat finds the reservation its key made', async () => {
+    h = await createHarness()
+    await h.api('PUT', '/api/stock/CUP-500-WHT', { onHand: 5 })
+    await h.api('POST', '/api/workflows', {
+      id: 'reserve-stock', name: '预占库存', nodes: [
+        { id: 'start', type: 'trigger.order-event', position: { x: 0, y: 0 }, config: { events: ['created'] } },
+        { id: 'reserve', type: 'inventory.reserve', position: { x: 0, y: 120 }, config: {} },
+      ], edges: [{ id: 'e1', source: 'start', target: 'reserve' }],
+    })
+    await h.api('POST', '/api/workflows/reserve-stock/publish')
+    const [{ id: orderId }] = (await h.api('POST', '/api/orders', sampleOrder({ items: [{ sku: 'CUP-500-WHT', title: '保温杯', quantity: 2, unitPrice: 12900 }] }))).json().results
+    const [run] = (await h.api('GET', `/api/runs?orderId=${orderId}`)).json().items
+    expect(run.status).toBe('waiting')
+    // A process that made the call and died before recording its result left this behind.
+    await h.engine.store.reserveStock({ idempotencyKey: `${run.id}:reserve:1`, orderId, runId: run.id, source: `run:${run.id}:reserve`, lines: [{ sku: 'CUP-500-WHT', quantity: 2 }] }, h.clock.now())
+    await h.engine.tick()
+    const done = (await h.api('GET', `/api/runs/${run.id}`)).json()
+    expect(done.status).toBe('completed')
+    expect(done.steps.at(-1)).toMatchObject({ nodeId: 'reserve', output: { reserved: [{ sku: 'CUP-500-WHT', quantity: 2 }] } })
+    const stock = (await h.api('GET', '/api/stock/CUP-500-WHT')).json()
+    expect(stock).toMatchObject({ reserved: 2, available: 3 })
+    expect(stock.ledger.filter((r: { kind: string }) => r.kind === 'reservation')).toHaveLength(1)
+  })
+
   it('reserves a new order\'s items, routes an order short of stock along insufficient, releases a cancelled one, and the shops hear each level', async () => {
     h = await createHarness()
     const sent: Array<{ shopId: string; level: StockLevel }> = []
