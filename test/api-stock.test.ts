@@ -152,7 +152,7 @@ describe('inventory nodes in a published flow', () => {
         edges: edges.map(([source, target, sourceHandle], i) => ({ id: `e${i}`, source, target, ...(sourceHandle ? { sourceHandle } : {}) })),
       })
       const created = await h.api('POST', '/api/workflows', flow('reserve-stock', ['created'], { '==': [{ var: 'order.status' }, 'paid'] }, [
-        { id: 'reserve', type: 'inventory.reserve', config: {} },
+        { id: 'reserve', type: 'inventory.reserve', config: { markException: true } },
         { id: 'reserved', type: 'order.tag', config: { add: ['stock-reserved'] } },
         { id: 'short', type: 'order.tag', config: { add: ['out-of-stock'] } },
       ], [['start', 'reserve'], ['reserve', 'reserved', 'ok'], ['reserve', 'short', 'insufficient']]))
@@ -171,6 +171,8 @@ describe('inventory nodes in a published flow', () => {
       const tags = async (id: string) => (await h.api('GET', `/api/orders/${id}`)).json().order.tags
       expect(await tags(ids[0])).toEqual(['stock-reserved'])
       expect(await tags(ids[1])).toEqual(['out-of-stock'])
+      expect((await h.api('GET', `/api/orders/${ids[1]}`)).json().order.exception).toEqual({ type: 'stock', reason: 'short of stock: CUP-500-WHT (2 wanted, 1 available)' })
+      expect((await h.api('GET', `/api/orders/${ids[0]}`)).json().order.exception).toBeNull()
       let stock = (await h.api('GET', '/api/stock/CUP-500-WHT')).json()
       expect(stock).toMatchObject({ onHand: 3, reserved: 2, available: 1 })
       expect(stock.ledger[0]).toMatchObject({ kind: 'reservation', reservedDelta: 2, orderId: ids[0], runId: expect.any(String), idempotencyKey: expect.stringMatching(/:reserve:1$/) })

@@ -9,7 +9,7 @@ import type { PerformContext } from '../sdk/perform.ts'
 import type { StockReservationOutcome } from '../../engine/store/store.ts'
 import { causeOf, orderLines, SKU_FIELD, stockStoreOf } from './stock-ledger.ts'
 
-interface Config { sku?: string; quantity?: number }
+interface Config { sku?: string; quantity?: number; markException?: boolean }
 
 /** What `run` asks to reserve: fixed when the step runs, so every retry reserves the same lines. */
 export interface ReserveRequest { orderId: string | null; lines: Array<{ sku: string; quantity: number }> }
@@ -40,6 +40,7 @@ export default defineNode<Config>({
       properties: {
         sku: { ...SKU_FIELD, title: 'SKU', description: 'Reserve this SKU instead of the order\'s items (the merchant\'s SKU code).' },
         quantity: { type: 'integer', minimum: 1, maximum: 1_000_000, title: 'Quantity', description: 'Units of the SKU to reserve (default 1); only with a SKU.' },
+        markException: { type: 'boolean', title: 'Mark a stock exception', description: 'When stock is short, give the order a stock exception naming the short SKUs, so it shows in the exception queue (off unless set).' },
       },
     },
     i18n: {
@@ -50,6 +51,7 @@ export default defineNode<Config>({
         fields: {
           '/sku': { title: 'SKU 编码', description: '预占这个 SKU，而不是订单的商品（商家 SKU 编码）。' },
           '/quantity': { title: '数量', description: '预占该 SKU 的件数（默认 1）；仅在填写 SKU 时使用。' },
+          '/markException': { title: '标记库存异常', description: '库存不足时给订单标记库存异常并写明缺货的 SKU，使其进入异常队列（默认不标记）。' },
         },
       },
     },
@@ -63,11 +65,16 @@ export default defineNode<Config>({
     return wait({ activity: { request }, label: 'reserving stock' })
   },
   perform: (request: ReserveRequest, ctx) => reserveStock(request, ctx),
-  resume(_ctx, event) {
+  resume(ctx, event) {
     if (event.kind !== 'activity-result') throw new Error(`inventory.reserve cannot use a ${event.kind} event`)
     if (!event.ok) return fail(`reserving stock failed: ${event.error ?? 'unknown error'}`)
     const outcome = event.response as StockReservationOutcome
-    if (outcome.outcome === 'insufficient') return next({ port: 'insufficient', output: { short: outcome.short } })
+    if (outcome.outcome === 'insufficient') {
+      const flag = ctx.config.markException === true && ctx.order !== null
+      // The reason is for people: which SKUs, how many were wanted and how many there were.
+      const reason = `short of stock: ${outcome.short.map((s) => `${s.sku} (${s.requested} wanted, ${s.available} available)`).join(', ')}`.slice(0, 512)
+      return next({ port: 'insufficient', output: { short: outcome.short }, ...(flag ? { orderPatch: { exception: { type: 'stock', reason } } } : {}) })
+    }
     return next({ port: 'ok', output: { reserved: outcome.lines } })
   },
 })

@@ -89,6 +89,15 @@ describe('inventory.reserve', () => {
     expect(await store.getStock('A')).toMatchObject({ reserved: 3, available: 2 })
   })
 
+  it('gives an order short of stock a stock exception naming the short SKUs when configured to', async () => {
+    await store.putStock('A', { onHand: 1 }, ADMIN, T0)
+    const order = orderOf(1, [{ sku: 'A', quantity: 3 }])
+    const flagged = await step(reserve, store, { config: { markException: true }, order, runId: 'run_1' })
+    expect(flagged).toEqual({ next: { port: 'insufficient', output: { short: [{ sku: 'A', requested: 3, available: 1 }] }, orderPatch: { exception: { type: 'stock', reason: 'short of stock: A (3 wanted, 1 available)' } } } })
+    const plain = await step(reserve, store, { config: {}, order, runId: 'run_2' })
+    expect(plain).toEqual({ next: { port: 'insufficient', output: { short: [{ sku: 'A', requested: 3, available: 1 }] } } })
+  })
+
   it('reserves nothing more when the same step is tried again (a retry, or a repeat after a crash)', async () => {
     await store.putStock('A', { onHand: 10 }, ADMIN, T0)
     const order = orderOf(1, [{ sku: 'A', quantity: 4 }])
