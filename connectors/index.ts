@@ -4,6 +4,9 @@
  */
 import type { AnyNodeModule } from '../engine/core/registry.ts'
 import httpRequest from './http/http.request.node.ts'
+import inventoryRelease from './inventory/inventory.release.node.ts'
+import inventoryReserve from './inventory/inventory.reserve.node.ts'
+import inventorySync from './inventory/inventory.sync.node.ts'
 import notifyEmail from './notify/notify.email.node.ts'
 import notifyIm from './notify/notify.im.node.ts'
 import notifySms from './notify/notify.sms.node.ts'
@@ -14,5 +17,6 @@ import publishRabbitmq from './publish/publish.rabbitmq.node.ts'
 import publishWebhook from './publish/publish.webhook.node.ts'
 
 export const builtinConnectors: readonly AnyNodeModule[] = [
-  httpRequest, notifyEmail, notifyIm, notifySms, platformPullOrders, platformShipNotice, platformUpdateStock, publishRabbitmq, publishWebhook,
+  httpRequest, inventoryRelease, inventoryReserve, inventorySync, notifyEmail, notifyIm, notifySms, platformPullOrders, platformShipNotice, platformUpdateStock,
+  publishRabbitmq, publishWebhook,
 ]

@@ -10,10 +10,12 @@ import workflowSchema from './workflow.schema.json' with { type: 'json' }
 import nodeManifestSchema from './node-manifest.schema.json' with { type: 'json' }
 import runSchema from './run.schema.json' with { type: 'json' }
 import stepSchema from './step.schema.json' with { type: 'json' }
+import stockSchema from './stock.schema.json' with { type: 'json' }
+import stockUpdateSchema from './stock-update.schema.json' with { type: 'json' }
 import { isDateTime, parseInstant } from './date-time.ts'
 
-export { orderSchema, orderInputSchema, workflowSchema, nodeManifestSchema, runSchema, stepSchema }
-export const allSchemas = [orderSchema, orderInputSchema, workflowSchema, nodeManifestSchema, runSchema, stepSchema]
+export { orderSchema, orderInputSchema, workflowSchema, nodeManifestSchema, runSchema, stepSchema, stockSchema, stockUpdateSchema }
+export const allSchemas = [orderSchema, orderInputSchema, workflowSchema, nodeManifestSchema, runSchema, stepSchema, stockSchema, stockUpdateSchema]
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv

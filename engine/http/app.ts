@@ -35,6 +35,7 @@ import { secretRoutes } from './routes/secrets.ts'
 import { integrationRoutes } from './routes/integrations.ts'
 import { subscriptionRoutes } from './routes/subscriptions.ts'
 import { platformRoutes } from './routes/platforms.ts'
+import { stockRoutes } from './routes/stock.ts'
 import { designerFallback, hasDesigner, registerDesignerFiles } from './designer-static.ts'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(integrationRoutes)
   await app.register(subscriptionRoutes)
   await app.register(platformRoutes)
+  await app.register(stockRoutes)
   await app.register(designerRoutes, { templatesDir: options.templatesDir ?? DEFAULT_TEMPLATES_DIR })
 
   if (designerDir) await registerDesignerFiles(app, designerDir)

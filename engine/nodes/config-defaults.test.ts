@@ -51,7 +51,7 @@ describe('config defaults', () => {
 
   it('the every-node flow leaves out the defaults of each node type that has some', () => {
     expect(defaulted.map((n) => n.type).sort()).toEqual([
-      'flow.for-each', 'flow.join', 'http.request', 'human.approval', 'notify.email', 'notify.im', 'notify.sms', 'order.find', 'platform.pull-orders', 'publish.rabbitmq', 'publish.webhook',
+      'flow.for-each', 'flow.join', 'http.request', 'human.approval', 'inventory.release', 'notify.email', 'notify.im', 'notify.sms', 'order.find', 'platform.pull-orders', 'publish.rabbitmq', 'publish.webhook',
     ])
     for (const n of defaulted) expect(withDefaults(n.type, n.config), n.type).not.toEqual(n.config ?? {})
   })

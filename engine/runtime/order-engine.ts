@@ -25,6 +25,7 @@ import { stepNewRuns } from './step-new-runs.ts'
 import { TaskService } from './task-service.ts'
 import { ActivityWorker, type Performer } from './activity-worker.ts'
 import { findOrders } from './find-orders.ts'
+import { stockPerformers } from './stock-performers.ts'
 import { ChildLauncher } from './child-launcher.ts'
 import { ScheduleRunner } from './schedule-runner.ts'
 import { safePatchOrder } from './safe-patch-order.ts'
@@ -47,7 +48,7 @@ export interface OrderEngineOptions {
   runsPerBatch?: number
   /** First back-off after a run's turn failed (ms; doubles per failure). */
   retryBaseMs?: number
-  /** Built-in performers beside find-orders, by name (connector nodes perform themselves). */
+  /** Built-in performers beside find-orders and the inventory nodes, by name (connector nodes perform themselves). */
   performers?: ReadonlyArray<[string, Performer]>
   /** The key secrets are sealed with (the server's ORDO_SECRET_KEY or key file); a fresh one per engine when omitted (tests). */
   secretKey?: Buffer
@@ -126,7 +127,7 @@ export class OrderEngine {
     this.secrets = new SecretVault(this.store, options.secretKey ?? randomBytes(32))
     this.activities = new ActivityWorker({
       store: this.store, clock: this.clock, log: this.log, wake, registry: this.registry, secrets: this.secrets, metrics: this.metrics,
-      performers: new Map([['ordo.find-orders', findOrders], ...(options.performers ?? [])]),
+      performers: new Map([['ordo.find-orders', findOrders], ...stockPerformers, ...(options.performers ?? [])]),
       totalConcurrency: options.activityConcurrency, fetch: options.fetch,
     })
     this.outbox = new OutboxDispatcher({ store: this.store, clock: this.clock, log: this.log, vault: this.secrets, metrics: this.metrics, ingestBusy: () => this.ingestGroup.busy })

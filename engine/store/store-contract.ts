@@ -10,6 +10,7 @@ import { describeOrderValuesContract } from './contract/order-values.contract.ts
 import { describeOrderIngestContract } from './contract/orders.contract.ts'
 import { describeRunContract } from './contract/runs.contract.ts'
 import { describeShopPullContract } from './contract/shop-pulls.contract.ts'
+import { describeStockContract } from './contract/stock.contract.ts'
 import { describeWorkflowContract } from './contract/workflows.contract.ts'
 
 /** Registers the Store contract suite; `makeStore` must return an empty store, `cleanup` disposes of it (default: close). */
@@ -41,5 +42,6 @@ export function describeStoreContract(
     describeWorkflowContract(store)
     describeAccessAndUpkeepContract(store)
     describeShopPullContract(store)
+    describeStockContract(store)
   })
 }

@@ -339,6 +339,80 @@ export interface TokenRow { id: string; name: string; role: Role; createdAt: num
 /** Who did what to which target, and when. */
 export interface AuditEntry { id: number; at: number; actor: string; action: string; target: string; detail: Record<string, unknown> }
 
+/** One SKU's levels. `available` = onHand − reserved (below 0 when a stock count found fewer units than orders hold). */
+export interface StockLevels { sku: string; onHand: number; reserved: number; available: number; updatedAt: number }
+
+/** How much of a SKU's available stock one shop may sell: at most `cap` units and/or `sharePercent` of it (null: no limit). */
+export interface StockAllocation { cap: number | null; sharePercent: number | null }
+
+/** The last push of a listing's sellable level to its shop. */
+export interface StockPushState {
+  status: 'pending' | 'pushed' | 'failed'
+  /** The level queued (pending) or last tried. */
+  quantity: number
+  attempts: number
+  nextTryAt: number
+  lastError: string | null
+  queuedAt: number
+  /** The last level the platform took, and when. */
+  pushedQuantity: number | null
+  pushedAt: number | null
+}
+
+/** A shop that lists a SKU: the platform's own SKU id, its allocation, what it may sell now, and its push. */
+export interface StockListing extends StockAllocation {
+  shopId: string
+  platformSkuId: string | null
+  /** The level the shop may sell now, after its allocation. */
+  sellable: number
+  push: StockPushState | null
+}
+
+/** A SKU with its levels and listings. */
+export interface StockItem extends StockLevels { listings: StockListing[] }
+
+/** What a PUT of a SKU sets: on hand (an adjustment), and/or its listings with their allocations (replaced whole). */
+export interface StockChange {
+  onHand?: number
+  listings?: Array<{ shopId: string; platformSkuId?: string | null; cap?: number | null; sharePercent?: number | null }>
+}
+
+/** Who caused a movement: the order, the run and the key of the step (or API call). */
+export interface StockCause { idempotencyKey: string; orderId: string | null; runId: string | null; source: string }
+
+/** A reservation to make, all lines or none. */
+export interface StockReservationRequest extends StockCause { lines: Array<{ sku: string; quantity: number }> }
+
+/** What a reservation did: every line reserved (or found reserved under the same key), or nothing, naming the short SKUs. */
+export type StockReservationOutcome =
+  | { outcome: 'reserved'; lines: Array<{ sku: string; quantity: number }>; /** the key had reserved before: nothing new was taken */ repeated: boolean }
+  | { outcome: 'insufficient'; short: Array<{ sku: string; requested: number; available: number }> }
+
+/** What to release: the order's held reservations (the run's, for a run without an order), of one SKU or all; `as: 'sale'` when the goods left. */
+export interface StockReleaseRequest extends StockCause { sku?: string; as: 'release' | 'sale' }
+
+/** The units released (or sold) per SKU; empty when nothing was held (released before). */
+export interface StockReleaseOutcome { as: 'release' | 'sale'; lines: Array<{ sku: string; quantity: number }> }
+
+/** One movement of a SKU's levels. */
+export interface StockLedgerRow {
+  id: number; sku: string; kind: 'reservation' | 'release' | 'sale' | 'adjustment'
+  onHandDelta: number; reservedDelta: number; onHandAfter: number; reservedAfter: number
+  orderId: string | null; runId: string | null; idempotencyKey: string; source: string; at: number
+}
+
+/** A push of a SKU's sellable level to one shop, taken for one try. */
+export interface StockPush { shopId: string; sku: string; platformSkuId: string | null; quantity: number; generation: number; attempts: number; queuedAt: number }
+
+/** How a push try ended: `retry` at `nextTryAt`, or `failed` for good (until the level changes again). */
+export interface StockPushOutcome {
+  shopId: string; sku: string; generation: number; quantity: number
+  outcome: 'pushed' | 'retry' | 'failed'
+  error?: string
+  nextTryAt?: number
+  log: IntegrationEntry[]
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres'
   close(): Promise<void>
@@ -485,6 +559,30 @@ export interface Store {
   shopPullCursor(shopId: string): Promise<number | null>
   /** Moves a shop's pull cursor to `pulledThrough`, durably; never backwards (a smaller value leaves it). */
   saveShopPullCursor(shopId: string, pulledThrough: number, now: number): Promise<void>
+  // Stock
+  /** Reserves every line or none in one transaction, never more than is available; a key that reserved before answers its reservation again. */
+  reserveStock(request: StockReservationRequest, now: number): Promise<StockReservationOutcome>
+  /** Releases (or sells) what the order (or run) holds, in one transaction; nothing when nothing is held. */
+  releaseStock(request: StockReleaseRequest, now: number): Promise<StockReleaseOutcome>
+  /** Sets a SKU's on hand (an adjustment in the ledger) and/or replaces its listings, creating the SKU when new; queues pushes of changed levels. */
+  putStock(sku: string, change: StockChange, cause: StockCause, now: number): Promise<StockItem>
+  getStock(sku: string): Promise<StockItem | null>
+  /** SKUs by code, with their levels. */
+  listStock(filter: { limit: number; cursor?: string }): Promise<Page<StockLevels>>
+  /** A SKU's movements, newest first. */
+  stockLedger(sku: string, limit: number, cursor?: string): Promise<Page<StockLedgerRow>>
+  /** Queues a push of each SKU's current sellable level to every shop that lists it, changed or not; the pushes queued. */
+  queueStockPushes(skus: readonly string[], now: number): Promise<Array<{ shopId: string; sku: string; quantity: number }>>
+  /** Takes due pushes for one try each until `leaseUntil`. */
+  claimStockPushes(now: number, limit: number, leaseUntil: number): Promise<StockPush[]>
+  /** Records how push tries ended, with their integration log entries, in one transaction. */
+  settleStockPushes(outcomes: readonly StockPushOutcome[], now: number): Promise<void>
+  /** Frees the pushes a crashed process held (SQLite: this process is the store's only user). */
+  releaseStockPushLeases(): Promise<number>
+  /** When the next pending push may be tried, or null. */
+  nextStockPushAt(): Promise<number | null>
+  /** Calls `listener` after every commit of this process that queued stock pushes; returns the unsubscribe. */
+  onStockPushesQueued(listener: () => void): () => void
 
   // Access
   createToken(row: { id: string; name: string; role: Role; hash: string }, now: number): Promise<TokenRow>
@@ -497,7 +595,8 @@ export interface Store {
   // Upkeep
   /**
    * Deletes finished runs (with their steps, tasks, notifications, activities and child groups),
-   * audit entries, integration log rows and delivered outbox rows older than `before`, the oldest
+   * audit entries, integration log rows, delivered outbox rows, stock ledger rows and settled stock
+   * reservations older than `before` (all counted as `log`), the oldest
    * `limit` of each kind at most (all without a limit); call again until fewer come back.
    */
   prune(before: number, limit?: number): Promise<{ runs: number; steps: number; audit: number; log: number }>

@@ -21,6 +21,9 @@ describe('what a waiting token waits for, in the operator\'s language', () => {
       ['approval "退款", level 2 of 2', '等待审批「退款」，第 2/2 级', 'waiting for approval “退款”, level 2 of 2'],
       ['escalation "补发超时", step 2 of 3', '等待升级「补发超时」，第 2/3 步', 'waiting on escalation “补发超时”, step 2 of 3'],
       ['finding orders', '正在查找订单', 'finding orders'],
+      ['reserving stock', '正在预占库存', 'reserving stock'],
+      ['releasing stock', '正在释放库存', 'releasing stock'],
+      ['syncing stock', '正在排队推送库存到店铺', 'queuing stock pushes to the shops'],
       ['12 runs of status-sync-recheck', '等待 status-sync-recheck 的 12 个运行', 'waiting for 12 runs of status-sync-recheck'],
       ['sub-workflow address-exception-hold', '等待子流程 address-exception-hold', 'waiting for sub-workflow address-exception-hold'],
     ]

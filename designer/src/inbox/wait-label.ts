@@ -9,7 +9,7 @@ import type { TokenWait } from './types.ts'
 type Params = Record<string, string>
 
 /** The kinds of wait the engine labels; each has a sentence (`inbox.wait.*`) and a short form for a card (`inbox.waitShort.*`). */
-type WaitKind = 'signal' | 'time' | 'orderChange' | 'approval' | 'approvalLevel' | 'approvalLevelNamed' | 'escalation' | 'findOrders' | 'childRuns' | 'subWorkflow' | 'other'
+type WaitKind = 'signal' | 'time' | 'orderChange' | 'approval' | 'approvalLevel' | 'approvalLevelNamed' | 'escalation' | 'findOrders' | 'reserveStock' | 'releaseStock' | 'syncStock' | 'childRuns' | 'subWorkflow' | 'other'
 
 /** The engine's label patterns (engine/nodes/*.node.ts `label:`), each with its kind and how to read its parts. */
 const PATTERNS: Array<{ re: RegExp; kind: (m: RegExpExecArray) => WaitKind; params: (m: RegExpExecArray) => Params }> = [
@@ -23,6 +23,9 @@ const PATTERNS: Array<{ re: RegExp; kind: (m: RegExpExecArray) => WaitKind; para
   },
   { re: /^escalation "(.*)", step (\d+) of (\d+)$/, kind: () => 'escalation', params: (m) => ({ title: m[1], step: m[2], steps: m[3] }) },
   { re: /^finding orders$/, kind: () => 'findOrders', params: () => ({}) },
+  { re: /^reserving stock$/, kind: () => 'reserveStock', params: () => ({}) },
+  { re: /^releasing stock$/, kind: () => 'releaseStock', params: () => ({}) },
+  { re: /^syncing stock$/, kind: () => 'syncStock', params: () => ({}) },
   { re: /^(\d+) runs of (.+)$/, kind: () => 'childRuns', params: (m) => ({ n: m[1], workflow: m[2] }) },
   { re: /^sub-workflow (.+)$/, kind: () => 'subWorkflow', params: (m) => ({ workflow: m[1] }) },
 ]

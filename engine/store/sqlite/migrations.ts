@@ -501,8 +501,94 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX child_groups_parent ON child_groups (parent_run_id);
     `,
   },
-  // Versions 10 and 11 are other parts of the shops work; the runner applies what a database lacks by
-  // number, so a build with 12 alone and one with 10-12 open each other's databases.
+  {
+    version: 11,
+    name: 'stock: levels per SKU, listings with allocations, reservations, the ledger of movements, and the queue of pushes to shops',
+    sql: `
+      -- One row per SKU (the merchant's code): units on hand and how many of them orders hold.
+      -- available = on_hand - reserved; a reservation only ever takes what is available.
+      CREATE TABLE stock_items (
+        sku TEXT PRIMARY KEY,
+        on_hand INTEGER NOT NULL,
+        reserved INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0),
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      -- The shops that list a SKU, with the platform's own SKU id and how much of the available
+      -- stock the shop may sell: at most cap units and/or share_percent of it (null: no limit).
+      CREATE TABLE stock_listings (
+        sku TEXT NOT NULL REFERENCES stock_items (sku),
+        shop_id TEXT NOT NULL,
+        platform_sku_id TEXT,
+        cap INTEGER CHECK (cap >= 0),
+        share_percent INTEGER CHECK (share_percent BETWEEN 0 AND 100),
+        PRIMARY KEY (sku, shop_id)
+      ) WITHOUT ROWID;
+
+      -- What one reservation (one activity's idempotency key) holds of each SKU: held until released
+      -- (back to available) or sold (gone from on hand). A retry with the same key finds its rows.
+      CREATE TABLE stock_reservations (
+        idempotency_key TEXT NOT NULL,
+        sku TEXT NOT NULL,
+        order_id TEXT,
+        run_id TEXT,
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        -- held | released | sold
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        settled_at INTEGER,
+        PRIMARY KEY (idempotency_key, sku)
+      ) WITHOUT ROWID;
+      CREATE INDEX stock_reservations_order ON stock_reservations (order_id, status) WHERE order_id IS NOT NULL;
+      CREATE INDEX stock_reservations_run ON stock_reservations (run_id, status) WHERE run_id IS NOT NULL;
+      -- Pruning: reservations settled before the retention horizon.
+      CREATE INDEX stock_reservations_settled ON stock_reservations (settled_at) WHERE status != 'held';
+
+      -- Every movement of a SKU's levels, append-only, so a level can be explained: the deltas of a
+      -- SKU's rows add up to its levels.
+      CREATE TABLE stock_ledger (
+        id INTEGER PRIMARY KEY,
+        sku TEXT NOT NULL,
+        -- reservation | release | sale | adjustment
+        kind TEXT NOT NULL,
+        on_hand_delta INTEGER NOT NULL,
+        reserved_delta INTEGER NOT NULL,
+        on_hand_after INTEGER NOT NULL,
+        reserved_after INTEGER NOT NULL,
+        order_id TEXT,
+        run_id TEXT,
+        idempotency_key TEXT NOT NULL,
+        -- run:<runId>:<nodeId> or api:<tokenName>
+        source TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX stock_ledger_sku ON stock_ledger (sku, id);
+      CREATE INDEX stock_ledger_at ON stock_ledger (at);
+
+      -- The latest sellable level to push to each shop that lists a SKU: one row per (shop, SKU), so a
+      -- burst of changes sends only the last level. generation rises with every new level, so a push
+      -- in flight when a newer level arrived does not mark the newer one as pushed.
+      CREATE TABLE stock_pushes (
+        shop_id TEXT NOT NULL,
+        sku TEXT NOT NULL,
+        platform_sku_id TEXT,
+        quantity INTEGER NOT NULL CHECK (quantity >= 0),
+        generation INTEGER NOT NULL,
+        -- pending | pushed | failed
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_try_at INTEGER NOT NULL,
+        lease_until INTEGER,
+        last_error TEXT,
+        queued_at INTEGER NOT NULL,
+        pushed_quantity INTEGER,
+        pushed_at INTEGER,
+        PRIMARY KEY (shop_id, sku)
+      ) WITHOUT ROWID;
+      CREATE INDEX stock_pushes_due ON stock_pushes (next_try_at) WHERE status = 'pending';
+      CREATE INDEX stock_pushes_sku ON stock_pushes (sku);
+    `,
+  },
   {
     version: 12,
     name: 'shop pull cursors',

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3'
 import type { OrderInput } from '../../../schemas/generated/order-input.ts'
 import type { WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
 import type {
-  AuditEntry, ClaimedActivity, CommitOutcome, EventSubscriptionRow, IntegrationEntry, IntegrationFilter, OutboxDelivery, OutboxOutcome, IngestPlanner, IngestResult, NewRun, OrderFilter, OrderPatcher, Role, RunFilter, ScheduleRow, Store,
+  AuditEntry, ClaimedActivity, StockCause, StockChange, StockItem, StockPushOutcome, StockReleaseOutcome, StockReleaseRequest,
+  StockReservationOutcome, StockReservationRequest, StockPush, CommitOutcome, EventSubscriptionRow, IntegrationEntry, IntegrationFilter, OutboxDelivery, OutboxOutcome, IngestPlanner, IngestResult, NewRun, OrderFilter, OrderPatcher, Role, RunFilter, ScheduleRow, Store,
   StoredRunEvent, TaskAction, TaskFilter, TaskRow, TransitionCommit,
 } from '../store.ts'
 import { ConflictError, NotFoundError } from '../store.ts'
@@ -28,6 +29,7 @@ import { SqliteOrderValues } from './sqlite-order-values.ts'
 import { SqliteIntegrations } from './sqlite-integrations.ts'
 import { SqliteOutbox } from './sqlite-outbox.ts'
 import { SqliteShopCursors } from './sqlite-shop-cursors.ts'
+import { SqliteStock } from './sqlite-stock.ts'
 
 /** Options of `openSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -70,6 +72,13 @@ export class SqliteStore implements Store {
   private readonly startChildRunsTx: (children: Array<{ groupId: string; idx: number; run: NewRun }>) => string[]
   private readonly setSchedulesTx: (schedules: ScheduleRow[]) => void
   private readonly fireScheduleTx: (workflowId: string, tick: number, nextAt: number, run: NewRun | null) => string | null
+  private readonly stock: SqliteStock
+  private readonly reserveStockTx: (request: StockReservationRequest, now: number) => { result: StockReservationOutcome; queued: number }
+  private readonly releaseStockTx: (request: StockReleaseRequest, now: number) => { result: StockReleaseOutcome; queued: number }
+  private readonly putStockTx: (sku: string, change: StockChange, cause: StockCause, now: number) => { item: StockItem; queued: number }
+  private readonly queueStockTx: (skus: readonly string[], now: number) => Array<{ shopId: string; sku: string; quantity: number }>
+  private readonly claimStockTx: (now: number, limit: number, leaseUntil: number) => StockPush[]
+  private readonly settleStockTx: (outcomes: readonly StockPushOutcome[], now: number) => void
 
   private checkpointer: WalCheckpointer | null = null
 
@@ -91,6 +100,16 @@ export class SqliteStore implements Store {
     this.values = new SqliteOrderValues(db)
     this.children = children
     this.shopCursors = new SqliteShopCursors(db)
+    const stock = new SqliteStock(db, integrations)
+    this.stock = stock
+    // IMMEDIATE: the write lock is taken before the levels are read, so no other writer (thread or
+    // process) can take the same units between a reservation's check and its write.
+    this.reserveStockTx = db.transaction((request: StockReservationRequest, now: number) => stock.reserve(request, now)).immediate
+    this.releaseStockTx = db.transaction((request: StockReleaseRequest, now: number) => stock.release(request, now)).immediate
+    this.putStockTx = db.transaction((sku: string, change: StockChange, cause: StockCause, now: number) => stock.put(sku, change, cause, now)).immediate
+    this.queueStockTx = db.transaction((skus: readonly string[], now: number) => stock.queueNow(skus, now)).immediate
+    this.claimStockTx = db.transaction((now: number, limit: number, leaseUntil: number) => stock.claim(now, limit, leaseUntil)).immediate
+    this.settleStockTx = db.transaction((outcomes: readonly StockPushOutcome[], now: number) => stock.settle(outcomes, now)).immediate
     // Applies one run's effects in the current transaction, in order. `touched` collects the orders it
     // changed (their waiting runs get one order-changed event at the end), `woken` the runs it queued events for.
     const applyEffects = (state: RunState, effects: readonly Effect[], patchOrder: OrderPatcher | undefined, now: number, woken: Set<string>, touched: Set<string>) => {
@@ -300,6 +319,35 @@ export class SqliteStore implements Store {
 
   async shopPullCursor(shopId: string) { return this.shopCursors.get(shopId) }
   async saveShopPullCursor(shopId: string, pulledThrough: number, now: number) { this.shopCursors.save(shopId, pulledThrough, now) }
+  async reserveStock(request: StockReservationRequest, now: number) {
+    const { result, queued } = this.reserveStockTx(request, now)
+    if (queued > 0) this.stock.notifyQueued()
+    return result
+  }
+  async releaseStock(request: StockReleaseRequest, now: number) {
+    const { result, queued } = this.releaseStockTx(request, now)
+    if (queued > 0) this.stock.notifyQueued()
+    return result
+  }
+  async putStock(sku: string, change: StockChange, cause: StockCause, now: number) {
+    const { item, queued } = this.putStockTx(sku, change, cause, now)
+    if (queued > 0) this.stock.notifyQueued()
+    return item
+  }
+  async getStock(sku: string) { return this.stock.get(sku) }
+  async listStock(filter: { limit: number; cursor?: string }) { return this.stock.list(filter) }
+  async stockLedger(sku: string, limit: number, cursor?: string) { return this.stock.ledgerOf(sku, limit, cursor) }
+  async queueStockPushes(skus: readonly string[], now: number) {
+    const queued = this.queueStockTx(skus, now)
+    if (queued.length > 0) this.stock.notifyQueued()
+    return queued
+  }
+  async claimStockPushes(now: number, limit: number, leaseUntil: number) { return this.claimStockTx(now, limit, leaseUntil) }
+  async settleStockPushes(outcomes: readonly StockPushOutcome[], now: number) { this.settleStockTx(outcomes, now) }
+  // One process per SQLite file: what a previous process held, it held when it died.
+  async releaseStockPushLeases() { return this.stock.releaseLeases() }
+  async nextStockPushAt() { return this.stock.nextDueAt() }
+  onStockPushesQueued(listener: () => void) { return this.stock.subscribe(listener) }
 
   async createToken(row: { id: string; name: string; role: Role; hash: string }, now: number) { return this.access.createToken(row, now) }
   async findTokenByHash(hash: string) { return this.access.findTokenByHash(hash) }

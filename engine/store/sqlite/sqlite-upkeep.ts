@@ -34,6 +34,11 @@ function prepareStatements(db: Database.Database) {
     deleteAudit: db.prepare<[number, number]>('DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ? ORDER BY id LIMIT ?)'),
     deleteIntegration: db.prepare<[number, number]>('DELETE FROM integration_log WHERE id IN (SELECT id FROM integration_log WHERE at < ? ORDER BY id LIMIT ?)'),
     deleteMinutes: db.prepare<[number]>('DELETE FROM integration_minutes WHERE minute < ?'),
+    // Stock movements are a log like the others: each row keeps the levels after it, so what is left
+    // still explains today's levels from its oldest row on. Held reservations stay whatever their age.
+    deleteStockLedger: db.prepare<[number, number]>('DELETE FROM stock_ledger WHERE id IN (SELECT id FROM stock_ledger WHERE at < ? ORDER BY at LIMIT ?)'),
+    deleteSettledReservations: db.prepare<[number, number]>(`DELETE FROM stock_reservations WHERE (idempotency_key, sku) IN
+      (SELECT idempotency_key, sku FROM stock_reservations WHERE status != 'held' AND settled_at < ? ORDER BY settled_at LIMIT ?)`),
     deleteDelivered: db.prepare<[number, number]>("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'delivered' AND created_at < ? ORDER BY created_at LIMIT ?)"),
     countOrders: db.prepare<[], number>('SELECT count(*) FROM orders').pluck(),
     runsByStatus: db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM runs GROUP BY status'),
@@ -61,6 +66,7 @@ export class SqliteUpkeep {
       const runs = q.deleteRuns.run(ids).changes
       const audit = q.deleteAudit.run(before, limit).changes
       const log = q.deleteIntegration.run(before, limit).changes + q.deleteDelivered.run(before, limit).changes
+        + q.deleteStockLedger.run(before, limit).changes + q.deleteSettledReservations.run(before, limit).changes
       q.deleteMinutes.run(before)
       return { runs, steps, audit, log }
     }).immediate
