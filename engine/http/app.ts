@@ -101,7 +101,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const sandbox = options.sandbox ?? new RuleSandbox()
   app.decorate('sandbox', sandbox)
   if (!options.sandbox) app.addHook('onClose', async () => { await sandbox.close() })
-  const shops = options.shops ?? new ShopService({ engine: options.engine, platformApi: options.platformApi })
+  const shops = options.shops ?? new ShopService({ engine: options.engine, platformApi: options.platformApi, log: app.log })
   app.decorate('shops', shops)
   if (!options.shops) app.addHook('onClose', async () => { await shops.stop() })
   const designerDir = hasDesigner(options.designerDir) ? options.designerDir : null
