@@ -168,6 +168,22 @@ describe('/api/shops', () => {
     expect((await call('POST', `/api/shops/${id}/pushes/abc/replay`)).statusCode).toBe(400)
   })
 
+  it('prunes processed pushes past the retention, and keeps the unreadable ones for a replay', async () => {
+    const { id } = (await call('POST', '/api/shops', { platform: 'shopify', name: 'Prune', credentials: SHOPIFY })).json()
+    expect((await signedPush(id, SHOPIFY.webhookSecret)).statusCode).toBe(200)
+    expect((await signedPush(id, SHOPIFY.webhookSecret, '{"id": 1')).statusCode).toBe(400)
+    await h.app.shops.drain()
+    h.clock.advance('P31D')
+    expect((await signedPush(id, SHOPIFY.webhookSecret)).statusCode).toBe(200)
+    await h.app.shops.drain()
+    await h.engine.store.prune(h.clock.now() - 30 * 86_400_000)
+    const left = (await call('GET', `/api/shops/${id}/pushes`)).json().items
+    expect(left.map((p: { status: string; receivedAt: string }) => [p.status, p.receivedAt])).toEqual([
+      ['processed', '2026-12-23T00:00:00.000Z'],
+      ['unreadable', '2026-11-22T00:00:00.000Z'],
+    ])
+  })
+
   it('logs a refused push without its body', async () => {
     const { id } = (await call('POST', '/api/shops', { platform: 'shopify', name: 'Logs', credentials: SHOPIFY })).json()
     expect((await signedPush(id, 'not-the-secret')).statusCode).toBe(401)

@@ -580,7 +580,7 @@ export interface Store {
   // Upkeep
   /**
    * Deletes finished runs (with their steps, tasks, notifications, activities and child groups),
-   * audit entries, integration log rows and delivered outbox rows older than `before`, the oldest
+   * audit entries, integration log rows, delivered outbox rows and processed shop pushes older than `before`, the oldest
    * `limit` of each kind at most (all without a limit); call again until fewer come back.
    */
   prune(before: number, limit?: number): Promise<{ runs: number; steps: number; audit: number; log: number }>
