@@ -76,7 +76,7 @@ describe('platform webhooks', () => {
     const list = await call('GET', `/api/orders?platform=${platform}&limit=500`)
     const item = (list.json().items as Array<{ id: string; platformOrderId: string }>).find((o) => o.platformOrderId === platformOrderId)
     if (!item) return undefined
-    return (await call('GET', `/api/orders/${item.id}`)).json() as { order: Record<string, unknown>; history: Array<{ kind: string; toStatus: string; source: string }> }
+    return (await call('GET', `/api/orders/${item.id}`)).json() as { order: Record<string, unknown>; history: Array<{ kind: string; toStatus: string; source: string; origin: unknown }> }
   }
   /** The pool's order matches what the adapter reads from the payload: every field, times as instants. */
   const expectPooled = async (platform: PlatformName, payload: string, normalize: (body: string) => ReturnType<typeof shopify.normalize>) => {
@@ -118,7 +118,10 @@ describe('platform webhooks', () => {
       expect(await poolOrder('shopify', '5940139491234')).toBeUndefined()
       await h.app.shops.drain()
       const stored = await expectPooled('shopify', body, shopify.normalize)
-      expect(stored.history).toEqual([expect.objectContaining({ kind: 'created', toStatus: 'paid', source: `shop:${shopIds.shopify}:push` })])
+      expect(stored.history).toEqual([expect.objectContaining({
+        kind: 'created', toStatus: 'paid', source: `shop:${shopIds.shopify}:push`,
+        origin: { kind: 'shop', shopId: shopIds.shopify, via: 'push', shopName: 'shopify 旗舰店', platform: 'shopify' },
+      })])
     })
 
     it('refuses a tampered body with 401 and keeps nothing of it', async () => {
