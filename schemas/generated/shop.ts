@@ -28,6 +28,7 @@ shopList?: ShopList
 push?: ShopPush
 pushPage?: ShopPushPage
 replay?: ShopPushReplay
+receipt?: ShopPushReceipt
 shopify?: ShopifyShopCredentials
 woocommerce?: WooCommerceShopCredentials
 douyin?: DouyinShopCredentials
@@ -161,6 +162,15 @@ details: {
 pointer: string
 reason: string
 }[]
+}
+/**
+ * The answer to a platform's push once it is kept: its row in the shop's inbox, whether the inbox had it already, whether it was a ping
+ */
+export interface ShopPushReceipt {
+received: true
+pushId: number
+duplicate: boolean
+ping: boolean
 }
 export interface ShopifyShopCredentials {
 shopDomain: CredentialText

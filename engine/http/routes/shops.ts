@@ -5,7 +5,7 @@
  * export or audit entry carries them.
  */
 import type { FastifyPluginAsync } from 'fastify'
-import type { ShopCreate, ShopPatch } from '../../../schemas/generated/shop.ts'
+import type { ShopCreate, ShopCreated, ShopPatch, ShopPush, ShopPushReplay, ShopView } from '../../../schemas/generated/shop.ts'
 import { NotFoundError, type ShopPushRow, type ShopRow } from '../../store/store.ts'
 import { credentialProblems, type ShopHealthReport } from '../../runtime/shops.ts'
 import { badRequest } from '../errors.ts'
@@ -21,7 +21,7 @@ const pushParams = {
 } as const
 
 /** A shop as answers show it: never its credentials. */
-export function shopView(row: ShopRow, health: ShopHealthReport) {
+export function shopView(row: ShopRow, health: ShopHealthReport): ShopView {
   const { counts } = health
   return {
     id: row.id, platform: row.platform, name: row.name, enabled: row.enabled, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt),
@@ -39,7 +39,7 @@ export function shopView(row: ShopRow, health: ShopHealthReport) {
 }
 
 /** A push as answers show it, its body as text. */
-export function pushView(row: ShopPushRow) {
+export function pushView(row: ShopPushRow): ShopPush {
   return {
     id: row.id, shopId: row.shopId, kind: row.kind, status: row.status, receivedAt: iso(row.receivedAt),
     processedAt: row.processedAt === null ? null : iso(row.processedAt), attempts: row.attempts,
@@ -74,7 +74,7 @@ export const shopRoutes: FastifyPluginAsync = async (app) => {
     if (problems.length) throw badRequest(problems)
     const row = await shops.create({ platform, name, credentials })
     await store.appendAudit({ at: clock.now(), actor: request.principal!.name, action: 'shop.create', target: row.id, detail: { platform, name } })
-    return reply.code(201).send({ id: row.id, platform: row.platform, name: row.name, createdAt: iso(row.createdAt) })
+    return reply.code(201).send({ id: row.id, platform: row.platform, name: row.name, createdAt: iso(row.createdAt) } satisfies ShopCreated)
   })
 
   app.get('/api/shops', {
@@ -149,10 +149,11 @@ export const shopRoutes: FastifyPluginAsync = async (app) => {
     const shop = await requireShop(request.params.id)
     const { attempt, push } = await shops.replay(shop.id, request.params.pushId)
     await store.appendAudit({ at: clock.now(), actor: request.principal!.name, action: 'shop.push.replay', target: `${shop.id}/${push.id}`, detail: { outcome: attempt.status } })
-    return {
+    const answer: ShopPushReplay = {
       outcome: attempt.status, push: pushView(push),
       results: attempt.results.map(({ id, platform, platformOrderId, outcome }) => ({ id, platform, platformOrderId, outcome })),
       details: attempt.details,
     }
+    return answer
   })
 }

@@ -5,6 +5,7 @@
  * parser). The push is committed to the shop's inbox before the answer; processing comes after.
  */
 import type { FastifyPluginAsync } from 'fastify'
+import type { ShopPushReceipt } from '../../../schemas/generated/shop.ts'
 import { NotFoundError } from '../../store/store.ts'
 import { HttpError, badRequest } from '../errors.ts'
 
@@ -30,6 +31,7 @@ export const webhookRoutes: FastifyPluginAsync = async (app) => {
         type: 'object', additionalProperties: false, required: ['platform', 'shopId'],
         properties: { platform: { type: 'string', minLength: 1, maxLength: 64 }, shopId: { type: 'string', minLength: 1, maxLength: 128 } },
       },
+      response: { 200: { $ref: 'https://ordo.dev/schemas/shop.schema.json#/definitions/pushReceipt' } },
     },
   }, async (request) => {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
@@ -39,7 +41,7 @@ export const webhookRoutes: FastifyPluginAsync = async (app) => {
       case 'unauthorized': throw new HttpError(401, `push refused: ${receipt.reason}`, [{ pointer: '/', in: 'header', reason: receipt.reason }])
       case 'unreadable':
         throw badRequest(receipt.details, `the push cannot be read; it is kept as push ${receipt.pushId} for a replay: ${receipt.details.slice(0, 3).map((d) => `${d.pointer} ${d.reason}`).join('; ')}`)
-      case 'taken': return { received: true, pushId: receipt.pushId, duplicate: receipt.duplicate, ping: receipt.ping }
+      case 'taken': return { received: true, pushId: receipt.pushId, duplicate: receipt.duplicate, ping: receipt.ping } satisfies ShopPushReceipt
     }
   })
 }
