@@ -203,13 +203,13 @@ export class ShopService implements ShopDirectory {
       shopId, kind: 'push', dedupeKey: dedupeKeyOf(shop.platform, rawBody, headers), body: rawBody, headers: keptHeaders(headers),
       receivedAt: now, status, error: reading.ok ? null : describe(reading.details),
     })
-    if (!taken.duplicate) {
-      await this.store.recordShopHealth(shopId, {
-        at: now, lastPushAt: now,
-        ...(status === 'unreadable' ? { events: 1, errors: 1, error: { message: `push ${taken.id} could not be read: ${describe(reading.ok ? [] : reading.details)}` } } : {}),
-      })
-      if (status === 'received') this.kick()
-    }
+    // A redelivery still shows the platform reaches Ordo; only a new push is counted.
+    const unreadable = !taken.duplicate && !reading.ok
+    await this.store.recordShopHealth(shopId, {
+      at: now, lastPushAt: now,
+      ...(unreadable ? { events: 1, errors: 1, error: { message: `push ${taken.id} could not be read: ${describe(reading.ok ? [] : reading.details)}` } } : {}),
+    })
+    if (!taken.duplicate && status === 'received') this.kick()
     if (!reading.ok) return { kind: 'unreadable', pushId: taken.id, duplicate: taken.duplicate, details: reading.details }
     return { kind: 'taken', pushId: taken.id, duplicate: taken.duplicate, ping: status === 'ignored' }
   }
