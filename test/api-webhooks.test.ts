@@ -146,6 +146,7 @@ describe('platform webhooks', () => {
       const id = randomUUID()
       expect((await shopifyPush(body, id)).json()).toMatchObject({ duplicate: false })
       expect((await shopifyPush(body, id)).json()).toMatchObject({ duplicate: true })
+      expect((await call('GET', '/metrics')).body).toContain('ordo_shop_pushes_total{platform="shopify",outcome="duplicate"} 1')
       // Another topic with the same order body (orders/paid after orders/create) is another push, and still one change.
       expect((await shopifyPush(body)).statusCode).toBe(200)
       await h.app.shops.drain()
@@ -294,6 +295,7 @@ describe('platform webhooks', () => {
       expect((await push('douyin', shopIds.douyin, body, { 'app-id': DOUYIN.appKey })).statusCode).toBe(401)
       expect((await push('douyin', shopIds.douyin, body, { 'app-id': 'another-app', 'event-sign': md5('another-app' + body + DOUYIN.appSecret) })).statusCode).toBe(401)
       expect((await call('GET', `/api/shops/${shopIds.douyin}`)).json().health.rejectedPushes).toBe(3)
+      expect((await call('GET', '/metrics')).body).toContain('ordo_shop_pushes_total{platform="douyin",outcome="refused"} 3')
     })
 
     it('takes the same message twice (no delivery id: the body\'s sha256) once', async () => {

@@ -195,6 +195,7 @@ export class ShopService implements ShopDirectory {
     if (!verdict.ok) {
       this.log.warn({ shopId, platform, bytes: rawBody.length, reason: verdict.reason }, 'push refused: its signature is missing or wrong')
       await this.store.recordShopHealth(shopId, { at: now, rejected: 1 })
+      this.o.engine.metrics.shopPushes.inc({ platform, outcome: 'refused' })
       return { kind: 'unauthorized', reason: verdict.reason }
     }
     const reading = adapter.readPush(rawBody)
@@ -210,6 +211,8 @@ export class ShopService implements ShopDirectory {
       ...(unreadable ? { events: 1, errors: 1, error: { message: `push ${taken.id} could not be read: ${describe(reading.ok ? [] : reading.details)}` } } : {}),
     })
     if (!taken.duplicate && status === 'received') this.kick()
+    const outcome = taken.duplicate ? 'duplicate' : status === 'unreadable' ? 'unreadable' : status === 'ignored' ? 'ping' : 'taken'
+    this.o.engine.metrics.shopPushes.inc({ platform, outcome })
     if (!reading.ok) return { kind: 'unreadable', pushId: taken.id, duplicate: taken.duplicate, details: reading.details }
     return { kind: 'taken', pushId: taken.id, duplicate: taken.duplicate, ping: status === 'ignored' }
   }
@@ -221,12 +224,13 @@ export class ShopService implements ShopDirectory {
    * is one change.
    */
   async acceptRefs(shopId: string, refs: PulledOrderRef[]): Promise<void> {
-    await this.requireShop(shopId)
+    const shop = await this.requireShop(shopId)
     if (refs.length === 0) return
     const body = Buffer.from(JSON.stringify(refs.map((r) => ({ platformOrderId: r.platformOrderId, event: r.event }))))
     const now = this.now
     await this.store.insertShopPush({ shopId, kind: 'message', dedupeKey: `message:${randomUUID()}`, body, headers: {}, receivedAt: now, status: 'received' })
     await this.store.recordShopHealth(shopId, { at: now, lastMessageAt: now })
+    this.o.engine.metrics.shopPushes.inc({ platform: shop.platform, outcome: 'taken' })
     this.kick()
   }
 
