@@ -199,6 +199,21 @@ describe('platform webhooks', () => {
       expect(history[0].source).toBe(`shop:${shopIds.shopify}:replay`)
     })
 
+    it('tries again later, not at once, a push whose processing throws', async () => {
+      expect((await shopifyPush(body)).statusCode).toBe(200)
+      const bug = vi.spyOn(platformAdapters.shopify, 'readPush').mockImplementation(() => { throw new Error('adapter bug') })
+      await h.app.shops.drain()
+      expect(bug).toHaveBeenCalledTimes(1)
+      let [row] = (await call('GET', `/api/shops/${shopIds.shopify}/pushes`)).json().items
+      expect(row).toMatchObject({ status: 'received', attempts: 1, error: 'could not process: adapter bug' })
+      expect(Date.parse(row.nextTryAt)).toBeGreaterThan(h.clock.now())
+      bug.mockRestore()
+      h.clock.advance('PT1M')
+      await h.app.shops.drain()
+      ;[row] = (await call('GET', `/api/shops/${shopIds.shopify}/pushes`)).json().items
+      expect(row).toMatchObject({ status: 'processed', attempts: 2, error: null })
+    })
+
     it('keeps a body that is not JSON as unreadable, with a 400 naming the body', async () => {
       const res = await shopifyPush('{"id": 59401394912')
       expect(res.statusCode).toBe(400)

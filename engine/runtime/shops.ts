@@ -280,8 +280,12 @@ export class ShopService implements ShopDirectory {
         for (let batches = 0; batches < 100 && !this.stopped; batches++) {
           const due = await this.store.dueShopPushes(this.now, BATCH)
           if (due.length === 0) break
-          await Promise.all(due.map((row) => this.attempt(row, row.kind === 'message' ? 'message' : 'push').catch((err: unknown) => {
-            this.log.error({ err, pushId: row.id, shopId: row.shopId }, 'could not process a push; it stays for the next round')
+          await Promise.all(due.map((row) => this.attempt(row, row.kind === 'message' ? 'message' : 'push').catch(async (err: unknown) => {
+            // Something this build did not foresee (a key that no longer opens the credentials): try again later, not in a hot loop.
+            this.log.error({ err, pushId: row.id, shopId: row.shopId }, 'could not process a push; it is tried again later')
+            const error = `could not process: ${err instanceof Error ? err.message : String(err)}`
+            await this.store.settleShopPush(row.id, { status: 'received', error, nextTryAt: this.retryAt(row.attempts) }, [], this.now)
+              .catch((again: unknown) => this.log.error({ err: again, pushId: row.id }, 'could not record a failed try at a push'))
           })))
           if (due.length < BATCH) break
         }
