@@ -7,7 +7,7 @@
  * again with backoff, and an unreadable body stays for a replay once the adapter is fixed.
  */
 import { createHash, randomUUID } from 'node:crypto'
-import type { PlatformName, PulledOrderRef, PushHeaders } from '../../connectors/platforms/adapter.ts'
+import type { PlatformName, PulledOrderRef, PushHeaders, PushReading } from '../../connectors/platforms/adapter.ts'
 import { platformAdapter } from '../../connectors/platforms/index.ts'
 import { PlatformApiError, type PlatformApi, type ShopCall } from '../../connectors/platforms/platform-api.ts'
 import { createPerformSession } from '../../connectors/sdk/perform-runtime.ts'
@@ -198,22 +198,22 @@ export class ShopService implements ShopDirectory {
       this.o.engine.metrics.shopPushes.inc({ platform, outcome: 'refused' })
       return { kind: 'unauthorized', reason: verdict.reason }
     }
-    const reading = adapter.readPush(rawBody)
-    const status: ShopPushStatus = !reading.ok ? 'unreadable' : reading.push.kind === 'ping' ? 'ignored' : 'received'
+    const reading = readSafely(adapter.readPush, rawBody, (err) => this.log.error({ err, shopId, platform }, 'the adapter failed reading a push; it is kept and tried again later'))
+    const details = reading && !reading.ok ? reading.details : null
+    const status: ShopPushStatus = details ? 'unreadable' : reading?.ok && reading.push.kind === 'ping' ? 'ignored' : 'received'
     const taken = await this.store.insertShopPush({
       shopId, kind: 'push', dedupeKey: dedupeKeyOf(shop.platform, rawBody, headers), body: rawBody, headers: keptHeaders(headers),
-      receivedAt: now, status, error: reading.ok ? null : describe(reading.details),
+      receivedAt: now, status, error: details ? describe(details) : null,
     })
     // A redelivery still shows the platform reaches Ordo; only a new push is counted.
-    const unreadable = !taken.duplicate && !reading.ok
     await this.store.recordShopHealth(shopId, {
       at: now, lastPushAt: now,
-      ...(unreadable ? { events: 1, errors: 1, error: { message: `push ${taken.id} could not be read: ${describe(reading.ok ? [] : reading.details)}` } } : {}),
+      ...(details && !taken.duplicate ? { events: 1, errors: 1, error: { message: `push ${taken.id} could not be read: ${describe(details)}` } } : {}),
     })
     if (!taken.duplicate && status === 'received') this.kick()
     const outcome = taken.duplicate ? 'duplicate' : status === 'unreadable' ? 'unreadable' : status === 'ignored' ? 'ping' : 'taken'
     this.o.engine.metrics.shopPushes.inc({ platform, outcome })
-    if (!reading.ok) return { kind: 'unreadable', pushId: taken.id, duplicate: taken.duplicate, details: reading.details }
+    if (details) return { kind: 'unreadable', pushId: taken.id, duplicate: taken.duplicate, details }
     return { kind: 'taken', pushId: taken.id, duplicate: taken.duplicate, ping: status === 'ignored' }
   }
 
@@ -388,6 +388,19 @@ export class ShopService implements ShopDirectory {
     const shop = await this.store.getShop(shopId)
     if (!shop) throw new NotFoundError(`shop ${shopId} not found`)
     return shop
+  }
+}
+
+/**
+ * A push read by the adapter. An adapter that throws (a bug, not bad input) must not lose a push the
+ * signature vouched for: null, the push is kept to process, and the worker's tries and a replay follow.
+ */
+function readSafely(readPush: (raw: Buffer) => PushReading, rawBody: Buffer, failed: (err: unknown) => void): PushReading | null {
+  try {
+    return readPush(rawBody)
+  } catch (err) {
+    failed(err)
+    return null
   }
 }
 
