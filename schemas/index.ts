@@ -12,10 +12,11 @@ import runSchema from './run.schema.json' with { type: 'json' }
 import stepSchema from './step.schema.json' with { type: 'json' }
 import stockSchema from './stock.schema.json' with { type: 'json' }
 import stockUpdateSchema from './stock-update.schema.json' with { type: 'json' }
+import shopSchema from './shop.schema.json' with { type: 'json' }
 import { isDateTime, parseInstant } from './date-time.ts'
 
-export { orderSchema, orderInputSchema, workflowSchema, nodeManifestSchema, runSchema, stepSchema, stockSchema, stockUpdateSchema }
-export const allSchemas = [orderSchema, orderInputSchema, workflowSchema, nodeManifestSchema, runSchema, stepSchema, stockSchema, stockUpdateSchema]
+export { orderSchema, orderInputSchema, workflowSchema, nodeManifestSchema, runSchema, stepSchema, stockSchema, stockUpdateSchema, shopSchema }
+export const allSchemas = [orderSchema, orderInputSchema, workflowSchema, nodeManifestSchema, runSchema, stepSchema, stockSchema, stockUpdateSchema, shopSchema]
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv

@@ -16,6 +16,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     outsideCallSeconds: new Histogram({ name: 'ordo_outside_call_duration_seconds', help: 'Latency of calls to other systems, by connector', labelNames: ['connector'] as const, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
     activitiesInFlight: new Gauge({ name: 'ordo_activities_in_flight', help: 'Activities being performed in this process', registers: [registry] }),
     outboxPending: new Gauge({ name: 'ordo_outbox_pending', help: 'Order events waiting for delivery to subscriptions', registers: [registry] }),
+    shopPushes: new Counter({ name: 'ordo_shop_pushes_total', help: 'Platform pushes and long-connection messages, by platform and outcome (taken, duplicate, ping, unreadable, refused: a missing or wrong signature)', labelNames: ['platform', 'outcome'] as const, registers: [registry] }),
     clockSkew: new Gauge({ name: 'ordo_clock_skew_max_seconds', help: 'Largest lead of an order timestamp over Ordo\'s clock', registers: [registry] }),
   }
 }

@@ -12,6 +12,7 @@ import { describeRunContract } from './contract/runs.contract.ts'
 import { describeShopPullContract } from './contract/shop-pulls.contract.ts'
 import { describeStockContract } from './contract/stock.contract.ts'
 import { describeWorkflowContract } from './contract/workflows.contract.ts'
+import { describeShopContract } from './contract/shops.contract.ts'
 
 /** Registers the Store contract suite; `makeStore` must return an empty store, `cleanup` disposes of it (default: close). */
 export function describeStoreContract(
@@ -40,6 +41,7 @@ export function describeStoreContract(
     describeOrderValuesContract(store)
     describeRunContract(store)
     describeWorkflowContract(store)
+    describeShopContract(store)
     describeAccessAndUpkeepContract(store)
     describeShopPullContract(store)
     describeStockContract(store)

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import type { OrderInput } from '../../../schemas/generated/order-input.ts'
 import type { WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
 import type {
-  AuditEntry, ClaimedActivity, StockCause, StockChange, StockItem, StockPushOutcome, StockReleaseOutcome, StockReleaseRequest,
+  AuditEntry, ClaimedActivity, ShopHealthDelta, ShopPushOutcome, ShopPushRow, StockCause, StockChange, StockItem, StockPushOutcome, StockReleaseOutcome, StockReleaseRequest,
   StockReservationOutcome, StockReservationRequest, StockPush, CommitOutcome, EventSubscriptionRow, IntegrationEntry, IntegrationFilter, OutboxDelivery, OutboxOutcome, IngestPlanner, IngestResult, NewRun, OrderFilter, OrderPatcher, Role, RunFilter, ScheduleRow, Store,
   StoredRunEvent, TaskAction, TaskFilter, TaskRow, TransitionCommit,
 } from '../store.ts'
@@ -30,6 +30,7 @@ import { SqliteIntegrations } from './sqlite-integrations.ts'
 import { SqliteOutbox } from './sqlite-outbox.ts'
 import { SqliteShopCursors } from './sqlite-shop-cursors.ts'
 import { SqliteStock } from './sqlite-stock.ts'
+import { SqliteShops } from './sqlite-shops.ts'
 
 /** Options of `openSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -57,6 +58,7 @@ export class SqliteStore implements Store {
   private readonly integrations: SqliteIntegrations
   private readonly outbox: SqliteOutbox
   private readonly shopCursors: SqliteShopCursors
+  private readonly shops: SqliteShops
   private readonly settleOutboxTx: (outcomes: readonly OutboxOutcome[], now: number) => void
   private readonly claimOutboxTx: (now: number, limit: number, leaseUntil: number) => OutboxDelivery[]
   private readonly children: SqliteChildren
@@ -88,6 +90,7 @@ export class SqliteStore implements Store {
     this.integrations = integrations
     const outbox = new SqliteOutbox(db, integrations)
     this.outbox = outbox
+    this.shops = new SqliteShops(db, integrations)
     const orders = new SqliteOrders(db, outbox)
     this.runs = runs
     this.orders = orders
@@ -348,6 +351,19 @@ export class SqliteStore implements Store {
   async releaseStockPushLeases() { return this.stock.releaseLeases() }
   async nextStockPushAt() { return this.stock.nextDueAt() }
   onStockPushesQueued(listener: () => void) { return this.stock.subscribe(listener) }
+  async createShop(row: Parameters<SqliteShops['create']>[0], now: number) { return this.shops.create(row, now) }
+  async getShop(id: string) { return this.shops.get(id) }
+  async listShops() { return this.shops.list() }
+  async updateShop(id: string, change: Parameters<SqliteShops['update']>[1], now: number) { return this.shops.update(id, change, now) }
+  async deleteShop(id: string, now: number) { return this.shops.delete(id, now) }
+  async recordShopHealth(shopId: string, delta: ShopHealthDelta) { this.shops.recordHealth(shopId, delta) }
+  async shopHealthCounts(shopIds: readonly string[], since: number) { return this.shops.counts(shopIds, since) }
+  async insertShopPush(push: Parameters<SqliteShops['insertPush']>[0]) { return this.shops.insertPush(push) }
+  async dueShopPushes(now: number, limit: number): Promise<ShopPushRow[]> { return this.shops.due(now, limit) }
+  async nextShopPushAt() { return this.shops.nextDueAt() }
+  async getShopPush(shopId: string, id: number) { return this.shops.getPush(shopId, id) }
+  async listShopPushes(shopId: string, limit: number, cursor?: string) { return this.shops.listPushes(shopId, limit, cursor) }
+  async settleShopPush(id: number, outcome: ShopPushOutcome, calls: readonly IntegrationEntry[], now: number) { this.shops.settle(id, outcome, calls, now) }
 
   async createToken(row: { id: string; name: string; role: Role; hash: string }, now: number) { return this.access.createToken(row, now) }
   async findTokenByHash(hash: string) { return this.access.findTokenByHash(hash) }
