@@ -17,6 +17,10 @@ import { ensureAdminToken, importExamplesIfEmpty, startUpkeep } from './runtime/
 import { parseDurationMs } from './core/duration.ts'
 import { buildApp } from './http/app.ts'
 import { ShopService } from './runtime/shops.ts'
+import { startPlatformTraffic, type PlatformTraffic } from './runtime/platform-traffic.ts'
+import { PULL_ORDERS_PERFORMER, pullOrdersPerformer } from './runtime/pull-orders.ts'
+import { startDemo, type Demo } from './runtime/demo.ts'
+import { platformApi } from '../connectors/platforms/api/index.ts'
 import { logSettings } from './http/request-log.ts'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -35,7 +39,9 @@ function wholeNumber(name: string): number | undefined {
 
 const port = Number(env.PORT ?? 3000)
 const host = env.HOST ?? '127.0.0.1'
-const dbPath = resolve(env.ORDO_DB ?? './data/ordo.db')
+// `npm start -- --demo`: the platform simulator and six demo shops beside Ordo, on a database of their own.
+const demoMode = process.argv.slice(2).includes('--demo')
+const dbPath = resolve(env.ORDO_DB ?? (demoMode ? './data/demo.db' : './data/ordo.db'))
 const bodyLimit = wholeNumber('ORDO_BODY_LIMIT')
 const connections = {
   maxConnections: wholeNumber('ORDO_MAX_CONNECTIONS'),
@@ -65,13 +71,16 @@ const app = await (async () => {
   const log: EngineLogger = {
     error: (o, m) => appLog?.error(o, m), warn: (o, m) => appLog?.warn(o, m), info: (o, m) => appLog?.info(o, m),
   }
+  // platform.pull-orders is performed by the shop puller, which starts with the platform traffic below.
+  let traffic: PlatformTraffic | undefined
   const engine = new OrderEngine({
     store, registry: catalog.registry, clock: systemClock,
     metrics: createMetrics({ defaultMetrics: true }), autoTimers: true, log,
     secretKey: secretKey.key, customNodes: { loaded: catalog.custom, problems: catalog.problems },
+    performers: [[PULL_ORDERS_PERFORMER, pullOrdersPerformer(() => traffic?.puller)]],
   })
-  // The shops' push inbox is worked off in the background; platformApi: the open-API clients, once wired.
-  const shops = new ShopService({ engine, autoRun: true, log })
+  // The shops' push inbox is worked off in the background, fetching the details pushes only name.
+  const shops = new ShopService({ engine, autoRun: true, log, platformApi })
   const app = await buildApp({
     engine, version: pkg.version, shops,
     templatesDir: join(root, 'examples'),
@@ -94,13 +103,19 @@ const app = await (async () => {
   await engine.start()
   // Pushes taken before a crash and not yet processed are worked off now.
   await shops.start()
+  // Pulls, long-connection messages and stock pushes: every shop, on the wall clock.
+  traffic = startPlatformTraffic({ engine, shops, platformApi, clock: systemClock, log })
   const imported = await importExamplesIfEmpty(engine, join(root, 'examples'))
   if (imported) app.log.info(`imported and published ${imported} example workflows`)
+  let demo: Demo | undefined
   const stopUpkeep = startUpkeep(engine, { retentionMs: parseDurationMs(env.ORDO_RETENTION ?? 'P30D'), log })
 
   const shutdown = async (signal: string) => {
     app.log.info(`${signal}: shutting down`)
     stopUpkeep()
+    // Channels and pulls first, so the demo's simulator going away is not taken for an outage.
+    await traffic?.stop()
+    await demo?.stop()
     await app.close()
     await shops.stop()
     await engine.stop()
@@ -115,7 +130,10 @@ const app = await (async () => {
   // Every state change is one transaction, so a promise nobody awaited that failed has left nothing
   // half-written: log it and keep serving rather than let one request's stray error stop the process.
   process.on('unhandledRejection', (err) => app.log.error({ err }, 'a promise failed and nobody handled it; carrying on'))
+  await app.listen({ port, host })
+  if (demoMode) {
+    demo = await startDemo({ shops, ordoUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, log })
+    app.log.info(`demo: open http://${host}:${port}/ and watch the orders of six platforms arrive (Shops, Orders)`)
+  }
   return app
 })()
-
-await app.listen({ port, host })

@@ -18,7 +18,7 @@ import type { EngineLogger } from './run-executor.ts'
 import type { Metrics } from './metrics.ts'
 import { createPerformSession, type PerformSession } from '../../connectors/sdk/perform-runtime.ts'
 import { describeFailure, PermanentError } from '../../connectors/sdk/errors.ts'
-import type { PerformContext, SecretReader } from '../../connectors/sdk/perform.ts'
+import type { PerformContext, SecretReader, ShopAccess } from '../../connectors/sdk/perform.ts'
 import type { WorkflowDefinition } from '../../schemas/generated/workflow.ts'
 
 /** What a built-in performer gets: a connector's context and the store to read. */
@@ -55,6 +55,8 @@ export interface ActivityWorkerOptions {
   totalConcurrency?: number
   /** Replaces the global fetch for connectors' HTTP (tests). */
   fetch?: typeof fetch
+  /** The shops platform nodes call (set once the shops service exists: it needs the engine first). */
+  shops?: () => ShopAccess | undefined
 }
 
 interface InFlight { performer: string; controller: AbortController; done: Promise<void> }
@@ -219,7 +221,7 @@ export class ActivityWorker {
         runId: activity.runId, workflowId: run.state.workflowId,
         config: defNode?.config ?? {},
         order, variables: run.state.variables, idempotencyKey, attempt: activity.keyAttempt,
-        signal, deadline, now: () => this.o.clock.now(), secrets: this.o.secrets, fetch: this.o.fetch,
+        signal, deadline, now: () => this.o.clock.now(), secrets: this.o.secrets, fetch: this.o.fetch, shops: this.o.shops?.(),
         log: {
           info: (m, d) => this.o.log.info({ ...d, runId: activity.runId, nodeId, attempt: activity.keyAttempt }, m),
           warn: (m, d) => this.o.log.warn({ ...d, runId: activity.runId, nodeId, attempt: activity.keyAttempt }, m),

@@ -26,6 +26,7 @@ import { TaskService } from './task-service.ts'
 import { ActivityWorker, type Performer } from './activity-worker.ts'
 import { findOrders } from './find-orders.ts'
 import { stockPerformers } from './stock-performers.ts'
+import type { ShopAccess } from '../../connectors/sdk/perform.ts'
 import { ChildLauncher } from './child-launcher.ts'
 import { ScheduleRunner } from './schedule-runner.ts'
 import { safePatchOrder } from './safe-patch-order.ts'
@@ -92,6 +93,11 @@ export class OrderEngine {
   readonly tasks: TaskService
   /** Secrets, sealed at rest, read by connectors by name. */
   readonly secrets: SecretVault
+  /**
+   * The shops platform nodes (ship notice, stock) call through; set by whoever builds the shops
+   * service, which itself needs the engine, so it comes after construction.
+   */
+  shopAccess: ShopAccess | undefined
   /** Custom nodes from ORDO_NODES_DIR: loaded, and not loaded with the reason. */
   readonly customNodes: NonNullable<OrderEngineOptions['customNodes']>
 
@@ -128,7 +134,7 @@ export class OrderEngine {
     this.activities = new ActivityWorker({
       store: this.store, clock: this.clock, log: this.log, wake, registry: this.registry, secrets: this.secrets, metrics: this.metrics,
       performers: new Map([['ordo.find-orders', findOrders], ...stockPerformers, ...(options.performers ?? [])]),
-      totalConcurrency: options.activityConcurrency, fetch: options.fetch,
+      totalConcurrency: options.activityConcurrency, fetch: options.fetch, shops: () => this.shopAccess,
     })
     this.outbox = new OutboxDispatcher({ store: this.store, clock: this.clock, log: this.log, vault: this.secrets, metrics: this.metrics, ingestBusy: () => this.ingestGroup.busy })
     this.children = new ChildLauncher({

@@ -20,6 +20,8 @@ import type { EngineLogger, OrderEngine } from './order-engine.ts'
 import type { ShopDirectory, ShopHealthEvent, ShopRecord, ShopSource } from './shop-directory.ts'
 
 /** Finds the open-API client of a platform (connectors/platforms/api/), or undefined when it has none. */
+import { ShopPullRefused, type PullSummary } from './shop-puller.ts'
+
 export type PlatformApiLookup = (platform: PlatformName) => PlatformApi | undefined
 
 export interface ShopServiceOptions {
@@ -103,6 +105,32 @@ export class ShopService implements ShopDirectory {
   private again = false
   private stopped = false
 
+  private readonly changeListeners = new Set<() => void>()
+  private pullHook: ((shopId: string) => Promise<PullSummary>) | null = null
+
+  /** Calls `listener` after a shop is created, changed or deleted (message channels reopen, say); returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener)
+    return () => { this.changeListeners.delete(listener) }
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) {
+      try { listener() } catch (err) { this.log.error({ err }, 'a shop change listener failed') }
+    }
+  }
+
+  /** Lets `POST /api/shops/:id/pull` pull now, through the process's shop puller. */
+  attachPuller(pull: (shopId: string) => Promise<PullSummary>): void {
+    this.pullHook = pull
+  }
+
+  /** Pulls a shop's changed orders now; ShopPullRefused when this process pulls no shops. */
+  async pullNow(shopId: string): Promise<PullSummary> {
+    if (!this.pullHook) throw new ShopPullRefused('this Ordo does not pull shops (no shop puller is running)')
+    return this.pullHook(shopId)
+  }
+
   constructor(private readonly o: ShopServiceOptions) {
     this.store = o.engine.store
     this.log = o.log ?? { error() {}, warn() {}, info() {} }
@@ -156,19 +184,24 @@ export class ShopService implements ShopDirectory {
   async create(input: { platform: ShopPlatform; name: string; credentials: Record<string, string> }): Promise<ShopRow> {
     const id = newId('shop', this.now)
     const sealedCredentials = this.o.engine.secrets.sealFor(sealLabel(id), JSON.stringify(input.credentials))
-    return this.store.createShop({ id, platform: input.platform, name: input.name, enabled: true, sealedCredentials }, this.now)
+    const row = await this.store.createShop({ id, platform: input.platform, name: input.name, enabled: true, sealedCredentials }, this.now)
+    this.changed()
+    return row
   }
 
   async update(shopId: string, change: { name?: string; enabled?: boolean; credentials?: Record<string, string> }): Promise<ShopRow | null> {
     const sealedCredentials = change.credentials ? this.o.engine.secrets.sealFor(sealLabel(shopId), JSON.stringify(change.credentials)) : undefined
     const row = await this.store.updateShop(shopId, { name: change.name, enabled: change.enabled, sealedCredentials }, this.now)
     this.credentialCache.delete(shopId)
+    if (row) this.changed()
     return row
   }
 
   async delete(shopId: string): Promise<boolean> {
     this.credentialCache.delete(shopId)
-    return this.store.deleteShop(shopId, this.now)
+    const deleted = await this.store.deleteShop(shopId, this.now)
+    if (deleted) this.changed()
+    return deleted
   }
 
   /** Health of each shop: what its row keeps, and the counts of the recent window. */

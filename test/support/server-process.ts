@@ -26,6 +26,8 @@ export interface ServerOptions {
   port: number
   token: string
   script?: string
+  /** Command-line arguments after the script (`--demo`). */
+  args?: string[]
   env?: Record<string, string>
   /** Give up waiting for health after this long (default 20 s). */
   startTimeoutMs?: number
@@ -35,7 +37,7 @@ export interface ServerOptions {
 
 /** Spawns the server without waiting for it; its stderr is passed through and collected, its stdout collected when asked. */
 export function spawnServer(options: Omit<ServerOptions, 'startTimeoutMs'>): { child: ChildProcess; stderr: () => string; stdout: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', options.script ?? join(root, 'engine/server.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', options.script ?? join(root, 'engine/server.ts'), ...(options.args ?? [])], {
     cwd: root,
     env: { ...process.env, PORT: String(options.port), HOST: '127.0.0.1', ORDO_DB: options.dbPath, ORDO_ADMIN_TOKEN: options.token, ORDO_LOG: 'silent', ...options.env },
     stdio: ['ignore', options.stdout ? 'pipe' : 'ignore', 'pipe'],

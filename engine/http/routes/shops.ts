@@ -8,7 +8,9 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ShopCreate, ShopCreated, ShopPatch, ShopPush, ShopPushReplay, ShopView } from '../../../schemas/generated/shop.ts'
 import { NotFoundError, type ShopPushRow, type ShopRow } from '../../store/store.ts'
 import { credentialProblems, type ShopHealthReport } from '../../runtime/shops.ts'
-import { badRequest } from '../errors.ts'
+import { badRequest, HttpError } from '../errors.ts'
+import { ShopPullRefused } from '../../runtime/shop-puller.ts'
+import { PlatformApiError } from '../../../connectors/platforms/platform-api.ts'
 import { iso } from '../iso.ts'
 import { idParams, pageQuery } from './paging.ts'
 
@@ -136,6 +138,34 @@ export const shopRoutes: FastifyPluginAsync = async (app) => {
     const shop = await requireShop(request.params.id)
     const page = await store.listShopPushes(shop.id, request.query.limit, request.query.cursor)
     return { items: page.items.map(pushView), nextCursor: page.nextCursor }
+  })
+
+  app.post<{ Params: { id: string } }>('/api/shops/:id/pull', {
+    config: { roles: ['admin', 'operator'] },
+    schema: {
+      tags: ['shops'], params: idParams,
+      summary: 'Pull the shop\'s changed orders now (from its cursor less the overlap); answers what the pull took in',
+      response: {
+        200: {
+          type: 'object', additionalProperties: false, required: ['shopId', 'orders', 'changed', 'pages', 'window'],
+          properties: {
+            shopId: { type: 'string' }, orders: { type: 'integer' }, changed: { type: 'integer' }, pages: { type: 'integer' },
+            window: { type: 'object', additionalProperties: false, required: ['from', 'to'], properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } } },
+          },
+        },
+      },
+    },
+  }, async (request) => {
+    const shop = await requireShop(request.params.id)
+    try {
+      return await shops.pullNow(shop.id)
+    } catch (err) {
+      // The shop cannot be pulled as it stands (disabled, no client in this build): a conflict, said plainly.
+      if (err instanceof ShopPullRefused) throw new HttpError(409, err.message)
+      // The platform refused (expired session, throttled...): its own code and message, never credentials.
+      if (err instanceof PlatformApiError) throw new HttpError(502, `the platform refused the pull (${err.kind}, code ${err.code}): ${err.message}`)
+      throw err
+    }
   })
 
   app.post<{ Params: { id: string; pushId: number } }>('/api/shops/:id/pushes/:pushId/replay', {
