@@ -258,4 +258,21 @@ describe('the simulator', () => {
     expect(events[0]).toMatchObject({ kind: 'lost', code: '401' })
     expect(h.simulator.stats()).toMatchObject({ refused: 1, connections: 0 })
   })
+
+  it('refuses an upgrade that is no WebSocket handshake with 400 and a JSON body', async () => {
+    const h = await startSimulator([])
+    const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+      const req = http.get(`${h.origin.replace(/^ws:/, 'http:')}/tmc`, { headers: { Connection: 'Upgrade', Upgrade: 'websocket' } }) // no Sec-WebSocket-Key
+      req.on('response', (res) => {
+        let body = ''
+        res.on('data', (chunk: Buffer) => { body += chunk.toString() })
+        res.on('end', () => resolve({ status: res.statusCode, body }))
+      })
+      req.on('upgrade', () => reject(new Error('the simulator upgraded')))
+      req.on('error', reject)
+    })
+    expect(answer.status).toBe(400)
+    expect(JSON.parse(answer.body)).toEqual({ error: 'not a WebSocket upgrade: Missing or invalid Sec-WebSocket-Key header' })
+    expect(h.simulator.stats()).toMatchObject({ refused: 1, connections: 0 })
+  })
 })

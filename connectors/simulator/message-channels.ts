@@ -16,12 +16,13 @@
 import type { EventEmitter } from 'node:events'
 import type http from 'node:http'
 import type { Duplex } from 'node:stream'
+import { WebSocket } from 'ws'
 import { JsonNumber, readPayload } from '../platforms/lossless-json.ts'
 import { Field } from '../platforms/payload-reader.ts'
 import { sameSecretText } from '../platforms/push-signature.ts'
 import { topSign, pinduoduoChannelSign } from '../platforms/channels/channel-signing.ts'
 import { decodeTmcFrame, encodeTmcFrame, TMC_KINDS, TMC_MESSAGE_TYPES, tmcIdText, type TmcFrame } from '../platforms/channels/tmc-channel.ts'
-import { acceptWebSocket, isWebSocketUpgrade, refuseWebSocket, type WebSocketConnection } from '../platforms/channels/websocket.ts'
+import { createWebSocketServer, refuseWebSocket } from '../platforms/channels/websocket.ts'
 
 export type ChannelPlatform = 'taobao' | 'pinduoduo' | 'jd'
 
@@ -101,7 +102,7 @@ interface Pending {
 }
 
 interface Connection {
-  socket: WebSocketConnection
+  socket: WebSocket
   shop: ChannelShop
   platform: ChannelPlatform
   /** Messages go to a connection once its handshake is through (TMC: after its first pull request). */
@@ -164,6 +165,9 @@ export function attachMessageChannels(server: http.Server, options: MessageChann
   const timers = new Set<NodeJS.Timeout>()
   let nextId = FIRST_MESSAGE_ID
   let closed = false
+  const sockets = createWebSocketServer()
+  // ws checks the upgrade request itself (method, Upgrade, key, version); what it rejects is refused and counted here.
+  sockets.on('wsClientError', (err, socket) => refuse(socket, 400, `not a WebSocket upgrade: ${err.message}`))
 
   const shops = () => (typeof options.shops === 'function' ? options.shops() : options.shops)
   const queueOf = (shopId: string) => {
@@ -173,7 +177,7 @@ export function attachMessageChannels(server: http.Server, options: MessageChann
   }
   const liveConnection = (shopId: string) => {
     let latest: Connection | undefined
-    for (const c of connections) if (c.shop.shopId === shopId && c.ready && c.socket.open) latest = c
+    for (const c of connections) if (c.shop.shopId === shopId && c.ready && c.socket.readyState === WebSocket.OPEN) latest = c
     return latest
   }
   const later = (ms: number, run: () => void) => {
@@ -219,7 +223,7 @@ export function attachMessageChannels(server: http.Server, options: MessageChann
     const waiting = queueOf(c.shop.shopId).filter((p) => p.sentOn !== c)
     if (faults.outOfOrder) waiting.reverse()
     for (const p of waiting) {
-      if (!c.socket.open) return
+      if (c.socket.readyState !== WebSocket.OPEN) return
       send(c, p)
     }
   }
@@ -252,17 +256,20 @@ export function attachMessageChannels(server: http.Server, options: MessageChann
     return timestamp !== undefined && /^\d+$/.test(timestamp) && Math.abs(now() - Number(timestamp)) <= maxSkew
   }
 
-  function open(platform: ChannelPlatform, shop: ChannelShop, req: http.IncomingMessage, socket: Duplex, head: Buffer): Connection {
-    const c: Connection = { socket: acceptWebSocket(req, socket, head), shop, platform, ready: platform !== 'taobao' }
-    connections.add(c)
-    c.socket.on('close', () => connections.delete(c))
-    c.socket.on('error', () => { /* a broken client connection: 'close' follows and it is forgotten */ })
-    c.socket.on('message', (data, isBinary) => received(c, data, isBinary))
-    c.socket.start()
-    if (platform === 'taobao') return c
-    stats.connections += 1
-    flush(c)
-    return c
+  function open(platform: ChannelPlatform, shop: ChannelShop, req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    // The callback runs before any frame is read, so no message comes before these listeners; it does
+    // not run at all when the client went away meanwhile.
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      const c: Connection = { socket: ws, shop, platform, ready: platform !== 'taobao' }
+      connections.add(c)
+      ws.on('close', () => connections.delete(c))
+      ws.on('error', () => { /* a broken client connection: 'close' follows and it is forgotten */ })
+      // binaryType is ws's default 'nodebuffer': a message arrives as one Buffer.
+      ws.on('message', (data, isBinary) => received(c, data as Buffer, isBinary))
+      if (platform === 'taobao') return
+      stats.connections += 1
+      flush(c)
+    })
   }
 
   function received(c: Connection, data: Buffer, isBinary: boolean): void {
@@ -327,7 +334,6 @@ export function attachMessageChannels(server: http.Server, options: MessageChann
     const url = new URL(req.url ?? '/', 'ws://simulator')
     const path = url.pathname.split('/').filter(Boolean)
     if (path[0] !== 'tmc' && path[0] !== 'pinduoduo' && path[0] !== 'jd') return // another upgrade handler's path
-    if (!isWebSocketUpgrade(req)) { refuse(socket, 400, 'not a WebSocket upgrade'); return }
     const known = shops()
     if (path[0] === 'tmc') {
       // TMC signs inside the protocol: the socket is accepted first, and its connect message names the shop by app key.
@@ -384,6 +390,7 @@ export function attachMessageChannels(server: http.Server, options: MessageChann
       for (const timer of timers) clearTimeout(timer)
       server.off('upgrade', onUpgrade)
       options.events.off('order-changed', onOrderChanged)
+      sockets.close() // noServer: it only stops accepting; the connections are closed below
       const closing = [...connections].map((c) => new Promise<void>((resolve) => {
         c.socket.once('close', () => resolve())
         c.socket.close(1001, 'simulator closing')

@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
+import { WebSocketServer, type WebSocket } from 'ws'
 import { ChannelConnection, type ChannelEvent } from './channel-connection.ts'
 import { openPinduoduoChannel } from './pinduoduo-channel.ts'
 import { decodeTmcFrame, encodeTmcFrame, openTmcChannel, TMC_KINDS, TMC_MESSAGE_TYPES } from './tmc-channel.ts'
-import { acceptKeyFor, acceptWebSocket, connectWebSocket, WebSocketRefusedError, type WebSocketConnection } from './websocket.ts'
+import { connectWebSocket, createWebSocketServer, WebSocketRefusedError } from './websocket.ts'
 
 const quietLog = { error: () => {}, warn: () => {}, info: () => {} }
 const cleanups: Array<() => Promise<void> | void> = []
@@ -13,11 +15,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
+/** An http.Server on a free port whose upgrade requests go to `onUpgrade`; answers its ws:// origin. */
 async function listen(onUpgrade: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void): Promise<string> {
   const server = http.createServer((_, res) => res.writeHead(404).end())
   const sockets = new Set<Duplex>()
   server.on('upgrade', (req, socket: Duplex, head) => {
     sockets.add(socket)
+    socket.on('error', () => {})
     onUpgrade(req, socket, head)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -26,6 +30,23 @@ async function listen(onUpgrade: (req: http.IncomingMessage, socket: Duplex, hea
     server.close(() => resolve())
   }))
   return `ws://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+/** A WebSocket server (Ordo's settings unless given one) handing each accepted connection to `onConnection`. */
+async function serve(onConnection: (ws: WebSocket) => void, wss: WebSocketServer = createWebSocketServer()): Promise<string> {
+  return listen((req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => {
+    ws.on('error', () => {})
+    onConnection(ws)
+  }))
+}
+
+/** Completes the upgrade by hand and then leaves the socket to the test: a peer that is no WebSocket. */
+function fakeUpgrade(req: http.IncomingMessage, socket: Duplex): void {
+  const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64')
+  socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
+  // What the client sends is read and ignored, and a client that ends its side is let go at once.
+  socket.resume()
+  socket.on('end', () => socket.end())
 }
 
 async function until(what: string, done: () => boolean, ms = 1500): Promise<void> {
@@ -37,17 +58,15 @@ async function until(what: string, done: () => boolean, ms = 1500): Promise<void
 }
 
 describe('the WebSocket both ends use', () => {
-  it('carries a message larger than 64 KiB each way (the 64-bit length, the client\'s mask)', async () => {
-    const origin = await listen((req, socket, head) => {
-      const server = acceptWebSocket(req, socket, head)
-      server.on('message', (data, isBinary) => server.send(isBinary ? Buffer.concat([data, data]) : data.toString('utf8')))
-      server.start()
+  it('carries text and binary messages each way, each as the kind it was sent', async () => {
+    const origin = await serve((server) => {
+      server.on('message', (data, isBinary) => server.send(isBinary ? Buffer.concat([data as Buffer, data as Buffer]) : data.toString()))
     })
     const client = await connectWebSocket(origin)
     cleanups.push(() => client.terminate())
     const received: Array<{ data: Buffer; isBinary: boolean }> = []
-    client.on('message', (data, isBinary) => received.push({ data, isBinary }))
-    client.start()
+    client.on('message', (data, isBinary) => received.push({ data: data as Buffer, isBinary }))
+    client.resume()
     const big = Buffer.alloc(70_000, 7)
     client.send(big)
     client.send('订单 3921847562019384756')
@@ -57,27 +76,16 @@ describe('the WebSocket both ends use', () => {
     expect(received[1]).toEqual({ data: Buffer.from('订单 3921847562019384756'), isBinary: false })
   })
 
-  it('joins a fragmented message, answering a ping sent between its fragments', async () => {
-    let serverSide: Duplex | undefined
-    const origin = await listen((req, socket) => {
-      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKeyFor(req.headers['sec-websocket-key'] as string)}\r\n\r\n`)
-      socket.write(Buffer.concat([Buffer.from([0x01, 3]), Buffer.from('Hel'), Buffer.from([0x89, 1]), Buffer.from('p'), Buffer.from([0x80, 2]), Buffer.from('lo')]))
-      serverSide = socket
-    })
-    const fromClient: Buffer[] = []
+  it('hands the client over paused, so a message sent right behind the upgrade is not lost', async () => {
+    const origin = await serve((server) => server.send('first'))
     const client = await connectWebSocket(origin)
     cleanups.push(() => client.terminate())
-    serverSide!.on('data', (chunk: Buffer) => fromClient.push(chunk))
+    await new Promise((r) => setTimeout(r, 30)) // the message has long arrived; nobody listens yet
     const messages: string[] = []
-    client.on('message', (data) => messages.push(data.toString('utf8')))
-    client.start()
-    await until('the message is joined', () => messages.length === 1)
-    expect(messages).toEqual(['Hello'])
-    await until('the pong reaches the server', () => Buffer.concat(fromClient).length >= 7)
-    const pong = Buffer.concat(fromClient)
-    expect(pong[0]).toBe(0x8a) // FIN + pong
-    expect(pong[1]).toBe(0x80 | 1) // masked, one byte
-    expect(String.fromCharCode(pong[6] ^ pong[2])).toBe('p') // unmasked, the ping's own data
+    client.on('message', (data) => messages.push(data.toString()))
+    client.resume()
+    await until('the message is emitted', () => messages.length === 1)
+    expect(messages).toEqual(['first'])
   })
 
   it('reports an upgrade the server answers with an HTTP status', async () => {
@@ -89,34 +97,24 @@ describe('the WebSocket both ends use', () => {
   })
 
   it('closes a connection whose peer sends a message over its size limit', async () => {
-    let server: WebSocketConnection | undefined
-    const closes: number[] = []
-    const origin = await listen((req, socket, head) => {
-      server = acceptWebSocket(req, socket, head, 1024)
-      server.on('error', () => {})
-      server.on('close', (code) => closes.push(code))
-      server.start()
-    })
+    const serverErrors: string[] = []
+    const origin = await serve((server) => server.on('error', (err) => serverErrors.push(err.message)), createWebSocketServer(1024))
     const client = await connectWebSocket(origin)
     const clientCloses: number[] = []
     client.on('close', (code) => clientCloses.push(code))
-    client.start()
+    client.resume()
     client.send(Buffer.alloc(2048))
     await until('the client hears the close', () => clientCloses.length === 1)
     expect(clientCloses).toEqual([1009])
-    expect(server).toBeDefined()
+    expect(serverErrors).toEqual(['Max payload size exceeded'])
   })
 })
 
 describe('a kept-open channel connection', () => {
   it('drops a peer that answers nothing within the heartbeat timeout, and connects again', async () => {
     let upgrades = 0
-    // A server that completes the handshake and then never answers: no pong, no data.
-    const origin = await listen((req, socket) => {
-      upgrades += 1
-      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKeyFor(req.headers['sec-websocket-key'] as string)}\r\n\r\n`)
-      socket.on('data', () => {})
-    })
+    // A server that never answers a ping, and sends nothing.
+    const origin = await serve(() => { upgrades += 1 }, new WebSocketServer({ noServer: true, autoPong: false }))
     const events: ChannelEvent[] = []
     const channel = new ChannelConnection({
       label: 'test channel', log: quietLog,
@@ -133,10 +131,7 @@ describe('a kept-open channel connection', () => {
 
   it('keeps a peer that answers its pings past the timeout', async () => {
     let upgrades = 0
-    const origin = await listen((req, socket, head) => {
-      upgrades += 1
-      acceptWebSocket(req, socket, head).start()
-    })
+    const origin = await serve(() => { upgrades += 1 })
     const events: ChannelEvent[] = []
     const channel = new ChannelConnection({
       label: 'test channel', log: quietLog,
@@ -155,11 +150,9 @@ describe('a kept-open channel connection', () => {
   it('closes with a closing handshake and does not reconnect', async () => {
     const closes: number[] = []
     let upgrades = 0
-    const origin = await listen((req, socket, head) => {
+    const origin = await serve((server) => {
       upgrades += 1
-      const server = acceptWebSocket(req, socket, head)
       server.on('close', (code) => closes.push(code))
-      server.start()
     })
     const channel = new ChannelConnection({ label: 'test channel', log: quietLog, protocol: { url: () => origin, readyOnOpen: true, received: () => {} }, backoff: { initialMs: 10, maxMs: 10 } })
     channel.start()
@@ -184,15 +177,43 @@ describe('a kept-open channel connection', () => {
     await until('two attempts failed', () => events.length >= 2)
     expect(events[0]).toMatchObject({ kind: 'lost', error: 'the channel address must be ws: or wss:, not http:' })
   })
+
+  it('drops a peer that sends bytes that are no WebSocket frame, and connects again, never throwing', async () => {
+    let upgrades = 0
+    const origin = await listen((req, socket) => {
+      upgrades += 1
+      fakeUpgrade(req, socket)
+      socket.write(Buffer.from([0x83, 0x00])) // opcode 3 is reserved
+    })
+    const events: ChannelEvent[] = []
+    const channel = new ChannelConnection({
+      label: 'test channel', log: quietLog,
+      protocol: { url: () => origin, readyOnOpen: true, received: () => {} },
+      backoff: { initialMs: 10, maxMs: 10 },
+      onEvent: (e) => events.push(e),
+    })
+    cleanups.push(() => channel.close())
+    channel.start()
+    await until('it was dropped and reconnected', () => upgrades >= 2)
+    expect(events.find((e) => e.kind === 'lost')).toMatchObject({ kind: 'lost', error: 'Invalid WebSocket frame: invalid opcode 3' })
+  })
+
+  it('closes within a second when the peer never answers the closing handshake', async () => {
+    const origin = await listen((req, socket) => fakeUpgrade(req, socket))
+    const channel = new ChannelConnection({ label: 'test channel', log: quietLog, protocol: { url: () => origin, readyOnOpen: true, received: () => {} } })
+    channel.start()
+    await until('connected', () => channel.connected)
+    const started = Date.now()
+    await channel.close()
+    expect(Date.now() - started).toBeLessThan(1500)
+  })
 })
 
 describe('a channel given what it cannot read', () => {
   it('Pinduoduo: drops a frame that is not JSON, acknowledges and drops a message it cannot read, and takes the next one', async () => {
     const fromClient: string[] = []
-    const origin = await listen((req, socket, head) => {
-      const server = acceptWebSocket(req, socket, head)
-      server.on('message', (data) => fromClient.push(data.toString('utf8')))
-      server.start()
+    const origin = await serve((server) => {
+      server.on('message', (data) => fromClient.push(data.toString()))
       server.send('not json at all')
       server.send('{"commandType":"Common","id":5,"sendTime":1,"message":{"type":"pdd_trade_TradeConfirmed","mallID":1,"content":"{\\"no_tid\\":1}"}}')
       server.send('{"commandType":"Common","id":6,"sendTime":1,"message":{"type":"pdd_trade_TradeConfirmed","mallID":1,"content":"{\\"tid\\":\\"261202-6\\"}"}}')
@@ -217,17 +238,15 @@ describe('a channel given what it cannot read', () => {
 
   it('TMC: drops bytes that are no TMC message and stays connected', async () => {
     const kinds: unknown[] = []
-    const origin = await listen((req, socket, head) => {
-      const server = acceptWebSocket(req, socket, head)
+    const origin = await serve((server) => {
       server.on('message', (data) => {
-        const frame = decodeTmcFrame(data)
+        const frame = decodeTmcFrame(data as Buffer)
         if (frame.messageType === TMC_MESSAGE_TYPES.connect) {
           server.send(encodeTmcFrame({ messageType: TMC_MESSAGE_TYPES.connectAck, token: 't', content: {} }))
           server.send(Buffer.from([2, 2, 1, 0, 99])) // cut short
           server.send(encodeTmcFrame({ messageType: TMC_MESSAGE_TYPES.send, content: { __kind: TMC_KINDS.data, id: 77n, topic: 'taobao_trade_TradeChanged', content: '{"tid":3921847562019384756}' } }))
         } else kinds.push(frame.content.__kind)
       })
-      server.start()
     })
     const accepted: string[] = []
     const channel = openTmcChannel({

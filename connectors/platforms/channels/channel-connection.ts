@@ -7,9 +7,10 @@
  *
  * The waits here are socket-level (real timers); no business time is measured with them.
  */
+import { WebSocket } from 'ws'
 import type { Clock } from '../../../engine/core/clock.ts'
 import type { PulledOrderRef } from '../adapter.ts'
-import { connectWebSocket, WebSocketRefusedError, type WebSocketConnection } from './websocket.ts'
+import { connectWebSocket, WebSocketRefusedError } from './websocket.ts'
 
 /** The engine's logger shape (EngineLogger), so the channels log through the app's redacting logger. */
 export interface ChannelLogger {
@@ -46,7 +47,7 @@ export interface HeartbeatSettings {
 /** What a protocol does on one open connection. */
 export interface ChannelSession {
   /** The open socket, to send on. */
-  socket: WebSocketConnection
+  socket: WebSocket
   /** The protocol's handshake went through (TMC's connectack; the upgrade itself elsewhere): the backoff starts over. */
   ready(): void
   /** The protocol cannot go on (a refused connect): drop this connection and reconnect after backoff. */
@@ -87,7 +88,7 @@ export const DEFAULT_HEARTBEAT: HeartbeatSettings = { intervalMs: 5000, timeoutM
 
 /** A kept-open channel: `start` it once, `close` it once. */
 export class ChannelConnection {
-  private socket: WebSocketConnection | undefined
+  private socket: WebSocket | undefined
   private attempt = 0
   private stopped = false
   private started = false
@@ -105,7 +106,7 @@ export class ChannelConnection {
 
   /** Whether a connection is open now. */
   get connected(): boolean {
-    return this.socket?.open ?? false
+    return this.socket?.readyState === WebSocket.OPEN
   }
 
   /** Opens the connection, and keeps it open until `close()`; a second call does nothing. */
@@ -142,7 +143,7 @@ export class ChannelConnection {
       this.lost(err)
       return
     }
-    let socket: WebSocketConnection
+    let socket: WebSocket
     try {
       socket = await connectWebSocket(url, { timeoutMs: this.o.connectTimeoutMs })
     } catch (err) {
@@ -170,7 +171,8 @@ export class ChannelConnection {
     socket.on('message', (data, isBinary) => {
       lastHeard = Date.now()
       try {
-        const done = this.o.protocol.received(session, data, isBinary)
+        // binaryType is ws's default 'nodebuffer': a message, fragmented or not, arrives as one Buffer.
+        const done = this.o.protocol.received(session, data as Buffer, isBinary)
         if (done) done.catch((err: unknown) => this.o.log.error({ channel: this.o.label, err }, 'a channel message could not be handled; it stays unacknowledged'))
       } catch (err) {
         this.o.log.error({ channel: this.o.label, err }, 'a channel message could not be handled; it stays unacknowledged')
@@ -178,7 +180,8 @@ export class ChannelConnection {
     })
     socket.on('pong', () => { lastHeard = Date.now() })
     socket.on('error', (err) => { failure ??= err })
-    socket.on('close', (code, reason) => {
+    socket.on('close', (code, reasonBytes) => {
+      const reason = reasonBytes.toString('utf8')
       clearInterval(this.heartbeatTimer)
       if (this.socket === socket) this.socket = undefined
       this.closedSignal?.()
@@ -200,7 +203,7 @@ export class ChannelConnection {
       }
     }, this.heartbeatSettings.intervalMs)
     this.heartbeatTimer.unref()
-    socket.start()
+    socket.resume() // connectWebSocket hands it over paused, so nothing came before these listeners
     if (this.o.protocol.readyOnOpen) session.ready()
     try {
       this.o.protocol.opened?.(session)
