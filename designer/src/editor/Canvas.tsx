@@ -34,7 +34,9 @@ export function Canvas({ readOnly: readOnlyProp = false, testId = 'canvas', fitK
   flowRef.current = flow
   useEffect(() => {
     if (store.getState().nodes.length === 0) return
-    const id = requestAnimationFrame(() => void flowRef.current.fitView({ padding: 0.2, maxZoom: 1.2 }))
+    // The bottom padding keeps the whole flow above the minimap (200 × 150 px in the bottom-right
+    // corner), so no node is drawn under it where a click would land on the minimap instead.
+    const id = requestAnimationFrame(() => void flowRef.current.fitView({ padding: { x: '8%', top: '8%', bottom: '175px' }, maxZoom: 1.2 }))
     return () => cancelAnimationFrame(id)
   }, [fitKey, store])
 
