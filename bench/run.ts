@@ -18,9 +18,12 @@ import { designerNotes, designerRows, measureDesigner } from './designer.ts'
 import { measureRuleCost } from './rule-cost.ts'
 import { measureWaiting } from './waiting.ts'
 import { measureOutside, measureSubscribedIngest } from './outside.ts'
+import { measurePlatforms } from './platforms.ts'
 
-const WATCHDOG_MS = 9 * 60_000
+const WATCHDOG_MS = 12 * 60_000
 const LOAD: Load = { connections: 10, seconds: 10, warmupSeconds: 2 }
+/** Each platform's run is shorter than the ingest runs: six of them follow the plain one. */
+const PLATFORM_LOAD: Load = { connections: 10, seconds: 5, warmupSeconds: 1 }
 const STEADY_RATE = 500
 const SPIKE_RATE = 5_000
 const PHASE_SECONDS = 10
@@ -73,10 +76,12 @@ async function main() {
   const outside = await measureOutside((m) => log(m))
   if (outside.rabbit.skipped) log(`    RabbitMQ SKIPPED: ${outside.rabbit.reason}`)
   const subscribed = await measureSubscribedIngest(LOAD)
-  log('8/8 designer in headless Chromium: cold loads and canvas frame rate')
+  log('8/9 designer in headless Chromium: cold loads and canvas frame rate')
   const designer = await measureDesigner((m) => log(`    ${m}`))
   if (designer.skipped) log(`    designer SKIPPED: ${designer.reason}`)
-  return { single, batch, steps, rules, steady, spike, waiting, outside, subscribed, designer, profile }
+  log(`9/9 platforms: signed webhooks (Shopify, WooCommerce, Douyin) and long-connection messages (Taobao, JD, Pinduoduo) beside plain POST /api/orders`)
+  const platforms = await measurePlatforms(PLATFORM_LOAD)
+  return { single, batch, steps, rules, steady, spike, waiting, outside, subscribed, designer, platforms, profile }
 }
 
 type Results = Awaited<ReturnType<typeof main>>
@@ -88,9 +93,10 @@ const num = (n: number | undefined, digits?: number) => {
 }
 const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${num(a / b, 2)}×` : '—')
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET')
+const PLATFORM_NAMES: Record<string, string> = { shopify: 'Shopify', woocommerce: 'WooCommerce', douyin: 'Douyin', taobao: 'Taobao (TMC)', jd: 'JD', pinduoduo: 'Pinduoduo' }
 
 function report(r: Results): string {
-  const { single, batch, steps, rules, steady, spike, waiting, outside, subscribed, designer } = r
+  const { single, batch, steps, rules, steady, spike, waiting, outside, subscribed, designer, platforms } = r
   const rows: string[][] = [['Figure', 'Ordo', 'Bare', 'Ordo/bare', 'Target', 'Verdict']]
   const row = (name: string, ours: number, bare: number, target = '', ok?: boolean, d?: number) =>
     rows.push([name, num(ours, d), num(bare, d), ratio(ours, bare), target, ok === undefined ? '' : verdict(ok)])
@@ -127,6 +133,18 @@ function report(r: Results): string {
   }
   row('Batch ingest with 1 subscription, orders/s', subscribed.ours.ordersPerSec, batch.ours.ordersPerSec, '≥ 0.90× without', subscribed.ours.ordersPerSec >= 0.9 * batch.ours.ordersPerSec)
   row('  events delivered to the webhook, /s', subscribed.deliveredPerSec, NaN)
+  row(`Plain POST /api/orders (1 order/request, ${PLATFORM_LOAD.seconds} s), orders/s`, platforms.plainPerSec, NaN)
+  for (const p of platforms.platforms) {
+    const name = PLATFORM_NAMES[p.platform]
+    if (p.path === 'push') {
+      row(`${name} webhooks accepted (signed, kept, answered), /s`, p.acceptedPerSec, platforms.plainPerSec)
+      row(`  orders ingested from them (flows run), /s`, p.ingestedPerSec, platforms.plainPerSec)
+      row('  webhook p99 ms; non-2xx + errors', p.p99Ms, p.non2xx, '0 errors', p.non2xx === 0, 0)
+    } else {
+      row(`${name} messages acknowledged (long connection), /s`, p.acceptedPerSec, platforms.plainPerSec)
+      row(`  orders ingested from them (detail pulled, flows run), /s`, p.ingestedPerSec, platforms.plainPerSec)
+    }
+  }
   if (designer.skipped) rows.push(['Designer (browser)', '—', '—', '—', '', 'SKIPPED (no Chromium)'])
   else for (const d of designerRows(designer)) row(d.name, d.ours, d.bare, d.target, d.target ? d.ok : undefined, d.digits)
   const widths = rows[0].map((_, i) => Math.max(...rows.map((x) => x[i].length)))
@@ -174,6 +192,10 @@ function report(r: Results): string {
       `  on a confirm channel at the same pace, publish → the same consumer. On 2 cores the bench process, Ordo and the broker share the CPU.`]),
     `- Subscribed ingest: the batch ingest above with one webhook subscription (created + status_changed) to a receiver in this process answering 204;`,
     `  compared with the batch ingest without one (the "Bare" column on that row). ${num(subscribed.eventsDelivered, 0)} events delivered during the load, ${num(subscribed.pendingAtEnd, 0)} pending at its end (delivered after).`,
+    `- Platforms: the real server (child process) with six shops on the platform simulator (this process). The bare column`,
+    `  is plain single-order POST /api/orders against the same server under the same load. A webhook is answered once it is`,
+    `  verified and kept; its orders are ingested after the answer (Douyin's by fetching each detail from the simulator).`,
+    `  Messages: ${'2,000'} orders made at once on the simulator, sent over its long connection, acknowledged by Ordo once kept.`,
     ...designerNotes(designer),
   ]
   for (const [label, top] of Object.entries(r.profile)) notes.push(`- CPU profile, ${label}, top self time (native SQLite time shows under its JS caller):`, ...top.map((t) => `    ${t}`))
