@@ -16,6 +16,7 @@ import { createMetrics } from './runtime/metrics.ts'
 import { ensureAdminToken, importExamplesIfEmpty, startUpkeep } from './runtime/bootstrap.ts'
 import { parseDurationMs } from './core/duration.ts'
 import { buildApp } from './http/app.ts'
+import { ShopService } from './runtime/shops.ts'
 import { logSettings } from './http/request-log.ts'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -69,8 +70,10 @@ const app = await (async () => {
     metrics: createMetrics({ defaultMetrics: true }), autoTimers: true, log,
     secretKey: secretKey.key, customNodes: { loaded: catalog.custom, problems: catalog.problems },
   })
+  // The shops' push inbox is worked off in the background; platformApi: the open-API clients, once wired.
+  const shops = new ShopService({ engine, autoRun: true, log })
   const app = await buildApp({
-    engine, version: pkg.version,
+    engine, version: pkg.version, shops,
     templatesDir: join(root, 'examples'),
     designerDir: join(root, 'designer', 'dist'),
     bodyLimit, connections,
@@ -89,6 +92,8 @@ const app = await (async () => {
   if (admin.revoked) app.log.warn('ORDO_ADMIN_TOKEN is a revoked token: it does not log in; set a new one and restart')
   if (admin.source === 'file') app.log.warn(`no ORDO_ADMIN_TOKEN set: a first admin token was written to ${admin.file} (read it once, keep it secret)`)
   await engine.start()
+  // Pushes taken before a crash and not yet processed are worked off now.
+  await shops.start()
   const imported = await importExamplesIfEmpty(engine, join(root, 'examples'))
   if (imported) app.log.info(`imported and published ${imported} example workflows`)
   const stopUpkeep = startUpkeep(engine, { retentionMs: parseDurationMs(env.ORDO_RETENTION ?? 'P30D'), log })
@@ -97,6 +102,7 @@ const app = await (async () => {
     app.log.info(`${signal}: shutting down`)
     stopUpkeep()
     await app.close()
+    await shops.stop()
     await engine.stop()
     await app.sandbox.close()
     // Confirms still on the way are waited for (briefly); the rest go again after the restart.

@@ -8,7 +8,7 @@ import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
-export const schemaFiles = ['order', 'order-input', 'workflow', 'node-manifest', 'run', 'step'] as const
+export const schemaFiles = ['order', 'order-input', 'workflow', 'node-manifest', 'run', 'step', 'shop'] as const
 
 /** Returns the generated source of each schema's types, keyed by output file name. */
 export async function generateTypes(): Promise<Record<string, string>> {

@@ -10,10 +10,11 @@ import workflowSchema from './workflow.schema.json' with { type: 'json' }
 import nodeManifestSchema from './node-manifest.schema.json' with { type: 'json' }
 import runSchema from './run.schema.json' with { type: 'json' }
 import stepSchema from './step.schema.json' with { type: 'json' }
+import shopSchema from './shop.schema.json' with { type: 'json' }
 import { isDateTime, parseInstant } from './date-time.ts'
 
-export { orderSchema, orderInputSchema, workflowSchema, nodeManifestSchema, runSchema, stepSchema }
-export const allSchemas = [orderSchema, orderInputSchema, workflowSchema, nodeManifestSchema, runSchema, stepSchema]
+export { orderSchema, orderInputSchema, workflowSchema, nodeManifestSchema, runSchema, stepSchema, shopSchema }
+export const allSchemas = [orderSchema, orderInputSchema, workflowSchema, nodeManifestSchema, runSchema, stepSchema, shopSchema]
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv

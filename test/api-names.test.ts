@@ -87,6 +87,8 @@ describe('reading a history source', () => {
     expect(parseSource('api:ops: night')).toEqual({ kind: 'api', actor: 'ops: night' })
     expect(parseSource('api')).toEqual({ kind: 'api', actor: null })
     expect(parseSource('webhook:douyin')).toEqual({ kind: 'webhook', platform: 'douyin' })
+    expect(parseSource('shop:shop_01:pull')).toEqual({ kind: 'shop', shopId: 'shop_01', via: 'pull', shopName: null, platform: null })
+    expect(parseSource('shop:shop_01:elsewhere')).toEqual({ kind: 'other', source: 'shop:shop_01:elsewhere' })
     expect(parseSource('operator:alice')).toEqual({ kind: 'operator', actor: 'alice' })
     expect(parseSource('import')).toEqual({ kind: 'other', source: 'import' })
   })

@@ -35,6 +35,9 @@ import { secretRoutes } from './routes/secrets.ts'
 import { integrationRoutes } from './routes/integrations.ts'
 import { subscriptionRoutes } from './routes/subscriptions.ts'
 import { platformRoutes } from './routes/platforms.ts'
+import { shopRoutes } from './routes/shops.ts'
+import { webhookRoutes } from './routes/webhooks.ts'
+import { ShopService, type PlatformApiLookup } from '../runtime/shops.ts'
 import { designerFallback, hasDesigner, registerDesignerFiles } from './designer-static.ts'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -58,10 +61,14 @@ export interface AppOptions {
   sandbox?: RuleSandbox
   /** Timeouts and the connection cap of the listening server (defaults: DEFAULT_CONNECTION_LIMITS, a cap from the open-file limit). */
   connections?: Partial<ConnectionLimits>
+  /** The shops and their push inbox (the server's, whose worker it starts); when omitted, one of the app's own whose inbox tests work off with `drain()`. */
+  shops?: ShopService
+  /** The platforms' open-API clients, for the app's own shops service (details a push only names are fetched with them). */
+  platformApi?: PlatformApiLookup
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { engine: OrderEngine; tokens: TokenCache; appVersion: string; sandbox: RuleSandbox; connectionLimits: ConnectionLimits }
+  interface FastifyInstance { engine: OrderEngine; tokens: TokenCache; appVersion: string; sandbox: RuleSandbox; connectionLimits: ConnectionLimits; shops: ShopService }
 }
 
 /** Builds the Fastify app around an engine (not listening). */
@@ -94,6 +101,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const sandbox = options.sandbox ?? new RuleSandbox()
   app.decorate('sandbox', sandbox)
   if (!options.sandbox) app.addHook('onClose', async () => { await sandbox.close() })
+  const shops = options.shops ?? new ShopService({ engine: options.engine, platformApi: options.platformApi, log: app.log })
+  app.decorate('shops', shops)
+  if (!options.shops) app.addHook('onClose', async () => { await shops.stop() })
   const designerDir = hasDesigner(options.designerDir) ? options.designerDir : null
   installErrorHandling(app, designerDir ? { notFound: designerFallback(designerDir) } : {})
   // The API speaks JSON only: text/plain is a 415, not a string body that fails validation.
@@ -131,6 +141,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(integrationRoutes)
   await app.register(subscriptionRoutes)
   await app.register(platformRoutes)
+  await app.register(shopRoutes)
+  await app.register(webhookRoutes)
   await app.register(designerRoutes, { templatesDir: options.templatesDir ?? DEFAULT_TEMPLATES_DIR })
 
   if (designerDir) await registerDesignerFiles(app, designerDir)

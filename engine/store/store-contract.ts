@@ -10,6 +10,7 @@ import { describeOrderValuesContract } from './contract/order-values.contract.ts
 import { describeOrderIngestContract } from './contract/orders.contract.ts'
 import { describeRunContract } from './contract/runs.contract.ts'
 import { describeWorkflowContract } from './contract/workflows.contract.ts'
+import { describeShopContract } from './contract/shops.contract.ts'
 
 /** Registers the Store contract suite; `makeStore` must return an empty store, `cleanup` disposes of it (default: close). */
 export function describeStoreContract(
@@ -38,6 +39,7 @@ export function describeStoreContract(
     describeOrderValuesContract(store)
     describeRunContract(store)
     describeWorkflowContract(store)
+    describeShopContract(store)
     describeAccessAndUpkeepContract(store)
   })
 }

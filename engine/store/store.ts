@@ -11,6 +11,7 @@ import type { RunState } from '../core/run-state.ts'
 import type { Effect, StepEffect, TaskRecord } from '../core/effects.ts'
 import type { WakeEvent } from '../core/advance.ts'
 import type { Assignees, OrderPatch, TaskPriority } from '../../connectors/sdk/define-node.ts'
+import type { ShopPlatform, ShopPushStatus } from '../../schemas/generated/shop.ts'
 
 /** What a token may do; admin may do everything. */
 export type Role = 'admin' | 'designer' | 'operator' | 'approver'
@@ -282,6 +283,67 @@ export interface IntegrationHealthRow {
 /** A sealed secret. */
 export interface SecretRow { name: string; sealed: Buffer; createdAt: number; updatedAt: number; updatedBy: string }
 
+/** A shop as stored: its credentials sealed, its health as last recorded. */
+export interface ShopRow {
+  id: string
+  platform: ShopPlatform
+  name: string
+  enabled: boolean
+  /** The credentials as JSON, sealed by the secret vault with the shop's id bound in. */
+  sealedCredentials: Buffer
+  createdAt: number
+  updatedAt: number
+  health: ShopHealthState
+}
+
+/** What a shop's health keeps across restarts (UTC epoch ms). */
+export interface ShopHealthState {
+  lastPushAt: number | null
+  lastMessageAt: number | null
+  lastPullAt: number | null
+  lagMs: number | null
+  lastError: { at: number; message: string; code?: string } | null
+}
+
+/** A change to a shop's health: counts for its minute, and the latest times and error. */
+export interface ShopHealthDelta {
+  at: number
+  events?: number
+  errors?: number
+  rejected?: number
+  lastPushAt?: number
+  lastMessageAt?: number
+  lastPullAt?: number
+  lagMs?: number
+  error?: { message: string; code?: string }
+}
+
+/** A shop's counts over a recent window, and its pushes waiting to be processed. */
+export interface ShopHealthCounts { events: number; errors: number; rejected: number; pending: number }
+
+/** A push (HTTP webhook) or a long-connection message, as its shop's inbox keeps it. */
+export interface ShopPushRow {
+  id: number
+  shopId: string
+  kind: 'push' | 'message'
+  dedupeKey: string
+  body: Buffer
+  headers: Record<string, string>
+  receivedAt: number
+  status: ShopPushStatus
+  attempts: number
+  nextTryAt: number | null
+  error: string | null
+  processedAt: number | null
+}
+
+/** How one try at a push ended: its new status, and when a 'received' push is tried again. */
+export interface ShopPushOutcome {
+  status: ShopPushStatus
+  error: string | null
+  nextTryAt: number | null
+}
+
 /** Where a subscription's events go. The webhook's signing secret and the broker's URL are sealed apart. */
 export type SubscriptionTarget =
   | { kind: 'webhook'; url: string }
@@ -478,6 +540,35 @@ export interface Store {
    */
   fireSchedule(workflowId: string, tick: number, nextAt: number, run: NewRun | null): Promise<string | null>
 
+  // Shops
+  /** Throws ConflictError when the id exists. */
+  createShop(row: { id: string; platform: ShopPlatform; name: string; enabled: boolean; sealedCredentials: Buffer }, now: number): Promise<ShopRow>
+  /** A shop not deleted, or null. */
+  getShop(id: string): Promise<ShopRow | null>
+  /** Every shop not deleted, oldest first. */
+  listShops(): Promise<ShopRow[]>
+  /** Renames, enables or disables, or replaces the sealed credentials of a shop; null when there is none. */
+  updateShop(id: string, change: { name?: string; enabled?: boolean; sealedCredentials?: Buffer }, now: number): Promise<ShopRow | null>
+  /** Deletes a shop (its pushes are kept); false when there was none. */
+  deleteShop(id: string, now: number): Promise<boolean>
+  recordShopHealth(shopId: string, delta: ShopHealthDelta): Promise<void>
+  /** Per shop: counts of the minutes from `since` on, and its pushes still to process. */
+  shopHealthCounts(shopIds: readonly string[], since: number): Promise<Map<string, ShopHealthCounts>>
+  /**
+   * Keeps a push in the shop's inbox, durably, unless one with the same dedupe key is there; the
+   * row's id either way, and whether it was there already.
+   */
+  insertShopPush(push: Omit<ShopPushRow, 'id' | 'attempts' | 'error' | 'processedAt' | 'nextTryAt'> & { error?: string | null }): Promise<{ id: number; duplicate: boolean }>
+  /** Pushes still 'received' whose next try is due, oldest first. */
+  dueShopPushes(now: number, limit: number): Promise<ShopPushRow[]>
+  /** When the next 'received' push may be tried, or null. */
+  nextShopPushAt(): Promise<number | null>
+  getShopPush(shopId: string, id: number): Promise<ShopPushRow | null>
+  /** A shop's pushes, newest first. */
+  listShopPushes(shopId: string, limit: number, cursor?: string): Promise<Page<ShopPushRow>>
+  /** Records a try at a push (one more attempt) and the platform calls it made, in one transaction. */
+  settleShopPush(id: number, outcome: ShopPushOutcome, calls: readonly IntegrationEntry[], now: number): Promise<void>
+
   // Access
   createToken(row: { id: string; name: string; role: Role; hash: string }, now: number): Promise<TokenRow>
   findTokenByHash(hash: string): Promise<TokenRow | null>
@@ -489,7 +580,7 @@ export interface Store {
   // Upkeep
   /**
    * Deletes finished runs (with their steps, tasks, notifications, activities and child groups),
-   * audit entries, integration log rows and delivered outbox rows older than `before`, the oldest
+   * audit entries, integration log rows, delivered outbox rows and processed shop pushes older than `before`, the oldest
    * `limit` of each kind at most (all without a limit); call again until fewer come back.
    */
   prune(before: number, limit?: number): Promise<{ runs: number; steps: number; audit: number; log: number }>

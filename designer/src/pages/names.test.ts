@@ -37,6 +37,11 @@ describe('names instead of ids', () => {
     expect(originLabel(zh, { kind: 'api', actor: 'ops' }, 'api:ops')).toBe('API（ops）')
     expect(originLabel(zh, { kind: 'webhook', platform: 'douyin' }, 'webhook:douyin')).toBe('抖音推送')
     expect(originLabel(zh, undefined, 'run:x:y:1')).toBe('run:x:y:1')
+    const shop = { kind: 'shop' as const, shopId: 'shop_01', via: 'push' as const, shopName: '抖音旗舰店', platform: 'douyin' }
+    expect(originLabel(zh, shop, 'shop:shop_01:push')).toBe('抖音店铺「抖音旗舰店」推送')
+    expect(originLabel(en, { ...shop, via: 'pull' }, 'shop:shop_01:pull')).toBe('Pulled from Douyin shop “抖音旗舰店”')
+    // A deleted shop is still named by its id.
+    expect(originLabel(zh, { ...shop, via: 'replay', shopName: null, platform: null }, 'shop:shop_01:replay')).toBe('—店铺「shop_01」推送重放')
   })
 })
 

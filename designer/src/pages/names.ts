@@ -53,6 +53,8 @@ export function originLabel(t: Translate, origin: HistoryOrigin | undefined, sou
       return t('names.operatorOrigin', { actor: origin.actor ?? '—' })
     case 'webhook':
       return t('names.webhookOrigin', { platform: origin.platform ? platformLabel(t, origin.platform) : '—' })
+    case 'shop':
+      return t(`names.shopOrigin.${origin.via}`, { platform: origin.platform ? platformLabel(t, origin.platform) : '—', shop: origin.shopName ?? origin.shopId })
     default:
       return source
   }

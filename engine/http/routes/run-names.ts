@@ -15,6 +15,7 @@ export class RunNames {
   private readonly versions = new Map<string, Promise<WorkflowDefinition | null>>()
   private readonly orders = new Map<string, Promise<OrderRef | null>>()
   private readonly runs = new Map<string, Promise<{ workflowId: string; version: number } | null>>()
+  private readonly shops = new Map<string, Promise<{ name: string; platform: string } | null>>()
 
   constructor(private readonly store: Store) {}
 
@@ -34,6 +35,14 @@ export class RunNames {
     return once(this.runs, runId, async () => {
       const row = await this.store.getRun(runId)
       return row ? { workflowId: row.state.workflowId, version: row.state.version } : null
+    })
+  }
+
+  /** A shop's name and platform; null when the shop is gone (deleted). */
+  shop(shopId: string): Promise<{ name: string; platform: string } | null> {
+    return once(this.shops, shopId, async () => {
+      const row = await this.store.getShop(shopId)
+      return row ? { name: row.name, platform: row.platform } : null
     })
   }
 

@@ -501,6 +501,65 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX child_groups_parent ON child_groups (parent_run_id);
     `,
   },
+  {
+    version: 10,
+    name: 'shops, their push inbox and health',
+    sql: `
+      -- A shop: one account on one platform. Its credentials are sealed like the secrets (the shop's id bound in).
+      CREATE TABLE shops (
+        id TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        name TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        sealed_credentials BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        deleted_at INTEGER,
+        -- health that must survive a restart
+        last_push_at INTEGER,
+        last_message_at INTEGER,
+        last_pull_at INTEGER,
+        lag_ms INTEGER,
+        last_error TEXT,
+        last_error_code TEXT,
+        last_error_at INTEGER
+      );
+      CREATE INDEX shops_live ON shops (created_at, id) WHERE deleted_at IS NULL;
+
+      -- Every push taken (signature checked) and every long-connection message, committed before the
+      -- platform is answered; the body byte-exact, for processing after the answer and for replay.
+      CREATE TABLE shop_pushes (
+        id INTEGER PRIMARY KEY,
+        shop_id TEXT NOT NULL,
+        -- push | message
+        kind TEXT NOT NULL,
+        -- the platform's delivery id, or sha256 of the body: the same push twice is one row
+        dedupe_key TEXT NOT NULL,
+        body BLOB NOT NULL,
+        headers TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        -- received | processed | ignored | unreadable | failed
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_try_at INTEGER,
+        error TEXT,
+        processed_at INTEGER,
+        UNIQUE (shop_id, dedupe_key)
+      );
+      CREATE INDEX shop_pushes_due ON shop_pushes (next_try_at, id) WHERE status = 'received';
+      CREATE INDEX shop_pushes_shop ON shop_pushes (shop_id, id);
+
+      -- Per shop and minute: what was handled, what failed, what was refused (the error rate's window).
+      CREATE TABLE shop_health_minutes (
+        shop_id TEXT NOT NULL,
+        minute INTEGER NOT NULL,
+        events INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        rejected INTEGER NOT NULL,
+        PRIMARY KEY (shop_id, minute)
+      ) WITHOUT ROWID;
+    `,
+  },
 ]
 
 /**

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import type { OrderInput } from '../../../schemas/generated/order-input.ts'
 import type { WorkflowDefinition } from '../../../schemas/generated/workflow.ts'
 import type {
-  AuditEntry, ClaimedActivity, CommitOutcome, EventSubscriptionRow, IntegrationEntry, IntegrationFilter, OutboxDelivery, OutboxOutcome, IngestPlanner, IngestResult, NewRun, OrderFilter, OrderPatcher, Role, RunFilter, ScheduleRow, Store,
+  AuditEntry, ClaimedActivity, ShopHealthDelta, ShopPushOutcome, ShopPushRow, CommitOutcome, EventSubscriptionRow, IntegrationEntry, IntegrationFilter, OutboxDelivery, OutboxOutcome, IngestPlanner, IngestResult, NewRun, OrderFilter, OrderPatcher, Role, RunFilter, ScheduleRow, Store,
   StoredRunEvent, TaskAction, TaskFilter, TaskRow, TransitionCommit,
 } from '../store.ts'
 import { ConflictError, NotFoundError } from '../store.ts'
@@ -27,6 +27,7 @@ import { SqliteWorkflows } from './sqlite-workflows.ts'
 import { SqliteOrderValues } from './sqlite-order-values.ts'
 import { SqliteIntegrations } from './sqlite-integrations.ts'
 import { SqliteOutbox } from './sqlite-outbox.ts'
+import { SqliteShops } from './sqlite-shops.ts'
 
 /** Options of `openSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -53,6 +54,7 @@ export class SqliteStore implements Store {
   private readonly values: SqliteOrderValues
   private readonly integrations: SqliteIntegrations
   private readonly outbox: SqliteOutbox
+  private readonly shops: SqliteShops
   private readonly settleOutboxTx: (outcomes: readonly OutboxOutcome[], now: number) => void
   private readonly claimOutboxTx: (now: number, limit: number, leaseUntil: number) => OutboxDelivery[]
   private readonly children: SqliteChildren
@@ -77,6 +79,7 @@ export class SqliteStore implements Store {
     this.integrations = integrations
     const outbox = new SqliteOutbox(db, integrations)
     this.outbox = outbox
+    this.shops = new SqliteShops(db, integrations)
     const orders = new SqliteOrders(db, outbox)
     this.runs = runs
     this.orders = orders
@@ -293,6 +296,20 @@ export class SqliteStore implements Store {
   async setSchedules(schedules: ScheduleRow[]) { this.setSchedulesTx(schedules) }
   async dueSchedules(now: number) { return this.children.due(now) }
   async fireSchedule(workflowId: string, tick: number, nextAt: number, run: NewRun | null) { return this.fireScheduleTx(workflowId, tick, nextAt, run) }
+
+  async createShop(row: Parameters<SqliteShops['create']>[0], now: number) { return this.shops.create(row, now) }
+  async getShop(id: string) { return this.shops.get(id) }
+  async listShops() { return this.shops.list() }
+  async updateShop(id: string, change: Parameters<SqliteShops['update']>[1], now: number) { return this.shops.update(id, change, now) }
+  async deleteShop(id: string, now: number) { return this.shops.delete(id, now) }
+  async recordShopHealth(shopId: string, delta: ShopHealthDelta) { this.shops.recordHealth(shopId, delta) }
+  async shopHealthCounts(shopIds: readonly string[], since: number) { return this.shops.counts(shopIds, since) }
+  async insertShopPush(push: Parameters<SqliteShops['insertPush']>[0]) { return this.shops.insertPush(push) }
+  async dueShopPushes(now: number, limit: number): Promise<ShopPushRow[]> { return this.shops.due(now, limit) }
+  async nextShopPushAt() { return this.shops.nextDueAt() }
+  async getShopPush(shopId: string, id: number) { return this.shops.getPush(shopId, id) }
+  async listShopPushes(shopId: string, limit: number, cursor?: string) { return this.shops.listPushes(shopId, limit, cursor) }
+  async settleShopPush(id: number, outcome: ShopPushOutcome, calls: readonly IntegrationEntry[], now: number) { this.shops.settle(id, outcome, calls, now) }
 
   async createToken(row: { id: string; name: string; role: Role; hash: string }, now: number) { return this.access.createToken(row, now) }
   async findTokenByHash(hash: string) { return this.access.findTokenByHash(hash) }

@@ -35,6 +35,9 @@ function prepareStatements(db: Database.Database) {
     deleteIntegration: db.prepare<[number, number]>('DELETE FROM integration_log WHERE id IN (SELECT id FROM integration_log WHERE at < ? ORDER BY id LIMIT ?)'),
     deleteMinutes: db.prepare<[number]>('DELETE FROM integration_minutes WHERE minute < ?'),
     deleteDelivered: db.prepare<[number, number]>("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'delivered' AND created_at < ? ORDER BY created_at LIMIT ?)"),
+    // A shop's pushes once their orders are in (or they were pings); unreadable and failed ones stay for a replay.
+    deleteShopPushes: db.prepare<[number, number]>("DELETE FROM shop_pushes WHERE id IN (SELECT id FROM shop_pushes WHERE status IN ('processed', 'ignored') AND received_at < ? ORDER BY id LIMIT ?)"),
+    deleteShopMinutes: db.prepare<[number]>('DELETE FROM shop_health_minutes WHERE minute < ?'),
     countOrders: db.prepare<[], number>('SELECT count(*) FROM orders').pluck(),
     runsByStatus: db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM runs GROUP BY status'),
     pageCount: db.prepare<[], number>('PRAGMA page_count').pluck(),
@@ -42,7 +45,7 @@ function prepareStatements(db: Database.Database) {
   }
 }
 
-/** What one prune removed: runs and their steps, audit entries and the rows of the logs. */
+/** What one prune removed: runs and their steps, audit entries and the rows of the logs (integration calls, delivered events, processed shop pushes). */
 export interface PruneCounts { runs: number; steps: number; audit: number; log: number }
 
 /** Pruning, checkpoints and statistics over one connection. */
@@ -60,8 +63,9 @@ export class SqliteUpkeep {
       const steps = q.deleteSteps.run(ids).changes
       const runs = q.deleteRuns.run(ids).changes
       const audit = q.deleteAudit.run(before, limit).changes
-      const log = q.deleteIntegration.run(before, limit).changes + q.deleteDelivered.run(before, limit).changes
+      const log = q.deleteIntegration.run(before, limit).changes + q.deleteDelivered.run(before, limit).changes + q.deleteShopPushes.run(before, limit).changes
       q.deleteMinutes.run(before)
+      q.deleteShopMinutes.run(before)
       return { runs, steps, audit, log }
     }).immediate
   }
