@@ -62,12 +62,14 @@ function splitProblems(error: unknown, locale: 'zh-CN' | 'en'): { extra: Record<
  * The credential fields of `platform`, generated from shop.schema.json by rjsf. Always empty at
  * first: stored credentials never come back, so replacing means typing them all again.
  */
-export function CredentialsForm({ platform, busy, error, submitLabel, onSubmit, children }: {
+export function CredentialsForm({ platform, busy, error, submitLabel, onSubmit, onInvalid, children }: {
   platform: ShopPlatform
   busy: boolean
   error: unknown
   submitLabel: string
   onSubmit(credentials: Record<string, string>): void
+  /** The credentials do not validate yet (the form shows why): fields outside it may say theirs too. */
+  onInvalid?(): void
   /** Fields shown before the credentials (the shop's name). */
   children?: ReactNode
 }) {
@@ -93,6 +95,7 @@ export function CredentialsForm({ platform, busy, error, submitLabel, onSubmit, 
         autoComplete="off"
         onChange={(e) => setData((e.formData ?? {}) as Record<string, unknown>)}
         onSubmit={(e) => onSubmit(credentialsToSend(platform, e.formData as Record<string, unknown>))}
+        onError={() => onInvalid?.()}
       >
         <p className="hint">{t('shops.form.sealed')}</p>
         <ErrorBox error={rest} />

@@ -196,7 +196,7 @@ function AddShop({ onAdded, onCancel }: { onAdded(shop: ShopCreated): void; onCa
         <span className="spacer" />
         <button className="link" onClick={onCancel} data-testid="shop-add-cancel">{t('common.cancel')}</button>
       </div>
-      <CredentialsForm key={platform} platform={platform} busy={busy} error={error} submitLabel={t('shops.addSave')} onSubmit={(c) => void save(c)}>
+      <CredentialsForm key={platform} platform={platform} busy={busy} error={error} submitLabel={t('shops.addSave')} onSubmit={(c) => void save(c)} onInvalid={() => setTouched(true)}>
         <div className="form-row">
           <label className="form-field">
             <span>{t('pages.col.platform')}</span>
