@@ -155,7 +155,7 @@ describe.skipIf(!hasChromium)(`shops pages in Chromium${hasChromium ? '' : ` (SK
     await ordo.app.shops.drain()
     await byTestId('refresh').click()
     const row = byTestId(`shop-${ids.shopify}`)
-    await expect.poll(() => row.textContent()).toContain('刚刚')
+    await expect.poll(() => row.textContent()).toContain('现在')
     const text = (await row.textContent()) ?? ''
     expect(text).toContain('Shopify')
     expect(text).toMatch(/\d+(\.\d)?%/)
@@ -326,10 +326,14 @@ describe.skipIf(!hasChromium)(`shops pages in Chromium${hasChromium ? '' : ` (SK
 
   it('j. a designer, who has no shops in the navigation, is told plainly when opening the page', async () => {
     await page.locator('header.topbar button.link').click()
+    // Signing in keeps the address: the designer lands on the shop's page.
+    rec.expect(/\/api\/shops\/[^/]+$/, 403)
+    rec.expect(/\/api\/shops\/[^/]+\/pushes/, 403)
     await byTestId('login-token').fill(ordo.designerToken)
     await byTestId('login-submit').click()
     await expect.poll(() => byTestId('who').textContent()).toContain('E2E designer')
     expect(await byTestId('nav-shops').count()).toBe(0)
+    await expect.poll(() => byTestId('forbidden').textContent()).toBe('你的角色无权执行此操作。')
     rec.expect(/\/api\/shops$/, 403)
     await page.goto(`${ordo.url}/shops`)
     await expect.poll(() => byTestId('forbidden').textContent()).toBe('你的角色无权执行此操作。')

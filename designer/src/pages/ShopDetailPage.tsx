@@ -5,7 +5,7 @@
  */
 import { Fragment, useState } from 'react'
 import { Link, useLocation } from 'wouter'
-import { api } from '../api/client.ts'
+import { api, ApiError } from '../api/client.ts'
 import type { ShopPush, ShopPushPage, ShopPushReplay, ShopView } from '../../../schemas/generated/shop.ts'
 import { useCan } from '../app/session.ts'
 import { useLocale, useT } from '../i18n/index.ts'
@@ -32,6 +32,8 @@ export function ShopDetailPage({ shopId }: { shopId: string }) {
   const pull = usePull(shopId, () => { shop.reload(); pushes.refresh() })
 
   const s = shop.data
+  // A role that may not see shops is told so, not shown the API's words.
+  if (!s && shop.error instanceof ApiError && shop.error.status === 403) return <div className="page-body pages"><p><Link href="/shops">← {t('shops.title')}</Link></p><ActionError error={shop.error} /></div>
   if (!s) return <DetailFallback backHref="/shops" backLabel={t('shops.title')} error={shop.error} notFound={t('shops.notFound')} />
   const h = s.health
 

@@ -116,7 +116,7 @@ export function ActionError({ error }: { error: unknown }) {
 
 /** A 404 from the router (no such route on this server), not from the route (no such shop). */
 export function routeMissing(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 404 && /^Route \w+:/.test(error.message)
+  return error instanceof ApiError && error.status === 404 && /^(Route \w+:|no route )/.test(error.message)
 }
 
 type PullState = { busy: boolean; result: PullResult | null; error: unknown }
