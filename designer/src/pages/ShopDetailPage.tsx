@@ -101,7 +101,7 @@ export function ShopDetailPage({ shopId }: { shopId: string }) {
         <Field label={t('shops.health.rejected')}>{h.rejectedPushes}</Field>
         <Field label={t('shops.health.pending')}>{h.pendingPushes}</Field>
         <Field label={t('shops.col.lastError')} testid="shop-last-error">
-          {h.lastError ? <>{describeReason(h.lastError.message, locale)}{h.lastError.code && <code className="hint"> {h.lastError.code}</code>}<Ago iso={h.lastError.at} /></> : '—'}
+          {h.lastError ? <><div>{describeReason(h.lastError.message, locale)}{h.lastError.code && <code className="hint"> {h.lastError.code}</code>}</div><Ago iso={h.lastError.at} inline /></> : '—'}
         </Field>
         <Field label={t('pages.order.created')}><Time iso={s.createdAt} /></Field>
         <Field label={t('pages.col.updated')}><Time iso={s.updatedAt} /></Field>
@@ -198,7 +198,8 @@ function ReplayOutcome({ replay, onClose }: { replay: ShopPushReplay; onClose():
         <button className="link" onClick={onClose} aria-label={t('common.close')}>×</button>
       </div>
       {replay.results.length > 0 ? <OrderLinks results={replay.results} /> : <p className="hint">{t('shops.replay.noOrders')}</p>}
-      {replay.push.error && <p className="field-error">{describeReason(replay.push.error, locale)}</p>}
+      {/* The details name each problem; the push's error is their summary, shown only without them. */}
+      {replay.push.error && replay.details.length === 0 && <p className="field-error">{describeReason(replay.push.error, locale)}</p>}
       {replay.details.length > 0 && (
         <ul className="plain problems">
           {replay.details.map((d, i) => <li key={`${d.pointer}-${i}`}><code>{d.pointer || '/'}</code> {describeReason(d.reason, locale)}</li>)}

@@ -10,7 +10,7 @@ import { api } from '../api/client.ts'
 import type { ShopCreated, ShopList, ShopPlatform, ShopView } from '../../../schemas/generated/shop.ts'
 import { useCan } from '../app/session.ts'
 import { useLocale, useT } from '../i18n/index.ts'
-import { formatPercent, formatSpan, SHOP_PLATFORMS } from './shops.ts'
+import { formatPercent, formatSpan, lastHeard, SHOP_PLATFORMS } from './shops.ts'
 import { ActionError, Ago, CredentialsForm, HealthBadge, PullOutcome, setEnabled, ShopEditPanel, usePull, type EditMode } from './ShopParts.tsx'
 import { NormalizeBox } from './NormalizeBox.tsx'
 import { Loading, useLoad } from './shared.tsx'
@@ -130,7 +130,7 @@ function ShopRow({ shop, onChanged }: { shop: ShopView; onChanged(notice: string
           {!shop.enabled && <span className="badge">{t('shops.disabled')}</span>}
         </td>
         <td><HealthBadge shop={shop} /></td>
-        <td className="nowrap"><Ago iso={h.lastPushAt ?? h.lastMessageAt} /></td>
+        <td className="nowrap"><Ago iso={lastHeard(h)} /></td>
         <td className="nowrap"><Ago iso={h.lastPullAt} /></td>
         <td className="last-error">
           {h.lastError ? <><span className="ellipsis" title={h.lastError.message}>{h.lastError.message}</span><Ago iso={h.lastError.at} inline /></> : <span className="muted">—</span>}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { MESSAGES } from '../i18n/messages.ts'
 import {
   credentialKeys, credentialSchema, credentialsToSend, credentialUiSchema, formatPercent, formatRelative, formatSpan,
-  healthState, isSecretKey, prettyJsonText, rawPayloadText, readPullResult, SHOP_PLATFORMS,
+  healthState, isSecretKey, lastHeard, prettyJsonText, rawPayloadText, readPullResult, SHOP_PLATFORMS,
 } from './shops.ts'
 import type { ShopHealth } from '../../../schemas/generated/shop.ts'
 
@@ -119,5 +119,13 @@ describe('raw JSON text', () => {
     expect(rawPayloadText('{"order":{"id":"o1"},"runs":[]}')).toBeNull()
     expect(rawPayloadText('{"order":{"id":"o1","raw":null}}')).toBeNull()
     expect(rawPayloadText('')).toBeNull()
+  })
+})
+
+describe('when the platform last sent something', () => {
+  it('is the later of the last push and the last message', () => {
+    expect(lastHeard({ lastPushAt: '2026-12-02T07:00:00Z', lastMessageAt: '2026-12-02T07:30:00+00:00' })).toBe('2026-12-02T07:30:00+00:00')
+    expect(lastHeard({ lastPushAt: '2026-12-02T15:10:00+08:00', lastMessageAt: '2026-12-02T07:00:00Z' })).toBe('2026-12-02T15:10:00+08:00')
+    expect(lastHeard({ lastPushAt: null, lastMessageAt: null })).toBeNull()
   })
 })

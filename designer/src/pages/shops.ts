@@ -12,8 +12,6 @@ export const SHOP_PLATFORMS = shopSchema.definitions.shopPlatform.enum as ShopPl
 
 /** Credential keys whose values are secrets: typed into password boxes. */
 const SECRET_KEYS = new Set(['accessToken', 'webhookSecret', 'consumerKey', 'consumerSecret', 'appSecret', 'sessionKey', 'clientSecret'])
-/** Keys only a demo or a test sets (the simulator's addresses): asked last, marked optional. */
-export const ADVANCED_KEYS = ['apiBaseUrl', 'channelUrl'] as const
 
 type Definitions = typeof shopSchema.definitions
 type CredentialDefinition = Definitions[`${ShopPlatform}Credentials`]
@@ -131,7 +129,7 @@ export function healthState(shop: Pick<ShopView, 'enabled' | 'health'>): HealthS
   return 'healthy'
 }
 
-/** The latest time the shop heard from its platform: a push, a message or a pull; null when never. */
+/** The latest time the platform sent the shop something, a push or a long-connection message; null when never. */
 export function lastHeard(h: Pick<ShopHealth, 'lastPushAt' | 'lastMessageAt'>): string | null {
   const times = [h.lastPushAt, h.lastMessageAt].filter((t): t is string => Boolean(t))
   return times.sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null
