@@ -11,7 +11,7 @@ import { useCan } from '../app/session.ts'
 import { useLocale, useT } from '../i18n/index.ts'
 import { JsonEditor } from '../monaco/JsonEditor.tsx'
 import { formatPercent, formatSpan, prettyJsonText } from './shops.ts'
-import { ActionError, Ago, HealthBadge, OrderLinks, PullOutcome, setEnabled, ShopEditPanel, usePull, type EditMode } from './ShopParts.tsx'
+import { ActionError, Ago, HEALTH_REFRESH_MS, HealthBadge, OrderLinks, PullOutcome, setEnabled, ShopEditPanel, useEvery, usePull, type EditMode } from './ShopParts.tsx'
 import { DetailFallback, Field, LoadMore, Loading, Time, useLoad, usePaged } from './shared.tsx'
 import { platformLabel } from './names.ts'
 import { describeReason } from '../editor/describe-problem.ts'
@@ -30,6 +30,7 @@ export function ShopDetailPage({ shopId }: { shopId: string }) {
   const [notice, setNotice] = useState<string | null>(null)
   const [toggleError, setToggleError] = useState<unknown>(null)
   const pull = usePull(shopId, () => { shop.reload(); pushes.refresh() })
+  useEvery(HEALTH_REFRESH_MS, () => { shop.reload(); pushes.refresh() })
 
   const s = shop.data
   // A role that may not see shops is told so, not shown the API's words.

@@ -4,7 +4,7 @@
  * boxes; nothing stored is ever filled in: the API never answers credentials), and each shop action
  * (pull now, rename, enable or disable, replace credentials, delete) with what came of it.
  */
-import { useMemo, useState, type FormEvent, type ReactNode } from 'react'
+import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import Form from '@rjsf/core'
 import { Link } from 'wouter'
 import { api, ApiError } from '../api/client.ts'
@@ -253,4 +253,17 @@ export function OrderLinks({ results }: { results: Array<{ id?: string; platform
       ))}
     </ul>
   )
+}
+
+/** How often a shop's health is fetched again: no live event carries it, and "3 minutes ago" ages. */
+export const HEALTH_REFRESH_MS = 30_000
+
+/** Calls `fn` every `ms` while the tab is shown. */
+export function useEvery(ms: number, fn: () => void): void {
+  const fnRef = useRef(fn)
+  fnRef.current = fn
+  useEffect(() => {
+    const timer = setInterval(() => { if (document.visibilityState === 'visible') fnRef.current() }, ms)
+    return () => clearInterval(timer)
+  }, [ms])
 }

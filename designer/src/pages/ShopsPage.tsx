@@ -11,7 +11,7 @@ import type { ShopCreated, ShopList, ShopPlatform, ShopView } from '../../../sch
 import { useCan } from '../app/session.ts'
 import { useLocale, useT } from '../i18n/index.ts'
 import { formatPercent, formatSpan, lastHeard, SHOP_PLATFORMS } from './shops.ts'
-import { ActionError, Ago, CredentialsForm, HealthBadge, PullOutcome, setEnabled, ShopEditPanel, usePull, type EditMode } from './ShopParts.tsx'
+import { ActionError, Ago, CredentialsForm, HEALTH_REFRESH_MS, HealthBadge, PullOutcome, setEnabled, ShopEditPanel, useEvery, usePull, type EditMode } from './ShopParts.tsx'
 import { NormalizeBox } from './NormalizeBox.tsx'
 import { Loading, useLoad } from './shared.tsx'
 import { platformLabel } from './names.ts'
@@ -44,6 +44,7 @@ function ShopsList() {
   const [notice, setNotice] = useState<string | null>(null)
   const [adding, setAdding] = useState(false)
   const shops = list.data?.items ?? []
+  useEvery(HEALTH_REFRESH_MS, list.reload)
 
   function changed(text: string) {
     setNotice(text)
