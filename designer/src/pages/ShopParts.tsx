@@ -11,9 +11,8 @@ import { api, ApiError } from '../api/client.ts'
 import type { ShopPlatform, ShopView } from '../../../schemas/generated/shop.ts'
 import { translateIfKnown, useLocale, useT, type Translate } from '../i18n/index.ts'
 import { formValidator } from '../editor/config-i18n.ts'
-import { describeReason } from '../editor/describe-problem.ts'
 import { formatTime } from './format.ts'
-import { credentialSchema, credentialsToSend, credentialUiSchema, formatRelative, healthState, readPullResult, type PullResult } from './shops.ts'
+import { credentialSchema, credentialsToSend, credentialUiSchema, formatRelative, healthState, readPullResult, routeMissing, splitProblems, type PullResult } from './shops.ts'
 import { ErrorBox } from './shared.tsx'
 import { platformLabel } from './names.ts'
 
@@ -43,19 +42,6 @@ function credentialLabel(t: Translate, platform: ShopPlatform, key: string): { t
     title: translateIfKnown(t, `shops.cred.${platform}.${key}`) ?? translateIfKnown(t, `shops.cred.${key}`) ?? key,
     help: translateIfKnown(t, `shops.credHelp.${platform}.${key}`) ?? translateIfKnown(t, `shops.credHelp.${key}`),
   }
-}
-
-/** The API's refusals under /credentials/<key>, beside their field; the others for the error box. */
-function splitProblems(error: unknown, locale: 'zh-CN' | 'en'): { extra: Record<string, unknown>; rest: unknown } {
-  if (!(error instanceof ApiError) || error.details.length === 0) return { extra: {}, rest: error }
-  const extra: Record<string, { __errors: string[] }> = {}
-  const others = error.details.filter((d) => {
-    const m = /^\/credentials\/([^/]+)$/.exec(d.pointer)
-    if (!m) return true
-    ;(extra[m[1]] ??= { __errors: [] }).__errors.push(describeReason(d.reason, locale))
-    return false
-  })
-  return { extra, rest: others.length ? new ApiError(error.status, error.message, others) : Object.keys(extra).length ? null : error }
 }
 
 /**
@@ -112,11 +98,6 @@ export function ActionError({ error }: { error: unknown }) {
   const t = useT()
   if (error instanceof ApiError && error.status === 403) return <p className="error-box" role="alert" data-testid="forbidden">{t('shops.forbidden')}</p>
   return <ErrorBox error={error} />
-}
-
-/** A 404 from the router (no such route on this server), not from the route (no such shop). */
-export function routeMissing(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 404 && /^(Route \w+:|no route )/.test(error.message)
 }
 
 type PullState = { busy: boolean; result: PullResult | null; error: unknown }

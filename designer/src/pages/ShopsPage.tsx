@@ -88,7 +88,7 @@ function ShopsList() {
             </tr>
           </thead>
           <tbody>
-            {shops.map((shop) => <ShopRow key={shop.id} shop={shop} onChanged={changed} />)}
+            {shops.map((shop) => <ShopRow key={shop.id} shop={shop} onChanged={changed} onPulled={list.reload} />)}
           </tbody>
         </table>
       )}
@@ -96,7 +96,7 @@ function ShopsList() {
   )
 }
 
-function ShopRow({ shop, onChanged }: { shop: ShopView; onChanged(notice: string): void }) {
+function ShopRow({ shop, onChanged, onPulled }: { shop: ShopView; onChanged(notice: string): void; onPulled(): void }) {
   const t = useT()
   const locale = useLocale((s) => s.locale)
   const canManage = useCan('manageShops')
@@ -104,7 +104,8 @@ function ShopRow({ shop, onChanged }: { shop: ShopView; onChanged(notice: string
   const [mode, setMode] = useState<EditMode | null>(null)
   const [toggleError, setToggleError] = useState<unknown>(null)
   const [toggling, setToggling] = useState(false)
-  const pull = usePull(shop.id, () => onChanged(t('shops.pull.noticeDone', { name: shop.name })))
+  // The outcome shows under the row; the list is fetched again for the new health.
+  const pull = usePull(shop.id, onPulled)
   const h = shop.health
   const href = `/shops/${encodeURIComponent(shop.id)}`
 

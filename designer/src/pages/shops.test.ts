@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { MESSAGES } from '../i18n/messages.ts'
+import { ApiError } from '../api/client.ts'
 import {
   credentialKeys, credentialSchema, credentialsToSend, credentialUiSchema, formatPercent, formatRelative, formatSpan,
-  healthState, isSecretKey, lastHeard, prettyJsonText, rawPayloadText, readPullResult, SHOP_PLATFORMS,
+  healthState, isSecretKey, lastHeard, prettyJsonText, rawPayloadText, readPullResult, routeMissing, SHOP_PLATFORMS, splitProblems,
 } from './shops.ts'
 import type { ShopHealth } from '../../../schemas/generated/shop.ts'
 
@@ -127,5 +128,31 @@ describe('when the platform last sent something', () => {
     expect(lastHeard({ lastPushAt: '2026-12-02T07:00:00Z', lastMessageAt: '2026-12-02T07:30:00+00:00' })).toBe('2026-12-02T07:30:00+00:00')
     expect(lastHeard({ lastPushAt: '2026-12-02T15:10:00+08:00', lastMessageAt: '2026-12-02T07:00:00Z' })).toBe('2026-12-02T15:10:00+08:00')
     expect(lastHeard({ lastPushAt: null, lastMessageAt: null })).toBeNull()
+  })
+})
+
+describe('API refusals', () => {
+  it('puts a credential\'s problems beside its field and keeps the rest for the error box', () => {
+    const error = new ApiError(400, 'body/credentials invalid', [
+      { pointer: '/credentials/appSecret', reason: 'must NOT have fewer than 1 characters' },
+      { pointer: '/credentials/appSecret', reason: 'second' },
+      { pointer: '/name', reason: 'too long' },
+    ])
+    const { extra, rest } = splitProblems(error, 'en')
+    expect(Object.keys(extra)).toEqual(['appSecret'])
+    expect((extra.appSecret as { __errors: string[] }).__errors).toHaveLength(2)
+    expect(rest).toBeInstanceOf(ApiError)
+    expect((rest as ApiError).details).toEqual([{ pointer: '/name', reason: 'too long' }])
+    const onlyFields = splitProblems(new ApiError(400, 'x', [{ pointer: '/credentials/appKey', reason: 'r' }]), 'en')
+    expect(onlyFields.rest).toBeNull()
+    const plainError = new Error('offline')
+    expect(splitProblems(plainError, 'zh-CN')).toEqual({ extra: {}, rest: plainError })
+  })
+
+  it('tells a route this server lacks from a shop it lacks', () => {
+    expect(routeMissing(new ApiError(404, 'no route POST /api/shops/shop_1/pull'))).toBe(true)
+    expect(routeMissing(new ApiError(404, 'Route POST:/api/shops/shop_1/pull not found'))).toBe(true)
+    expect(routeMissing(new ApiError(404, 'shop shop_1 not found'))).toBe(false)
+    expect(routeMissing(new ApiError(409, 'no route to host'))).toBe(false)
   })
 })

@@ -7,6 +7,9 @@ import type { RJSFSchema, UiSchema } from '@rjsf/utils'
 import shopSchema from '../../../schemas/shop.schema.json' with { type: 'json' }
 import type { ShopHealth, ShopPlatform, ShopView } from '../../../schemas/generated/shop.ts'
 import { memberTextOfItems } from '../../../engine/http/json-member-text.ts'
+import { ApiError } from '../api/client.ts'
+import { describeReason } from '../editor/describe-problem.ts'
+import type { Locale } from '../i18n/messages.ts'
 
 export const SHOP_PLATFORMS = shopSchema.definitions.shopPlatform.enum as ShopPlatform[]
 
@@ -198,4 +201,22 @@ export function rawPayloadText(detailText: string): string | null {
   if (order === undefined) return null
   const raw = memberTextOfItems(order, 'raw')[0]
   return raw === undefined || raw === 'null' ? null : raw
+}
+
+/** The API's refusals under /credentials/<key>, beside their field; the others for the error box. */
+export function splitProblems(error: unknown, locale: Locale): { extra: Record<string, unknown>; rest: unknown } {
+  if (!(error instanceof ApiError) || error.details.length === 0) return { extra: {}, rest: error }
+  const extra: Record<string, { __errors: string[] }> = {}
+  const others = error.details.filter((d) => {
+    const m = /^\/credentials\/([^/]+)$/.exec(d.pointer)
+    if (!m) return true
+    ;(extra[m[1]] ??= { __errors: [] }).__errors.push(describeReason(d.reason, locale))
+    return false
+  })
+  return { extra, rest: others.length ? new ApiError(error.status, error.message, others) : null }
+}
+
+/** A 404 from the router (no such route on this server), not from the route (no such shop). */
+export function routeMissing(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404 && /^(Route \w+:|no route )/.test(error.message)
 }
