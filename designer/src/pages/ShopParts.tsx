@@ -169,7 +169,7 @@ export function ShopEditPanel({ shop, mode, onDone, onCancel }: {
   }
 
   return (
-    <div className="card shop-edit" data-testid={`shop-edit-${mode}`}>
+    <div className={`card shop-edit ${mode === 'delete' ? 'asking' : ''}`} data-testid={`shop-edit-${mode}`}>
       {mode === 'rename' && (
         <form className="form-row" onSubmit={rename}>
           <label className="form-field">
