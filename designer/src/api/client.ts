@@ -13,19 +13,27 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 /** Calls the API; resolves with the parsed JSON body, rejects with ApiError. A 401 ends the session. */
 export async function api<T>(method: Method, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  return (await apiText<T>(method, url, body !== undefined ? JSON.stringify(body) : undefined, headers)).value
+}
+
+/**
+ * Calls the API with a body already in JSON text (a platform payload sent as pasted: its 64-bit ids
+ * whole) and resolves with the parsed answer and its text (whose numbers JSON.parse did not round).
+ */
+export async function apiText<T>(method: Method, url: string, bodyText?: string, headers: Record<string, string> = {}): Promise<{ value: T; text: string }> {
   const token = useSession.getState().token
   const response = await fetch(url, {
     method,
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(bodyText !== undefined ? { 'content-type': 'application/json' } : {}),
       ...headers,
     },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
+    body: bodyText,
   })
   const text = await response.text()
   let parsed: unknown = null
@@ -37,7 +45,7 @@ export async function api<T>(method: Method, url: string, body?: unknown, header
     if (response.status === 401) useSession.getState().logout()
     throw new ApiError(response.status, e.message ?? response.statusText, e.details ?? [])
   }
-  return parsed as T
+  return { value: parsed as T, text }
 }
 
 /** Query string from the defined entries of an object. */

@@ -27,6 +27,9 @@ import { InboxBadge } from '../inbox/InboxBadge.tsx'
 const EditorPage = lazy(() => import('../editor/EditorPage.tsx').then((m) => ({ default: m.EditorPage })))
 // A task page draws its run with the editor's canvas: loaded when first opened, like the editor.
 const TaskPage = lazy(() => import('../inbox/TaskPage.tsx').then((m) => ({ default: m.TaskPage })))
+// The shops pages bring the generated credential forms (rjsf) and the JSON editors: loaded when first opened.
+const ShopsPage = lazy(() => import('../pages/ShopsPage.tsx').then((m) => ({ default: m.ShopsPage })))
+const ShopDetailPage = lazy(() => import('../pages/ShopDetailPage.tsx').then((m) => ({ default: m.ShopDetailPage })))
 
 export function App() {
   const token = useSession((s) => s.token)
@@ -68,6 +71,8 @@ export function App() {
           <Route path="/subscriptions" component={SubscriptionsPage} />
           <Route path="/subscriptions/:id">{(p) => <SubscriptionPage subscriptionId={decodeURIComponent(p.id)} />}</Route>
           <Route path="/secrets" component={SecretsPage} />
+          <Route path="/shops"><Suspense fallback={<Loading />}><ShopsPage /></Suspense></Route>
+          <Route path="/shops/:id">{(p) => <Suspense fallback={<Loading />}><ShopDetailPage shopId={decodeURIComponent(p.id)} /></Suspense>}</Route>
           <Route path="/inbox" component={InboxPage} />
           <Route path="/inbox/:id">{(p) => <Suspense fallback={<Loading />}><TaskPage taskId={decodeURIComponent(p.id)} /></Suspense>}</Route>
           <Route><NotFound /></Route>
@@ -94,7 +99,7 @@ function TopBar() {
   const connected = useLiveStatus((s) => s.connected)
   // The outside world's pages to those who work with it; secrets to admins (designers may open the list).
   const all: Array<readonly [string, string, Permission?]> = [
-    ['/workflows', t('nav.workflows')], ['/templates', t('nav.templates')], ['/orders', t('nav.orders')],
+    ['/workflows', t('nav.workflows')], ['/templates', t('nav.templates')], ['/orders', t('nav.orders')], ['/shops', t('nav.shops'), 'viewShops'],
     ['/runs', t('nav.runs')], ['/incidents', t('nav.incidents')], ['/inbox', t('inbox.nav')],
     ['/integrations', t('nav.integrations'), 'viewIntegrations'], ['/subscriptions', t('nav.subscriptions'), 'viewSubscriptions'],
     ['/secrets', t('nav.secrets'), 'manageSecrets'],

@@ -45,6 +45,10 @@ const PERMISSIONS = {
   viewSubscriptions: ['admin', 'designer', 'operator'],
   manageSubscriptions: ['admin'],
   replayDeadLetters: ['admin', 'operator'],
+  viewShops: ['admin', 'operator'],
+  manageShops: ['admin'],
+  /** Replay a push, pull a shop now, try the normalizer. */
+  workShops: ['admin', 'operator'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof PERMISSIONS

@@ -8,16 +8,17 @@ import * as rules from './messages/rules.ts'
 import * as pages from './messages/pages.ts'
 import * as inbox from './messages/inbox.ts'
 import * as integrations from './messages/integrations.ts'
+import * as shops from './messages/shops.ts'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 
-const en = { ...common.en, ...editor.en, ...rules.en, ...pages.en, ...inbox.en, ...integrations.en }
+const en = { ...common.en, ...editor.en, ...rules.en, ...pages.en, ...inbox.en, ...integrations.en, ...shops.en }
 export type MessageKey = keyof typeof en
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = {
   en,
-  'zh-CN': { ...common.zhCN, ...editor.zhCN, ...rules.zhCN, ...pages.zhCN, ...inbox.zhCN, ...integrations.zhCN },
+  'zh-CN': { ...common.zhCN, ...editor.zhCN, ...rules.zhCN, ...pages.zhCN, ...inbox.zhCN, ...integrations.zhCN, ...shops.zhCN },
 }
 
 /** Formats a message, replacing `{name}` with params.name. */

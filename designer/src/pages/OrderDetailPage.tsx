@@ -1,6 +1,6 @@
 /** /orders/:id: one order — header, items, its history (which workflow and node changed what), the runs it started, and a way to its outside calls. Live. */
 import { Link } from 'wouter'
-import { api } from '../api/client.ts'
+import { apiText } from '../api/client.ts'
 import type { Order, OrderDetailResponse } from '../api/types.ts'
 import { useLocale, useT } from '../i18n/index.ts'
 import { formatDuration, runElapsedMs } from './format.ts'
@@ -11,6 +11,9 @@ import { CopyId, Named } from './CopyId.tsx'
 import { workflowLabel } from './names.ts'
 import { OrderHistory } from './OrderHistory.tsx'
 import { useCan } from '../app/session.ts'
+import { JsonEditor } from '../monaco/JsonEditor.tsx'
+import { platformLabel } from './names.ts'
+import { prettyJsonText, rawPayloadText } from './shops.ts'
 
 function addressText(a: Order['shippingAddress']): string {
   return [a.country, a.province, a.city, a.district, a.street, a.detail, a.postalCode].filter(Boolean).join(' ')
@@ -20,7 +23,9 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
   const t = useT()
   const locale = useLocale((s) => s.locale)
   const seesCalls = useCan('viewIntegrations')
-  const detail = useLoad(() => api<OrderDetailResponse>('GET', `/api/orders/${encodeURIComponent(orderId)}`), [orderId])
+  // The answer's text too: the raw payload is shown as the platform sent it, its long ids unrounded.
+  const detail = useLoad(() => apiText<OrderDetailResponse>('GET', `/api/orders/${encodeURIComponent(orderId)}`)
+    .then(({ value, text }) => ({ ...value, rawText: rawPayloadText(text) })), [orderId])
   useLiveRefresh((e) => (e.type === 'order' && e.data.orderId === orderId) || (e.type === 'run' && e.data.orderId === orderId), detail.reload)
 
   const d = detail.data
@@ -41,6 +46,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
 
       <section className="card grid-fields">
         <Field label={t('pages.order.id')}><span className="named"><code className="ellipsis">{o.id}</code><CopyId id={o.id} /></span></Field>
+        <Field label={t('pages.col.platform')} testid="order-platform">{platformLabel(t, o.platform)}</Field>
         <Field label={t('pages.col.platformOrderId')}><code>{o.platformOrderId}</code></Field>
         <Field label={t('pages.col.amount')} testid="order-amount">{formatMoney(o.totalAmount, o.currency, locale)}</Field>
         <Field label={t('pages.order.revision')}>{d.revision}</Field>
@@ -83,6 +89,8 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
       <h2 className="section-title">{t('pages.order.items')}</h2>
       <OrderItems order={o} />
 
+      {d.rawText !== null && <RawBeside order={o} rawText={d.rawText} />}
+
       <h2 className="section-title">{t('pages.order.history')}</h2>
       {d.history.length === 0 ? <p className="empty">{t('common.none')}</p> : (
         <OrderHistory history={d.history} />
@@ -118,5 +126,29 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
         </table>
       )}
     </div>
+  )
+}
+
+/** The platform's payload as it arrived beside the order Ordo read from it, both read-only. */
+function RawBeside({ order, rawText }: { order: Order; rawText: string }) {
+  const t = useT()
+  const { raw: _raw, ...normalized } = order
+  let raw: unknown = null
+  try { raw = JSON.parse(rawText) } catch { raw = null }
+  return (
+    <section className="raw-beside" data-testid="order-raw">
+      <h2 className="section-title">{t('shops.order.rawTitle', { platform: platformLabel(t, order.platform) })}</h2>
+      <p className="hint">{t('shops.order.rawHint')}</p>
+      <div className="normalize-panes">
+        <div className="pane">
+          <h3>{t('shops.order.normalized')}</h3>
+          <JsonEditor path={`ordo://orders/${encodeURIComponent(order.id)}/normalized.json`} value={normalized} readOnly height={360} testId="order-normalized-json" />
+        </div>
+        <div className="pane">
+          <h3>{t('shops.order.raw')}</h3>
+          <JsonEditor path={`ordo://orders/${encodeURIComponent(order.id)}/raw.json`} value={raw} initialText={prettyJsonText(rawText)} readOnly height={360} testId="order-raw-json" />
+        </div>
+      </div>
+    </section>
   )
 }

@@ -3,7 +3,7 @@ import type { Order } from '../api/types.ts'
 import { useLocale, useT } from '../i18n/index.ts'
 import { formatMoney } from './money.ts'
 
-export function OrderItems({ order, compact = false, testId }: { order: Order; compact?: boolean; testId?: string }) {
+export function OrderItems({ order, compact = false, testId }: { order: Pick<Order, 'items' | 'currency'>; compact?: boolean; testId?: string }) {
   const t = useT()
   const locale = useLocale((s) => s.locale)
   return (
