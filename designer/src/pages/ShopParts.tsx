@@ -12,7 +12,7 @@ import type { ShopPlatform, ShopView } from '../../../schemas/generated/shop.ts'
 import { translateIfKnown, useLocale, useT, type Translate } from '../i18n/index.ts'
 import { formValidator } from '../editor/config-i18n.ts'
 import { formatTime } from './format.ts'
-import { credentialSchema, credentialsToSend, credentialUiSchema, formatRelative, healthState, readPullResult, routeMissing, splitProblems, type PullResult } from './shops.ts'
+import { credentialSchema, credentialsToSend, credentialUiSchema, formatRelative, healthState, readPullResult, splitProblems, type PullResult } from './shops.ts'
 import { ErrorBox } from './shared.tsx'
 import { platformLabel } from './names.ts'
 
@@ -131,9 +131,7 @@ export function PullOutcome({ state, onClose }: { state: PullState; onClose(): v
           {state.result.window && <span className="hint"> {t('shops.pull.window', { from: formatTime(state.result.window.from, locale), to: formatTime(state.result.window.to, locale) })}</span>}
         </p>
       )}
-      {state.error != null && (routeMissing(state.error)
-        ? <p className="hint" data-testid="pull-unavailable">{t('shops.pull.unavailable')}</p>
-        : <ActionError error={state.error} />)}
+      {state.error != null && <ActionError error={state.error} />}
       <button className="link" onClick={onClose} aria-label={t('common.close')}>×</button>
     </div>
   )

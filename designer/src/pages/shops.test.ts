@@ -3,7 +3,7 @@ import { MESSAGES } from '../i18n/messages.ts'
 import { ApiError } from '../api/client.ts'
 import {
   credentialKeys, credentialSchema, credentialsToSend, credentialUiSchema, formatPercent, formatRelative, formatSpan,
-  healthState, isSecretKey, lastHeard, prettyJsonText, rawPayloadText, readPullResult, routeMissing, SHOP_PLATFORMS, splitProblems,
+  healthState, isSecretKey, lastHeard, prettyJsonText, rawPayloadText, readPullResult, SHOP_PLATFORMS, splitProblems,
 } from './shops.ts'
 import type { ShopHealth } from '../../../schemas/generated/shop.ts'
 
@@ -149,10 +149,4 @@ describe('API refusals', () => {
     expect(splitProblems(plainError, 'zh-CN')).toEqual({ extra: {}, rest: plainError })
   })
 
-  it('tells a route this server lacks from a shop it lacks', () => {
-    expect(routeMissing(new ApiError(404, 'no route POST /api/shops/shop_1/pull'))).toBe(true)
-    expect(routeMissing(new ApiError(404, 'Route POST:/api/shops/shop_1/pull not found'))).toBe(true)
-    expect(routeMissing(new ApiError(404, 'shop shop_1 not found'))).toBe(false)
-    expect(routeMissing(new ApiError(409, 'no route to host'))).toBe(false)
-  })
 })

@@ -215,8 +215,3 @@ export function splitProblems(error: unknown, locale: Locale): { extra: Record<s
   })
   return { extra, rest: others.length ? new ApiError(error.status, error.message, others) : null }
 }
-
-/** A 404 from the router (no such route on this server), not from the route (no such shop). */
-export function routeMissing(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 404 && /^(Route \w+:|no route )/.test(error.message)
-}

@@ -90,7 +90,6 @@ export const en = {
   'shops.pull.done': 'Pulled {orders} orders in {pages} pages.',
   'shops.pull.changed': '{changed} of them changed the pool.',
   'shops.pull.window': 'Changes from {from} to {to}.',
-  'shops.pull.unavailable': 'This server cannot pull a shop on request yet; its pulls run on their schedule.',
 
   'shops.pushes': 'Pushes and messages',
   'shops.pushesHint': 'Newest first. A push whose body could not be read, or whose processing failed, can be replayed once the cause is fixed.',
@@ -227,7 +226,6 @@ export const zhCN: Record<keyof typeof en, string> = {
   'shops.pull.done': '拉取 {orders} 个订单，共 {pages} 页。',
   'shops.pull.changed': '其中 {changed} 个更新了订单池。',
   'shops.pull.window': '变更时间 {from} 至 {to}。',
-  'shops.pull.unavailable': '此服务器尚不支持按需拉单；店铺仍按计划定时拉单。',
 
   'shops.pushes': '推送与消息',
   'shops.pushesHint': '最新的在前。无法读取或处理失败的推送，在原因修复后可以重放。',
