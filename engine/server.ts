@@ -132,7 +132,7 @@ const app = await (async () => {
   process.on('unhandledRejection', (err) => app.log.error({ err }, 'a promise failed and nobody handled it; carrying on'))
   await app.listen({ port, host })
   if (demoMode) {
-    demo = await startDemo({ shops, ordoUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, log })
+    demo = await startDemo({ engine, shops, flowsDir: join(root, 'examples', 'demo'), ordoUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, log })
     app.log.info(`demo: open http://${host}:${port}/ and watch the orders of six platforms arrive (Shops, Orders)`)
   }
   return app

@@ -7,8 +7,11 @@
 import type { PlatformName } from '../../connectors/platforms/adapter.ts'
 import { attachMessageChannels, channelUrlFor, type ChannelShop } from '../../connectors/simulator/message-channels.ts'
 import { PLATFORMS, startSimulator } from '../../connectors/simulator/simulator.ts'
-import type { EngineLogger } from './order-engine.ts'
+import { CATALOG } from '../../connectors/simulator/sim-orders.ts'
+import type { EngineLogger, OrderEngine } from './order-engine.ts'
 import type { ShopService } from './shops.ts'
+import { readTemplates } from './bootstrap.ts'
+import { importWorkflows } from './workflow-import.ts'
 
 /** The demo shops' names, by platform: how the demo finds its shops again on the next start. */
 export const DEMO_SHOP_NAMES: Record<PlatformName, string> = {
@@ -20,7 +23,10 @@ export const DEMO_SHOP_NAMES: Record<PlatformName, string> = {
 const CHANNEL_PLATFORMS = new Set<PlatformName>(['taobao', 'pinduoduo', 'jd'])
 
 export interface DemoOptions {
+  engine: OrderEngine
   shops: ShopService
+  /** Where the demo's own flows are (examples/demo/): stock held on payment, given back on a cancel. */
+  flowsDir: string
   /** Ordo's own base URL, where the simulator sends its webhooks. */
   ordoUrl: string
   log: EngineLogger
@@ -54,6 +60,8 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       else shopIds[platform] = (await o.shops.create({ platform, name, credentials })).id
       if (found) shopIds[platform] = found.id
     }
+    await seedStock(o.engine, Object.values(shopIds))
+    await importDemoFlows(o.engine, o.flowsDir)
     sim.setPushTarget(o.ordoUrl, shopIds)
     const channelShops: ChannelShop[] = PLATFORMS.filter((p) => CHANNEL_PLATFORMS.has(p)).map((platform) => ({ platform, shopId: shopIds[platform], credentials: credentialsOf[platform] }))
     const channels = attachMessageChannels(sim.server, { shops: channelShops, events: sim.events })
@@ -74,4 +82,25 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     await sim.stop()
     throw err
   }
+}
+
+/**
+ * The simulator's catalogue in the stock ledger, listed by all six shops: a sale anywhere changes the
+ * level every other shop is told. A SKU the ledger has already keeps its level (a second demo start).
+ */
+async function seedStock(engine: OrderEngine, shopIds: string[]): Promise<void> {
+  const now = engine.clock.now()
+  for (const product of CATALOG) {
+    const known = await engine.store.getStock(product.sku)
+    const listings = shopIds.map((shopId) => ({ shopId }))
+    await engine.store.putStock(product.sku, known ? { listings } : { onHand: product.stock, listings },
+      { idempotencyKey: `demo:${product.sku}:${now}`, orderId: null, runId: null, source: 'demo' }, now)
+  }
+}
+
+/** Publishes the demo's flows unless a version of them is already there. */
+async function importDemoFlows(engine: OrderEngine, dir: string): Promise<void> {
+  const have = new Set((await engine.store.listWorkflows()).map((w) => w.id))
+  const defs = readTemplates(dir, engine).filter((d) => !have.has(d.id))
+  if (defs.length) await importWorkflows(engine, defs, { publish: true, by: 'ordo (demo)' })
 }
