@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { openSqliteStore } from '../engine/store/sqlite/sqlite-store.ts'
 import { createRegistry } from '../engine/core/registry.ts'
-import { builtinNodes } from '../engine/nodes/index.ts'
+import { builtinNodeTypes } from '../engine/runtime/node-catalog.ts'
 import { OrderEngine } from '../engine/runtime/order-engine.ts'
 import { systemClock } from '../engine/runtime/clocks.ts'
 import { importWorkflows } from '../engine/runtime/workflow-import.ts'
@@ -80,7 +80,7 @@ export function pace(rate: number, seconds: number, fire: () => void): Promise<n
 export async function measureOrdoLatency(rate: number, seconds: number): Promise<LatencyFigures> {
   const dir = tempDir('latency')
   const store = openSqliteStore({ path: join(dir, 'latency.db'), sync: 'normal' })
-  const engine = new OrderEngine({ store, registry: createRegistry(builtinNodes), clock: systemClock })
+  const engine = new OrderEngine({ store, registry: createRegistry(builtinNodeTypes), clock: systemClock })
   let app: FastifyInstance | undefined
   try {
     await engine.start()

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { openSqliteStore } from '../engine/store/sqlite/sqlite-store.ts'
 import { createRegistry } from '../engine/core/registry.ts'
-import { builtinNodes } from '../engine/nodes/index.ts'
+import { builtinNodeTypes } from '../engine/runtime/node-catalog.ts'
 import { OrderEngine } from '../engine/runtime/order-engine.ts'
 import { systemClock } from '../engine/runtime/clocks.ts'
 import { importWorkflows } from '../engine/runtime/workflow-import.ts'
@@ -57,7 +57,7 @@ async function runMany(engine: OrderEngine, runs: number): Promise<{ total: numb
 async function measureOrdo(chainLength: number, targetSeconds: number) {
   const dir = tempDir('steps')
   const store = openSqliteStore({ path: join(dir, 'steps.db'), sync: 'normal' })
-  const engine = new OrderEngine({ store, registry: createRegistry(builtinNodes), clock: systemClock })
+  const engine = new OrderEngine({ store, registry: createRegistry(builtinNodeTypes), clock: systemClock })
   try {
     await engine.start()
     const def = chainWorkflow(chainLength)

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { openSqliteStore } from '../engine/store/sqlite/sqlite-store.ts'
 import { createRegistry } from '../engine/core/registry.ts'
-import { builtinNodes } from '../engine/nodes/index.ts'
+import { builtinNodeTypes } from '../engine/runtime/node-catalog.ts'
 import { OrderEngine } from '../engine/runtime/order-engine.ts'
 import { ManualClock, systemClock } from '../engine/runtime/clocks.ts'
 import { importWorkflows } from '../engine/runtime/workflow-import.ts'
@@ -40,7 +40,7 @@ async function burst(n: number): Promise<WaitingResult['burst']> {
   try {
     const store = openSqliteStore({ path: join(dir, 'ordo.db') })
     const clock = new ManualClock('2026-12-01T00:00:00Z')
-    const engine = new OrderEngine({ store, registry: createRegistry(builtinNodes), clock })
+    const engine = new OrderEngine({ store, registry: createRegistry(builtinNodeTypes), clock })
     await engine.start()
     await importWorkflows(engine, [waitFlow('PT1M')], { publish: true, by: 'bench' })
     for (let i = 0; i < n; i++) await engine.startManualRun({ workflowId: 'bench-wait', by: 'bench' })
@@ -82,7 +82,7 @@ async function lag(rate: number, seconds: number): Promise<WaitingResult['lag']>
   const dir = tempDir('timer-lag')
   try {
     const store = openSqliteStore({ path: join(dir, 'ordo.db') })
-    const engine = new OrderEngine({ store, registry: createRegistry(builtinNodes), clock: systemClock, autoTimers: true })
+    const engine = new OrderEngine({ store, registry: createRegistry(builtinNodeTypes), clock: systemClock, autoTimers: true })
     await engine.start()
     await importWorkflows(engine, [waitFlow('PT2S')], { publish: true, by: 'bench' })
     const started: Array<{ runId: string; at: number }> = []
