@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { AddressInfo } from 'node:net'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core'
+import { expect } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { openSqliteStore } from '../../engine/store/sqlite/sqlite-store.ts'
 import { createRegistry } from '../../engine/core/registry.ts'
@@ -232,4 +233,28 @@ export function screenshots(dir = ARTIFACTS) {
     await page.screenshot({ path: file })
     return file
   }
+}
+
+/** The text of the Monaco editor inside `editor`, with its non-breaking spaces as the spaces they stand for. */
+export async function monacoText(editor: Locator): Promise<string> {
+  return ((await editor.locator('.view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ')
+}
+
+/** Replaces the text of the Monaco editor inside `editor`, pasted: typed brackets and quotes would be closed by Monaco a second time. */
+export async function pasteInMonaco(page: Page, editor: Locator, text: string): Promise<void> {
+  await editor.locator('.monaco-editor').waitFor()
+  await editor.locator('.view-lines').click()
+  await page.keyboard.press('Control+A')
+  await page.keyboard.press('Delete')
+  await page.evaluate(`(() => {
+    const data = new DataTransfer()
+    data.setData('text/plain', ${JSON.stringify(text)})
+    document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+  })()`)
+}
+
+/** Switches the designer's language with its selector and waits until the page says it. */
+export async function setDesignerLanguage(page: Page, locale: 'zh-CN' | 'en'): Promise<void> {
+  await page.locator('[data-testid="language"]').selectOption(locale)
+  await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(locale)
 }

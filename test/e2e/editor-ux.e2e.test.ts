@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
 import { sampleOrder } from '../harness.ts'
 import {
-  ARTIFACTS, hasChromium, launchBrowser, NO_CHROMIUM_REASON, recordProblems, root, screenshots, startOrdo, viewportSettled,
+  ARTIFACTS, hasChromium, launchBrowser, monacoText, NO_CHROMIUM_REASON, pasteInMonaco, recordProblems, root, screenshots, startOrdo, viewportSettled,
   type Browser, type Ordo, type PageProblems,
 } from './browser.ts'
 import { ensureDesignerBuilt } from '../../designer/ensure-built.ts'
@@ -150,22 +150,10 @@ describe.skipIf(!hasChromium)(`editor UX in Chromium${hasChromium ? '' : ` (SKIP
 
   /** Replaces the text of a Monaco editor, as if pasted (no auto-closed brackets). */
   async function typeInMonaco(editor: Locator, text: string) {
-    await editor.locator('.monaco-editor').waitFor()
-    await editor.locator('.view-lines').click()
-    await page.keyboard.press('Control+A')
-    await page.keyboard.press('Delete')
-    // Pasted, because typed brackets and quotes would be closed by Monaco a second time.
-    await page.evaluate(`(() => {
-      const data = new DataTransfer()
-      data.setData('text/plain', ${JSON.stringify(text)})
-      document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
-    })()`)
+    await pasteInMonaco(page, editor, text)
     await expect.poll(() => monacoText(editor)).toBe(text)
   }
 
-  async function monacoText(editor: Locator): Promise<string> {
-    return ((await editor.locator('.view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ')
-  }
 
   async function savedDraft(id: string): Promise<WorkflowDefinition> {
     const res = await ordo.api('GET', `/api/workflows/${id}`)

@@ -24,7 +24,7 @@ import {
   ARTIFACTS, hasChromium, launchBrowser, NO_CHROMIUM_REASON, recordProblems, screenshots, ShiftedClock, startOrdo,
   type Browser, type Ordo, type PageProblems,
 } from './browser.ts'
-import { untranslatedOn } from './untranslated.ts'
+import { shotInBothLanguages } from './untranslated.ts'
 import { ensureDesignerBuilt } from '../../designer/ensure-built.ts'
 
 const STEP_TIMEOUT = 120_000
@@ -114,19 +114,8 @@ describe.skipIf(!hasChromium)(`outside-world pages in Chromium${hasChromium ? ''
   const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`)
   function expectNoProblems() { expect(rec.take()).toEqual([]) }
 
-  async function setLanguage(locale: 'zh-CN' | 'en') {
-    await byTestId('language').selectOption(locale)
-    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(locale)
-  }
 
-  /** A screenshot in zh-CN (nothing English, no raw key on the page) and the same page in English. */
-  async function shotBoth(step: string) {
-    await shot(page, `${step}-zh`)
-    expect(await untranslatedOn(page), `untranslated on ${step}`).toEqual([])
-    await setLanguage('en')
-    await shot(page, `${step}-en`)
-    await setLanguage('zh-CN')
-  }
+  const shotBoth = (step: string) => shotInBothLanguages(page, shot, step)
 
   /** What the page says, all of it: a secret's value must never be in it. */
   const pageText = () => page.evaluate(() => document.documentElement.outerHTML)

@@ -18,10 +18,10 @@ import type { Locator, Page } from 'playwright-core'
 import { fixture } from '../../connectors/platforms/fixtures/fixtures.ts'
 import { memberTextOfItems } from '../../engine/http/json-member-text.ts'
 import {
-  ARTIFACTS, hasChromium, launchBrowser, NO_CHROMIUM_REASON, recordProblems, screenshots, startOrdo,
+  ARTIFACTS, hasChromium, launchBrowser, monacoText, NO_CHROMIUM_REASON, pasteInMonaco, recordProblems, screenshots, startOrdo,
   type Browser, type Ordo, type PageProblems,
 } from './browser.ts'
-import { untranslatedOn } from './untranslated.ts'
+import { shotInBothLanguages, untranslatedOn } from './untranslated.ts'
 import { ensureDesignerBuilt } from '../../designer/ensure-built.ts'
 import { startSimulator } from '../../connectors/simulator/simulator.ts'
 import { platformApi } from '../../connectors/platforms/api/index.ts'
@@ -64,34 +64,10 @@ describe.skipIf(!hasChromium)(`shops pages in Chromium${hasChromium ? '' : ` (SK
   const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`)
   function expectNoProblems() { expect(rec.take()).toEqual([]) }
   const pageText = () => page.evaluate(() => document.documentElement.outerHTML)
-  const monacoText = async (editor: Locator) => ((await editor.locator('.view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ')
 
-  async function setLanguage(locale: 'zh-CN' | 'en') {
-    await byTestId('language').selectOption(locale)
-    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(locale)
-  }
 
-  /** A screenshot in zh-CN (nothing English, no raw key on the page) and the same page in English. */
-  async function shotBoth(step: string) {
-    await shot(page, `${step}-zh`)
-    expect(await untranslatedOn(page), `untranslated on ${step}`).toEqual([])
-    await setLanguage('en')
-    await shot(page, `${step}-en`)
-    await setLanguage('zh-CN')
-  }
+  const shotBoth = (step: string) => shotInBothLanguages(page, shot, step)
 
-  /** Replaces the text of a Monaco editor, as if pasted (typed brackets would be closed twice). */
-  async function pasteInMonaco(editor: Locator, text: string) {
-    await editor.locator('.monaco-editor').waitFor()
-    await editor.locator('.view-lines').click()
-    await page.keyboard.press('Control+A')
-    await page.keyboard.press('Delete')
-    await page.evaluate(`(() => {
-      const data = new DataTransfer()
-      data.setData('text/plain', ${JSON.stringify(text)})
-      document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
-    })()`)
-  }
 
   async function shopifyPush(body: string): Promise<number> {
     const res = await fetch(`${ordo.url}/webhooks/shopify/${ids.shopify}`, {
@@ -269,7 +245,7 @@ describe.skipIf(!hasChromium)(`shops pages in Chromium${hasChromium ? '' : ` (SK
     expect(await order.locator('[data-testid="normalized-amount"]').textContent()).toMatch(/^¥\d{1,3}(,\d{3})*\.\d{2}$/)
     await shotBoth('normalize')
 
-    await pasteInMonaco(byTestId('normalize-editor'), '{"trade_fullinfo_get_response":{"trade":{"tid":1}}}')
+    await pasteInMonaco(page, byTestId('normalize-editor'), '{"trade_fullinfo_get_response":{"trade":{"tid":1}}}')
     rec.expect(/\/api\/platforms\/taobao\/normalize$/, 400)
     await byTestId('normalize-run').click()
     const errors = byTestId('normalize-errors')

@@ -6,6 +6,8 @@
  * engine reason the designer translates, shown as the engine said it.
  */
 import type { Page } from 'playwright-core'
+import { expect } from 'vitest'
+import { setDesignerLanguage } from './browser.ts'
 import { MESSAGES } from '../../designer/src/i18n/messages.ts'
 import { describeReason } from '../../designer/src/editor/describe-problem.ts'
 
@@ -115,4 +117,13 @@ export async function untranslatedOn(page: Page): Promise<string[]> {
     if (reason) found.add(reason)
   }
   return [...found]
+}
+
+/** A screenshot in zh-CN (checked for English and raw keys left on the page) and the same page in English. */
+export async function shotInBothLanguages(page: Page, shot: (page: Page, step: string) => Promise<string>, step: string): Promise<void> {
+  await shot(page, `${step}-zh`)
+  expect(await untranslatedOn(page), `untranslated on ${step}`).toEqual([])
+  await setDesignerLanguage(page, 'en')
+  await shot(page, `${step}-en`)
+  await setDesignerLanguage(page, 'zh-CN')
 }
