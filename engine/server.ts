@@ -96,6 +96,8 @@ const app = await (async () => {
   for (const problem of catalog.problems) app.log.error({ dir: nodesDir, file: problem.file, reason: problem.reason }, `custom node not loaded: ${problem.file}: ${problem.reason}`)
   const unreadable = await engine.secrets.unreadable()
   if (unreadable.length) app.log.error({ secrets: unreadable }, 'some secrets cannot be opened with this key: was ORDO_SECRET_KEY or the key file changed?')
+  const lockedShops = await shops.unreadableCredentials()
+  if (lockedShops.length) app.log.error({ shops: lockedShops }, 'some shops\' credentials cannot be opened with this key (their pushes, pulls and channels fail): was ORDO_SECRET_KEY or the key file changed?')
   app.log.info({ connections: app.connectionLimits }, 'connection limits')
   const admin = await ensureAdminToken(store, { token: env.ORDO_ADMIN_TOKEN, tokenFile: join(dirname(dbPath), 'admin-token.txt'), now: systemClock.now() })
   if (admin.revoked) app.log.warn('ORDO_ADMIN_TOKEN is a revoked token: it does not log in; set a new one and restart')

@@ -51,6 +51,14 @@ describe('/api/shops', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
+  it('names the shops whose credentials a changed secret key cannot open', async () => {
+    const id = (await call('POST', '/api/shops', { platform: 'shopify', name: 'Example Store 美国站', credentials: SHOPIFY })).json().id
+    expect(await h.app.shops.unreadableCredentials()).toEqual([])
+    await h.close()
+    h = await createHarness({ dbPath: join(dir, 'ordo.db'), start: '2026-11-22T00:00:00Z', engine: { secretKey: Buffer.alloc(32, 7) } })
+    expect(await h.app.shops.unreadableCredentials()).toEqual([{ id, name: 'Example Store 美国站' }])
+  })
+
   it('adds a shop and answers 201 with its id, platform, name and creation time only', async () => {
     const res = await call('POST', '/api/shops', { platform: 'shopify', name: 'Example Store 美国站', credentials: SHOPIFY })
     expect(res.statusCode).toBe(201)

@@ -179,6 +179,15 @@ export class ShopService implements ShopDirectory {
     this.store.recordShopHealth(shopId, delta).catch((err: unknown) => this.log.error({ err, shopId }, 'could not record a shop\'s health'))
   }
 
+  /** The shops whose sealed credentials this process's secret key cannot open (a changed ORDO_SECRET_KEY), by name. */
+  async unreadableCredentials(): Promise<Array<{ id: string; name: string }>> {
+    const out: Array<{ id: string; name: string }> = []
+    for (const row of await this.store.listShops()) {
+      try { this.o.engine.secrets.openFor(sealLabel(row.id), row.sealedCredentials) } catch { out.push({ id: row.id, name: row.name }) }
+    }
+    return out
+  }
+
   // Administration (the routes check roles and shapes)
 
   async create(input: { platform: ShopPlatform; name: string; credentials: Record<string, string> }): Promise<ShopRow> {
