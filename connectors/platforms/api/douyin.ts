@@ -4,7 +4,9 @@
  * param_json: the API's parameters as JSON, keys sorted, no spaces. The sign is the hex HMAC-SHA256,
  * keyed by the app secret, of appSecret + "app_key…method…param_json…timestamp…v…" + appSecret.
  * A self-built app (自用型) gets its access token with token.create (grant_type authorization_self,
- * the shop's id); the client keeps no state, so each call asks for one first.
+ * the shop's id). The token is the one thing this client keeps between calls: it is valid for
+ * expires_in seconds (a week), and asking for it before every call would double the calls of each
+ * order a push names. A refusal of the token as expired drops it and asks once more.
  *
  * Docs: https://op.jinritemai.com/docs/guide-docs/10/23 (signature), token.create
  * https://op.jinritemai.com/docs/api-docs/162/1600, order.orderDetail https://op.jinritemai.com/docs/api-docs/15/1343,
@@ -70,14 +72,45 @@ export function douyinRefusal(root: Field, method: string): PlatformApiError {
   return new PlatformApiError('invalid', sub || code, message)
 }
 
-/** The shop's access token for this call (token.create, self-built app). */
-async function accessToken(call: ShopCall<DouyinCredentials>): Promise<string> {
+/** Tokens by shop and credentials; a shop re-keyed or pointed elsewhere gets a new one. */
+const tokens = new Map<string, { token: string; expiresAt: number }>()
+/** A token is asked for again this long before Douyin says it expires (clock skew, a slow call). */
+const TOKEN_MARGIN_MS = 10 * 60_000
+/** More shops than any merchant has: the cache never grows past it (the oldest entry goes). */
+const MAX_TOKENS = 10_000
+
+function tokenKey(call: ShopCall<DouyinCredentials>): string {
+  const c = call.credentials
+  // The secret enters only as a digest: the key says which credentials the token was made with.
+  return [c.appKey, c.shopId, c.apiBaseUrl ?? '', createHmac('sha256', c.appSecret).update('ordo-token-key').digest('base64')].join('\n')
+}
+
+/** The shop's access token (token.create, self-built app), from the cache while it is good. */
+async function accessToken(call: ShopCall<DouyinCredentials>, fresh = false): Promise<string> {
+  const key = tokenKey(call)
+  const cached = tokens.get(key)
+  if (!fresh && cached && cached.expiresAt - TOKEN_MARGIN_MS > call.now()) return cached.token
   const answer = await request(call, 'token.create', { code: '', grant_type: 'authorization_self', shop_id: call.credentials.shopId })
-  return readFields('Douyin', () => answer.root.at('data', 'access_token').text())
+  const token = readFields('Douyin', () => answer.root.at('data', 'access_token').text())
+  const expiresIn = answer.root.at('data', 'expires_in')
+  const seconds = expiresIn.present ? Number(expiresIn.code()) : 0
+  tokens.delete(key)
+  if (Number.isFinite(seconds) && seconds > 0) {
+    if (tokens.size >= MAX_TOKENS) tokens.delete(tokens.keys().next().value!)
+    tokens.set(key, { token, expiresAt: call.now() + seconds * 1000 })
+  }
+  return token
 }
 
 async function api(call: ShopCall<DouyinCredentials>, method: string, params: Record<string, unknown>): Promise<Answer> {
-  return request(call, method, params, await accessToken(call))
+  try {
+    return await request(call, method, params, await accessToken(call))
+  } catch (err) {
+    // A token revoked before its time (the merchant re-authorized): one more try with a new one.
+    if (!(err instanceof PlatformApiError) || err.kind !== 'session-expired') throw err
+    tokens.delete(tokenKey(call))
+    return request(call, method, params, await accessToken(call, true))
+  }
 }
 
 export const douyinApi: PlatformApi<DouyinCredentials> = {

@@ -158,3 +158,35 @@ describe('platformApi', () => {
     expect(platformApi('__proto__')).toBeUndefined()
   })
 })
+
+describe('the Douyin client', () => {
+  /** A shop call whose HTTP client counts the calls of each Douyin method by its path. */
+  function countingCall(credentials: Record<string, string>, at: () => number) {
+    const calls: string[] = []
+    const inner = shopCall(credentials)
+    const call: ShopCall<unknown> = {
+      ...inner, now: at,
+      http: { request: (r) => { calls.push(new URL(r.url).pathname); return inner.http.request(r) } },
+    }
+    return { call, calls }
+  }
+
+  it('asks for an access token once while it is good, and again when it nearly expires or the credentials change', async () => {
+    const api = platformApi('douyin')!
+    const credentials = sim.shops().douyin!
+    const orderId = sim.createOrder({ platform: 'douyin', at: NOW - 60_000 }).platformOrderId
+    let at = NOW
+    const { call, calls } = countingCall(credentials, () => at)
+    await api.fetchOrder(call, orderId)
+    await api.fetchOrder(call, orderId)
+    expect(calls.filter((p) => p.endsWith('/token/create'))).toHaveLength(1)
+    // The simulator's tokens last a week: five minutes before one ends, the client asks for a new one.
+    at = NOW + 7 * 24 * 3600_000 - 5 * 60_000
+    await api.fetchOrder(call, orderId)
+    expect(calls.filter((p) => p.endsWith('/token/create'))).toHaveLength(2)
+    const rekeyed = countingCall({ ...credentials, appSecret: `${credentials.appSecret}x` }, () => at)
+    // Another secret is not the cached token's: it asks (and the simulator refuses its signature).
+    await refusal(api.fetchOrder(rekeyed.call, orderId))
+    expect(rekeyed.calls).toEqual([expect.stringMatching(/\/token\/create$/)])
+  })
+})
