@@ -16,17 +16,18 @@
  */
 import type { PulledOrderRef } from '../adapter.ts'
 import type { JdCredentials } from '../jd.ts'
-import { JsonNumber, readPayload } from '../lossless-json.ts'
+import { readPayload } from '../lossless-json.ts'
 import { Field, PayloadError } from '../payload-reader.ts'
 import { acceptThenAck, ChannelConnection, connectionSettings, requiredCredential, type ShopChannelOptions } from './channel-connection.ts'
 import { topSign } from './channel-signing.ts'
+import { frameId, frameRoot, readingFrame, type FrameId, type UnreadableFrame } from './channel-frames.ts'
 
 /** One frame from JD's message service, read. */
 export type JdFrame =
   /** `idJson` is the id as the frame wrote it, for the ack. */
-  | { kind: 'message'; id: string; idJson: string; topic: string; refs: PulledOrderRef[] }
+  | ({ kind: 'message'; topic: string; refs: PulledOrderRef[] } & FrameId)
   | { kind: 'other'; type: string }
-  | { kind: 'unreadable'; reason: string; id?: string; idJson?: string }
+  | UnreadableFrame
 
 /** The signed connect parameters (query string order is free; the signature sorts them). */
 export function jdConnectParams(appKey: string, accessToken: string, timestamp: number, appSecret: string): Record<string, string> {
@@ -36,36 +37,31 @@ export function jdConnectParams(appKey: string, accessToken: string, timestamp: 
 
 /** Reads one text frame: a message's content that has an orderId names that order; one without names none. */
 export function readJdFrame(text: string): JdFrame {
-  const payload = readPayload(text)
-  if (!payload.ok) return { kind: 'unreadable', reason: `not JSON: ${payload.details[0].pointer} ${payload.details[0].reason}` }
-  const root = new Field(payload.tree)
-  try {
+  const json = frameRoot(text)
+  if (!json.ok) return json.frame
+  const root = json.root
+  return readingFrame(() => {
     const type = root.object().at('type').text()
     if (type !== 'message') return { kind: 'other', type }
-    const idField = root.at('id')
-    const id = idField.id()
-    const idJson = idField.value instanceof JsonNumber ? idField.value.text : JSON.stringify(id)
-    try {
+    const ids = frameId(root.at('id'))
+    return readingFrame((): JdFrame => {
       const topic = root.at('topic').text()
       const content = root.at('content')
       const inner = readPayload(content.text())
-      if (!inner.ok) return { kind: 'unreadable', reason: `${content.pointer} is not JSON text: ${inner.details[0].pointer} ${inner.details[0].reason}`, id, idJson }
+      if (!inner.ok) return { kind: 'unreadable', reason: `${content.pointer} is not JSON text: ${inner.details[0].pointer} ${inner.details[0].reason}`, ...ids }
       const orderId = new Field(inner.tree).at('orderId')
-      if (!orderId.present) return { kind: 'message', id, idJson, topic, refs: [] }
-      let platformOrderId: string
-      try {
-        platformOrderId = orderId.id()
-      } catch (err) {
-        if (err instanceof PayloadError) content.fail(`has an orderId that ${err.reason}`)
-        throw err
-      }
-      return { kind: 'message', id, idJson, topic, refs: [{ platformOrderId, event: topic }] }
-    } catch (err) {
-      if (err instanceof PayloadError) return { kind: 'unreadable', reason: err.message, id, idJson }
-      throw err
-    }
+      if (!orderId.present) return { kind: 'message', ...ids, topic, refs: [] }
+      return { kind: 'message', ...ids, topic, refs: [{ platformOrderId: readingId(orderId, content), event: topic }] }
+    }, ids)
+  })
+}
+
+/** The order id in a message's content, or a PayloadError naming the content (the id is in its text). */
+function readingId(orderId: Field, content: Field): string {
+  try {
+    return orderId.id()
   } catch (err) {
-    if (err instanceof PayloadError) return { kind: 'unreadable', reason: err.message }
+    if (err instanceof PayloadError) content.fail(`has an orderId that ${err.reason}`)
     throw err
   }
 }

@@ -8,52 +8,43 @@
  * Source: Pinduoduo Open Platform, 开发文档 › 消息服务 (https://open.pinduoduo.com).
  */
 import type { PulledOrderRef } from '../adapter.ts'
-import { JsonNumber } from '../lossless-json.ts'
-import { readPayload } from '../lossless-json.ts'
-import { Field, idInJsonText, PayloadError } from '../payload-reader.ts'
+import { idInJsonText } from '../payload-reader.ts'
 import type { PinduoduoCredentials } from '../pinduoduo.ts'
 import { acceptThenAck, ChannelConnection, connectionSettings, requiredCredential, type ShopChannelOptions } from './channel-connection.ts'
 import { pinduoduoChannelSign } from './channel-signing.ts'
+import { frameId, frameRoot, readingFrame, type FrameId, type UnreadableFrame } from './channel-frames.ts'
 
 export const PINDUODUO_CHANNEL_URL = 'wss://message-api.pinduoduo.com'
 
 /** One frame from the message service, read. */
 export type PinduoduoFrame =
   /** `idJson` is the id as the frame wrote it (a JSON number's exact digits, or a quoted string), for the Ack. */
-  | { kind: 'message'; id: string; idJson: string; type: string; refs: PulledOrderRef[] }
+  | ({ kind: 'message'; type: string; refs: PulledOrderRef[] } & FrameId)
   | { kind: 'heartbeat' }
   /** A frame of another command (a notice the client has nothing to answer). */
   | { kind: 'other'; commandType: string }
-  | { kind: 'unreadable'; reason: string; id?: string; idJson?: string }
+  | UnreadableFrame
 
 /**
  * Reads one text frame. A Common message of an order topic (pdd_trade_…, pdd_refund_…) names the
  * order in content.tid; other topics name none (refs empty). Ids stay exact: they are read as text.
  */
 export function readPinduoduoFrame(text: string): PinduoduoFrame {
-  const payload = readPayload(text)
-  if (!payload.ok) return { kind: 'unreadable', reason: `not JSON: ${payload.details[0].pointer} ${payload.details[0].reason}` }
-  const root = new Field(payload.tree)
-  try {
+  const json = frameRoot(text)
+  if (!json.ok) return json.frame
+  const root = json.root
+  return readingFrame(() => {
     const commandType = root.object().at('commandType').text()
     if (commandType === 'HeartBeat') return { kind: 'heartbeat' }
     if (commandType !== 'Common') return { kind: 'other', commandType }
-    const idField = root.at('id')
-    const id = idField.id()
-    const idJson = idField.value instanceof JsonNumber ? idField.value.text : JSON.stringify(id)
-    try {
+    const ids = frameId(root.at('id'))
+    return readingFrame((): PinduoduoFrame => {
       const message = root.at('message').object()
       const type = message.at('type').text()
-      if (!/^pdd_(trade|refund)_/.test(type)) return { kind: 'message', id, idJson, type, refs: [] }
-      return { kind: 'message', id, idJson, type, refs: [{ platformOrderId: idInJsonText(message.at('content'), 'tid'), event: type }] }
-    } catch (err) {
-      if (err instanceof PayloadError) return { kind: 'unreadable', reason: err.message, id, idJson }
-      throw err
-    }
-  } catch (err) {
-    if (err instanceof PayloadError) return { kind: 'unreadable', reason: err.message }
-    throw err
-  }
+      if (!/^pdd_(trade|refund)_/.test(type)) return { kind: 'message', ...ids, type, refs: [] }
+      return { kind: 'message', ...ids, type, refs: [{ platformOrderId: idInJsonText(message.at('content'), 'tid'), event: type }] }
+    }, ids)
+  })
 }
 
 /** The Ack of message `idJson` (the id as its frame wrote it). */
