@@ -5,7 +5,7 @@ import { api, query } from '../api/client.ts'
 import type { Page, RunSummary } from '../api/types.ts'
 import { useT } from '../i18n/index.ts'
 import { RetryControl } from './RunActions.tsx'
-import { ErrorBox, Loading, LoadMore, RunBadge, Time, useLiveRefresh, usePaged } from './shared.tsx'
+import { ErrorBox, Loading, LoadMore, RunBadge, Time, useLiveRefresh, usePaged, Notice } from './shared.tsx'
 import { Named } from './CopyId.tsx'
 import { EngineReason } from './EngineReason.tsx'
 import { nodeLabel, orderLabel, workflowLabel } from './names.ts'
@@ -32,11 +32,10 @@ export function IncidentsPage() {
       </div>
       <p className="hint">{t('pages.incidents.intro')}</p>
       {notice && (
-        <div className="notice" role="status" data-testid="retry-notice">
+        <Notice testid="retry-notice" onClose={() => setNotice(null)}>
           <span title={notice.id}>{t('pages.incidents.retried', { workflow: workflowLabel(notice) })}</span> <RunBadge status={notice.status} />
           {' '}<Link href={`/runs/${encodeURIComponent(notice.id)}`}>{t('common.open')}</Link>
-          <button className="link" onClick={() => setNotice(null)} aria-label={t('common.close')}>×</button>
-        </div>
+        </Notice>
       )}
       {paged.error != null && <ErrorBox error={paged.error} />}
       {paged.loading && <Loading />}

@@ -12,7 +12,7 @@ import type { MissingSecret, SecretInfo, SecretUse } from '../api/types.ts'
 import { useCan } from '../app/session.ts'
 import { useT } from '../i18n/index.ts'
 import { publishedUses, secretNameProblem, secretValueProblem, usesByWorkflow } from './secrets.ts'
-import { ErrorBox, Loading, Time, useLoad } from './shared.tsx'
+import { ErrorBox, Loading, Time, useLoad, Notice } from './shared.tsx'
 
 type Pending = { name: string; stage: 'confirm' | 'inUse'; uses: SecretUse[] }
 interface SecretFormHandle { replace(name: string): void }
@@ -92,11 +92,7 @@ export function SecretsPage() {
       <p className="hint intro">{t('secrets.intro')}</p>
       {!canManage && <p className="notice" role="note" data-testid="secrets-read-only">{t('secrets.readOnly')}</p>}
       {notice && (
-        <div className="notice" role="status" data-testid="secret-notice">
-          <span>{notice}</span>
-          <span className="spacer" />
-          <button className="link" onClick={() => setNotice(null)} aria-label={t('common.close')}>×</button>
-        </div>
+        <Notice testid="secret-notice" onClose={() => setNotice(null)}><span>{notice}</span></Notice>
       )}
       {canManage && <SecretForm ref={formRef} known={secrets.map((s) => s.name)} onSaved={(name, created) => changed(t(created ? 'secrets.created' : 'secrets.replaced', { name }))} />}
 

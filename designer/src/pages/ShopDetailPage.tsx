@@ -12,7 +12,7 @@ import { useLocale, useT } from '../i18n/index.ts'
 import { JsonEditor } from '../monaco/JsonEditor.tsx'
 import { formatPercent, formatSpan, prettyJsonText } from './shops.ts'
 import { ActionError, Ago, HEALTH_REFRESH_MS, HealthBadge, OrderLinks, PullOutcome, setEnabled, ShopEditPanel, useEvery, usePull, type EditMode } from './ShopParts.tsx'
-import { DetailFallback, Field, LoadMore, Loading, Time, useLoad, usePaged } from './shared.tsx'
+import { DetailFallback, Field, LoadMore, Loading, Time, useLoad, usePaged, Notice } from './shared.tsx'
 import { platformLabel } from './names.ts'
 import { describeReason } from '../editor/describe-problem.ts'
 
@@ -73,11 +73,7 @@ export function ShopDetailPage({ shopId }: { shopId: string }) {
         )}
       </div>
       {notice && (
-        <div className="notice" role="status" data-testid="shop-notice">
-          <span>{notice}</span>
-          <span className="spacer" />
-          <button className="link" onClick={() => setNotice(null)} aria-label={t('common.close')}>×</button>
-        </div>
+        <Notice testid="shop-notice" onClose={() => setNotice(null)}><span>{notice}</span></Notice>
       )}
       <PullOutcome state={pull} onClose={pull.clear} />
       {toggleError != null && <ActionError error={toggleError} />}

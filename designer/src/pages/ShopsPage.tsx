@@ -13,7 +13,7 @@ import { useLocale, useT } from '../i18n/index.ts'
 import { formatPercent, formatSpan, lastHeard, SHOP_PLATFORMS } from './shops.ts'
 import { ActionError, Ago, CredentialsForm, HEALTH_REFRESH_MS, HealthBadge, PullOutcome, setEnabled, ShopEditPanel, useEvery, usePull, type EditMode } from './ShopParts.tsx'
 import { NormalizeBox } from './NormalizeBox.tsx'
-import { Loading, useLoad } from './shared.tsx'
+import { Loading, useLoad, Notice } from './shared.tsx'
 import { platformLabel } from './names.ts'
 
 type Tab = 'shops' | 'normalize'
@@ -61,11 +61,7 @@ function ShopsList() {
       </div>
       {!canManage && <p className="notice" role="note" data-testid="shops-read-only">{t('shops.readOnly')}</p>}
       {notice && (
-        <div className="notice" role="status" data-testid="shop-notice">
-          <span>{notice}</span>
-          <span className="spacer" />
-          <button className="link" onClick={() => setNotice(null)} aria-label={t('common.close')}>×</button>
-        </div>
+        <Notice testid="shop-notice" onClose={() => setNotice(null)}><span>{notice}</span></Notice>
       )}
       {adding && <AddShop onCancel={() => setAdding(false)} onAdded={(shop) => { setAdding(false); changed(t('shops.added', { name: shop.name, platform: platformLabel(t, shop.platform) })) }} />}
 

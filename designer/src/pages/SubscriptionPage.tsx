@@ -14,7 +14,7 @@ import { describeRule } from '../graph/describe-rule.ts'
 import { ruleVocabulary } from '../rules/rule-vocabulary.ts'
 import { formatMoney } from './money.ts'
 import { orderLabel } from './names.ts'
-import { DetailFallback, ErrorBox, Field, JsonFold, Time, useLoad, usePaged } from './shared.tsx'
+import { DetailFallback, ErrorBox, Field, JsonFold, Time, useLoad, usePaged, Notice } from './shared.tsx'
 import { deadLetterSummary, deliveryError, eventKindLabel, replayBatches, targetParts } from './subscriptions.ts'
 import { errorClassLabel } from './integrations.ts'
 import { describeReason } from '../editor/describe-problem.ts'
@@ -154,12 +154,10 @@ export function SubscriptionPage({ subscriptionId }: { subscriptionId: string })
       </div>
       <p className="hint">{t('subscriptions.dead.intro')}</p>
       {replayed !== null && (
-        <div className="notice" role="status" data-testid="replay-notice">
+        <Notice testid="replay-notice" onClose={() => setReplayed(null)}>
           <span>{replayed > 0 ? t('subscriptions.dead.replayed', { count: replayed }) : t('subscriptions.dead.replayedNone')}</span>
           {pending > 0 && <span className="hint">{t('subscriptions.dead.following', { count: pending })}</span>}
-          <span className="spacer" />
-          <button className="link" onClick={() => setReplayed(null)} aria-label={t('common.close')}>×</button>
-        </div>
+        </Notice>
       )}
       <ErrorBox error={replayError} />
       {open && (

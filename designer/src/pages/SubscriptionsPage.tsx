@@ -13,7 +13,7 @@ import { useCan } from '../app/session.ts'
 import { useLocale, useT } from '../i18n/index.ts'
 import { describeRule } from '../graph/describe-rule.ts'
 import { ruleVocabulary } from '../rules/rule-vocabulary.ts'
-import { ErrorBox, Loading, Time, useLoad } from './shared.tsx'
+import { ErrorBox, Loading, Time, useLoad, Notice } from './shared.tsx'
 import { eventKindLabel, targetParts } from './subscriptions.ts'
 
 // The form holds the rule editor (the builder, Monaco): loaded when an admin opens it.
@@ -59,10 +59,7 @@ export function SubscriptionsPage() {
       </div>
       <p className="hint intro">{t('subscriptions.intro')}</p>
       {notice && (
-        <div className="notice" role="status" data-testid="subscription-notice">
-          <span>{notice}</span><span className="spacer" />
-          <button className="link" onClick={() => setNotice(null)} aria-label={t('common.close')}>×</button>
-        </div>
+        <Notice testid="subscription-notice" onClose={() => setNotice(null)}><span>{notice}</span></Notice>
       )}
       {created && <CreatedNotice sub={created} onDone={() => setCreated(null)} />}
       {creating && (

@@ -170,6 +170,18 @@ export function Loading() {
   return <p className="hint loading" role="status">{t('common.loading')}</p>
 }
 
+/** A notice of what an action did (a shop added, runs retried), closed by its ×. */
+export function Notice({ testid, onClose, children }: { testid: string; onClose: () => void; children: ReactNode }) {
+  const t = useT()
+  return (
+    <div className="notice" role="status" data-testid={testid}>
+      {children}
+      <span className="spacer" />
+      <button className="link" onClick={onClose} aria-label={t('common.close')}>×</button>
+    </div>
+  )
+}
+
 /** An error with the API's details (pointer: reason) listed under it. */
 export function ErrorBox({ error }: { error: unknown }) {
   const t = useT()
