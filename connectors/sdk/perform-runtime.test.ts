@@ -1,6 +1,6 @@
 /** The perform context's shop access: a shop's secret credentials are redacted like secrets, the fields that only name it are not. */
 import { describe, expect, it } from 'vitest'
-import { createPerformSession } from './perform-runtime.ts'
+import { createPerformSession, Redactor } from './perform-runtime.ts'
 import type { ShopAccess } from './perform.ts'
 
 const shops: ShopAccess = {
@@ -31,5 +31,14 @@ describe('the perform context\'s shops', () => {
 
   it('offers no shops where the engine gave none', () => {
     expect(session(false).s.ctx.shops).toBeUndefined()
+  })
+})
+
+describe('Redactor.addShopCredentials', () => {
+  it('hides a shop\'s secrets and leaves the fields that only name the shop readable', () => {
+    const redactor = new Redactor()
+    redactor.addShopCredentials({ shopDomain: 'example-store.myshopify.com', accessToken: 'shpat_0123456789', apiBaseUrl: 'http://127.0.0.1:4100' })
+    expect(redactor.text('GET http://127.0.0.1:4100/admin/orders.json for example-store.myshopify.com with shpat_0123456789'))
+      .toBe('GET http://127.0.0.1:4100/admin/orders.json for example-store.myshopify.com with [secret:accessToken]')
   })
 })

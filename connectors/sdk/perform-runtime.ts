@@ -22,6 +22,15 @@ export class Redactor {
     if (value.length >= 4) this.values.set(value, name)
   }
 
+  /**
+   * Remembers a shop's secret credentials, named `<prefix><key>`; the fields that only name the shop or
+   * its app are left readable (a 7-digit Douyin shop id redacted would garble a tracking number that
+   * happens to hold it, a shop's domain the endpoints of its calls).
+   */
+  addShopCredentials(credentials: Readonly<Record<string, string>>, prefix = ''): void {
+    for (const [key, value] of Object.entries(credentials)) if (!PUBLIC_CREDENTIAL_KEYS.has(key) && typeof value === 'string') this.add(`${prefix}${key}`, value)
+  }
+
   get size(): number { return this.values.size }
 
   text(text: string): string {
@@ -111,10 +120,9 @@ export function createPerformSession<Config>(o: PerformContextOptions<Config>): 
       return value
     },
   }
-  // A shop's secrets are redacted like any secret; the fields that only name the shop or its app are not
-  // (a 7-digit Douyin shop id redacted would garble a tracking number that happens to hold it).
+  // A shop's secrets are redacted like any secret.
   const remember = (shop: OpenedShop): OpenedShop => {
-    for (const [key, value] of Object.entries(shop.credentials)) if (!PUBLIC_CREDENTIAL_KEYS.has(key)) redactor.add(`shop:${shop.shopId}.${key}`, value)
+    redactor.addShopCredentials(shop.credentials, `shop:${shop.shopId}.`)
     return shop
   }
   const shops: ShopAccess | undefined = o.shops && {

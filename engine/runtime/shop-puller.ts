@@ -370,7 +370,7 @@ export class ShopPuller {
     const state = this.stateOf(shop.id)
     const now = this.o.clock.now()
     const redactor = new Redactor()
-    for (const [name, value] of Object.entries(credentials)) if (typeof value === 'string') redactor.add(name, value)
+    redactor.addShopCredentials(credentials)
     const message = redactor.text(err instanceof Error ? err.message : String(err))
     const shutdown = this.controller.signal.aborted
     if (shutdown) return err instanceof Error ? err : new Error(message)

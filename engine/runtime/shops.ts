@@ -396,7 +396,7 @@ export class ShopService implements ShopDirectory {
       idempotencyKey, attempt: row.attempts + 1, signal: this.abort.signal, deadline: now + FETCH_TIMEOUT_MS, now: () => this.now,
       secrets: { get: async (name) => credentials[name] ?? '' }, log: connectorLog(this.log, shop.id), fetch: this.o.fetch,
     })
-    for (const [key, value] of Object.entries(credentials)) session.redactor.add(key, value)
+    session.redactor.addShopCredentials(credentials)
     const call: ShopCall<unknown> = { shopId: shop.id, credentials, http: session.ctx.http, now: () => this.now, signal: this.abort.signal }
     let retry: { at: number; error: string } | null = null
     const failures: string[] = []

@@ -139,7 +139,7 @@ export function startStockSync(options: StockSyncOptions): StockSync {
       if (!api) throw new PlatformApiError('invalid', 'no-client', `no open-API client for ${shop.platform} in this build`)
       const credentials = await o.shops.credentials(push.shopId)
       // Nothing a shop's credentials hold may reach the log, the error or the queue.
-      for (const [name, value] of Object.entries(credentials)) if (name !== 'apiBaseUrl') session.redactor.add(name, value)
+      session.redactor.addShopCredentials(credentials)
       const level = { sku: push.sku, quantity: push.quantity, ...(push.platformSkuId !== null ? { platformSkuId: push.platformSkuId } : {}) }
       const call = { shopId: push.shopId, credentials, http: session.ctx.http, now: () => o.clock.now(), signal: controller.signal }
       await Promise.race([
