@@ -53,8 +53,9 @@ export function describeStockContract(store: StoreRef): void {
       const pushes = await store().claimStockPushes(T0 + 10, 100, T0 + 60_000)
       // Four changes, two shops: two pushes, each with the level after the last change (shop_dy gets half of 7).
       expect(pushes.map((p) => [p.shopId, p.quantity, p.platformSkuId]).sort()).toEqual([['shop_dy', 3, null], ['shop_tb', 7, 'tb-1']])
-      // Taken pushes are not handed out twice while their lease lasts.
+      // Taken pushes are not handed out twice while their lease lasts, nor due before it ends.
       expect(await store().claimStockPushes(T0 + 10, 100, T0 + 60_000)).toEqual([])
+      expect(await store().nextStockPushAt()).toBe(T0 + 60_000)
     })
 
     it('does not queue a level a shop already has, and queues it again when asked to sync', async () => {

@@ -115,7 +115,9 @@ function prepareStatements(db: Database.Database) {
          last_error = CASE WHEN generation = @generation THEN @error ELSE last_error END, lease_until = NULL
        WHERE shop_id = @shopId AND sku = @sku`),
     releaseLeases: db.prepare('UPDATE stock_pushes SET lease_until = NULL WHERE lease_until IS NOT NULL'),
-    nextDue: db.prepare<[], number | null>(`SELECT MIN(next_try_at) FROM stock_pushes WHERE status = 'pending'`).pluck(),
+    // A push in flight is not due again before its lease ends: counting it as due would wake the worker
+    // at once, again and again, for as long as the platform takes to answer.
+    nextDue: db.prepare<[], number | null>(`SELECT MIN(MAX(next_try_at, COALESCE(lease_until, 0))) FROM stock_pushes WHERE status = 'pending'`).pluck(),
   }
 }
 

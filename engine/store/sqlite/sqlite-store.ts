@@ -56,6 +56,7 @@ export class SqliteStore implements Store {
   private readonly waits: SqliteWaits
   private readonly values: SqliteOrderValues
   private readonly integrations: SqliteIntegrations
+  private readonly appendLogTx: (entries: readonly IntegrationEntry[]) => void
   private readonly outbox: SqliteOutbox
   private readonly shopCursors: SqliteShopCursors
   private readonly shops: SqliteShops
@@ -88,6 +89,7 @@ export class SqliteStore implements Store {
     const runs = new SqliteRuns(db)
     const integrations = new SqliteIntegrations(db)
     this.integrations = integrations
+    this.appendLogTx = db.transaction((entries: readonly IntegrationEntry[]) => integrations.append(entries)).immediate
     const outbox = new SqliteOutbox(db, integrations)
     this.outbox = outbox
     this.shops = new SqliteShops(db, integrations)
@@ -293,7 +295,7 @@ export class SqliteStore implements Store {
   // One process per SQLite file: what a previous process held, it held when it died.
   async releaseActivityLeases() { return this.waits.releaseActivityLeases() }
   async nextActivityAt() { return this.waits.nextActivityAt() }
-  async appendIntegrationLog(entries: readonly IntegrationEntry[]) { this.db.transaction(() => this.integrations.append(entries)).immediate() }
+  async appendIntegrationLog(entries: readonly IntegrationEntry[]) { this.appendLogTx(entries) }
   async integrationLog(filter: IntegrationFilter) { return this.integrations.list(filter) }
   async integrationHealth(now: number, windowsMs: readonly number[]) { return this.integrations.health(now, windowsMs) }
   async putSecret(secret: { name: string; sealed: Buffer; by: string }, now: number) { return this.integrations.putSecret(secret.name, secret.sealed, secret.by, now) }
