@@ -190,3 +190,27 @@ describe('the Douyin client', () => {
     expect(rekeyed.calls).toEqual([expect.stringMatching(/\/token\/create$/)])
   })
 })
+
+describe('the Shopify client', () => {
+  it('sets a level with the 64-bit inventory item and location ids written digit for digit', async () => {
+    const sent: Array<{ url: string; body?: string }> = []
+    const answer = (text: string) => ({ status: 200, ok: true, headers: {}, text, json: () => JSON.parse(text) })
+    const call: ShopCall<unknown> = {
+      shopId: 'shop-1', now,
+      credentials: { shopDomain: 'example-store.myshopify.com', accessToken: 'shpat_test_token_0001', webhookSecret: 'whs' },
+      http: {
+        request: async (r) => {
+          sent.push({ url: r.url, ...(typeof r.body === 'string' ? { body: r.body } : {}) })
+          if (r.url.includes('/variants/')) return answer('{"variant":{"id":1,"inventory_item_id":9223372036854775807}}')
+          if (r.url.includes('/inventory_levels.json')) return answer('{"inventory_levels":[{"location_id":9007199254740993,"available":4}]}')
+          return answer('{"inventory_level":{}}')
+        },
+      },
+    }
+    await platformApi('shopify')!.updateStock(call, { sku: 'CUP-500-WHT', platformSkuId: '44610569208001', quantity: 7 })
+    expect(sent.at(-1)).toEqual({
+      url: 'https://example-store.myshopify.com/admin/api/2024-10/inventory_levels/set.json',
+      body: '{"location_id":9007199254740993,"inventory_item_id":9223372036854775807,"available":7}',
+    })
+  })
+})

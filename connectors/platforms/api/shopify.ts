@@ -15,6 +15,7 @@ import { platformCarrier } from '../carriers.ts'
 import { PlatformApiError, type ChangedOrdersPage, type PlatformApi, type ShopCall } from '../platform-api.ts'
 import { OFFSET_TIME } from '../platform-time.ts'
 import type { HttpResponse } from '../../sdk/perform.ts'
+import { JsonNumber, type LosslessJson } from '../lossless-json.ts'
 import { losslessText, readAnswer, readFields, refusalOfStatus, type Answer } from './answers.ts'
 
 export const SHOPIFY_API_VERSION = '2024-10'
@@ -26,11 +27,13 @@ export function shopifyAdminBase(credentials: ShopifyCredentials): string {
   return `${host}/admin/api/${SHOPIFY_API_VERSION}`
 }
 
-async function shopify(call: ShopCall<ShopifyCredentials>, method: string, path: string, what: string, json?: unknown): Promise<{ res: HttpResponse; answer: Answer }> {
+/** One Admin API call; a body is written losslessly, so 64-bit ids given as JsonNumber keep every digit. */
+async function shopify(call: ShopCall<ShopifyCredentials>, method: string, path: string, what: string, json?: LosslessJson): Promise<{ res: HttpResponse; answer: Answer }> {
   const url = `${shopifyAdminBase(call.credentials)}/${path}`
   const res = await call.http.request({
-    method, url, headers: { 'X-Shopify-Access-Token': call.credentials.accessToken, accept: 'application/json' },
-    ...(json !== undefined ? { json } : {}),
+    method, url,
+    headers: { 'X-Shopify-Access-Token': call.credentials.accessToken, accept: 'application/json', ...(json !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(json !== undefined ? { body: losslessText(json) } : {}),
   })
   if (!res.ok) throw refusalOfStatus('Shopify', res, what)
   return { res, answer: readAnswer(res, 'Shopify') }
@@ -94,7 +97,7 @@ export const shopifyApi: PlatformApi<ShopifyCredentials> = {
     const { answer } = await shopify(call, 'GET', `orders/${id}/fulfillment_orders.json`, `the fulfillment orders of order ${notice.platformOrderId}`)
     const open = readFields('Shopify', () => answer.root.at('fulfillment_orders').items()
       .filter((f) => ['open', 'in_progress'].includes(f.at('status').text()))
-      .map((f) => ({ fulfillment_order_id: f.at('id').id() })))
+      .map((f) => ({ fulfillment_order_id: new JsonNumber(f.at('id').id()) })))
     if (open.length === 0) throw new PlatformApiError('invalid', 'nothing-to-fulfill', `Shopify order ${notice.platformOrderId} has no open fulfillment order`)
     await shopify(call, 'POST', 'fulfillments.json', `the fulfillment of order ${notice.platformOrderId}`, {
       fulfillment: { line_items_by_fulfillment_order: open, tracking_info: { company, number: notice.trackingNumber }, notify_customer: true },
@@ -108,7 +111,7 @@ export const shopifyApi: PlatformApi<ShopifyCredentials> = {
     const locationId = readFields('Shopify', () => answer.root.at('inventory_levels').items()[0]?.at('location_id').id())
     if (!locationId) throw new PlatformApiError('not-found', 'no-location', `Shopify stocks SKU ${level.sku} at no location`)
     await shopify(call, 'POST', 'inventory_levels/set.json', `the stock of SKU ${level.sku}`, {
-      location_id: Number(locationId), inventory_item_id: Number(inventoryItemId), available: level.quantity,
+      location_id: new JsonNumber(locationId), inventory_item_id: new JsonNumber(inventoryItemId), available: new JsonNumber(String(level.quantity)),
     })
   },
 }
