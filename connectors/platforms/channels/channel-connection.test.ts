@@ -129,6 +129,23 @@ describe('a kept-open channel connection', () => {
     expect(events.find((e) => e.kind === 'lost')).toMatchObject({ kind: 'lost', error: 'the platform sent nothing for 80 ms' })
   })
 
+  it('backs off further from a peer that accepts the connection and drops it at once', async () => {
+    const origin = await serve((ws) => ws.close(1008, 'duplicate connection'))
+    const events: ChannelEvent[] = []
+    const channel = new ChannelConnection({
+      label: 'test channel', log: quietLog,
+      protocol: { url: () => origin, readyOnOpen: true, received: () => {} },
+      heartbeat: { intervalMs: 1000, timeoutMs: 5000 },
+      backoff: { initialMs: 10, maxMs: 1000 },
+      random: () => 1,
+      onEvent: (e) => events.push(e),
+    })
+    cleanups.push(() => channel.close())
+    channel.start()
+    await until('it was dropped three times', () => events.filter((e) => e.kind === 'lost').length >= 3)
+    expect(events.flatMap((e) => (e.kind === 'lost' ? [e.retryInMs] : [])).slice(0, 3)).toEqual([10, 20, 40])
+  })
+
   it('keeps a peer that answers its pings past the timeout', async () => {
     let upgrades = 0
     const origin = await serve(() => { upgrades += 1 })

@@ -157,10 +157,11 @@ export class ChannelConnection {
     this.socket = socket
     let lastHeard = Date.now()
     let failure: unknown
+    let readyAt: number | undefined
     const session: ChannelSession = {
       socket,
       ready: () => {
-        this.attempt = 0
+        readyAt = Date.now()
         this.report({ kind: 'ready' })
       },
       fail: (error) => {
@@ -186,6 +187,10 @@ export class ChannelConnection {
       if (this.socket === socket) this.socket = undefined
       this.closedSignal?.()
       if (this.stopped) return
+      // The backoff starts over only after a connection that held: a platform that accepts and then
+      // drops the connection at once (a duplicate connection, a refusal after the upgrade) would
+      // otherwise be called again every second, forever.
+      if (readyAt !== undefined && Date.now() - readyAt >= this.heartbeatSettings.timeoutMs) this.attempt = 0
       this.lost(failure ?? new Error(`the platform closed the channel (${code}${reason ? ` ${reason}` : ''})`))
     })
     clearInterval(this.heartbeatTimer)
