@@ -5,6 +5,7 @@
  * unreadable push is kept for a replay.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { SHOP_PUSH_RETRY } from '../engine/runtime/shops.ts'
 import { createHash, createHmac, randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -212,6 +213,21 @@ describe('platform webhooks', () => {
       await h.app.shops.drain()
       ;[row] = (await call('GET', `/api/shops/${shopIds.shopify}/pushes`)).json().items
       expect(row).toMatchObject({ status: 'processed', attempts: 2, error: null })
+    })
+
+    it('gives a push up after its last try, failed and kept for a replay, instead of trying it forever', async () => {
+      const bug = vi.spyOn(platformAdapters.shopify, 'readPush').mockImplementation(() => { throw new Error('adapter bug') })
+      expect((await shopifyPush(body)).statusCode).toBe(200)
+      for (let i = 0; i < SHOP_PUSH_RETRY.maxAttempts + 2; i++) {
+        await h.app.shops.drain()
+        h.clock.advance('PT2H')
+      }
+      bug.mockRestore()
+      const [row] = (await call('GET', `/api/shops/${shopIds.shopify}/pushes`)).json().items
+      expect(row).toMatchObject({ status: 'failed', attempts: SHOP_PUSH_RETRY.maxAttempts, nextTryAt: null })
+      expect(row.error).toMatch(/^gave up after 12 tries: could not process: adapter bug/)
+      const replay = await call('POST', `/api/shops/${shopIds.shopify}/pushes/${row.id}/replay`)
+      expect(replay.json()).toMatchObject({ outcome: 'processed' })
     })
 
     it('keeps a body that is not JSON as unreadable, with a 400 naming the body', async () => {

@@ -21,6 +21,10 @@ import type { ShopDirectory, ShopHealthEvent, ShopRecord, ShopSource } from './s
 
 /** Finds the open-API client of a platform (connectors/platforms/api/), or undefined when it has none. */
 import { ShopPullRefused, type PullSummary } from './shop-puller.ts'
+import { parseRetryPolicy, retryDelay } from '../core/retry-policy.ts'
+
+/** How a push that could not be processed is tried again: 5 s doubling to an hour, twelve tries (about six hours), then failed and kept for a replay. */
+export const SHOP_PUSH_RETRY = parseRetryPolicy({ maxAttempts: 12, initialInterval: 'PT5S', backoffRate: 2, maxInterval: 'PT1H', jitter: 0.2 })
 
 export type PlatformApiLookup = (platform: PlatformName) => PlatformApi | undefined
 
@@ -32,7 +36,7 @@ export interface ShopServiceOptions {
   autoRun?: boolean
   /** How often the worker looks for due pushes when nothing kicks it (ms). */
   pollMs?: number
-  /** First wait after a failed try (ms; doubles per try, up to `retryMaxMs`). */
+  /** First wait after a failed try (ms; doubles per try, up to `retryMaxMs`): SHOP_PUSH_RETRY's unless given. */
   retryBaseMs?: number
   retryMaxMs?: number
   /** The window the health's counts and error rate cover (ms). */
@@ -326,7 +330,7 @@ export class ShopService implements ShopDirectory {
             // Something this build did not foresee (a key that no longer opens the credentials): try again later, not in a hot loop.
             this.log.error({ err, pushId: row.id, shopId: row.shopId }, 'could not process a push; it is tried again later')
             const error = `could not process: ${err instanceof Error ? err.message : String(err)}`
-            await this.store.settleShopPush(row.id, { status: 'received', error, nextTryAt: this.retryAt(row.attempts) }, [], this.now)
+            await this.store.settleShopPush(row.id, this.withinTries(row, { ...done('received', error), nextTryAt: this.retryAt(row) }), [], this.now)
               .catch((again: unknown) => this.log.error({ err: again, pushId: row.id }, 'could not record a failed try at a push'))
           })))
           if (due.length < BATCH) break
@@ -342,7 +346,7 @@ export class ShopService implements ShopDirectory {
     const now = this.now
     const calls: IntegrationEntry[] = []
     const shop = await this.store.getShop(row.shopId)
-    const attempt = shop ? await this.process(shop, row, source, calls) : done('failed', `shop ${row.shopId} is deleted`)
+    const attempt = this.withinTries(row, shop ? await this.process(shop, row, source, calls) : done('failed', `shop ${row.shopId} is deleted`))
     await this.store.settleShopPush(row.id, attempt, calls, now)
     const failed = attempt.status === 'failed' || attempt.status === 'unreadable' || attempt.error !== null
     if (shop) {
@@ -375,7 +379,7 @@ export class ShopService implements ShopDirectory {
     try {
       if (orders.length) results = await this.o.engine.ingest(orders.map((input) => ({ input })), sourceOf(shop.id, source))
     } catch (err) {
-      return { ...done('received', `could not ingest: ${(err as Error).message}`), nextTryAt: this.retryAt(row.attempts) }
+      return { ...done('received', `could not ingest: ${(err as Error).message}`), nextTryAt: this.retryAt(row) }
     }
     if (fetched.retry) return { ...done('received', fetched.retry.error), nextTryAt: fetched.retry.at, results }
     if (read.problems.length) return { ...done('failed', `order details could not be read: ${describe(read.problems)}`), results, details: read.problems }
@@ -387,7 +391,7 @@ export class ShopService implements ShopDirectory {
   private async fetchDetails(shop: ShopRow, row: ShopPushRow, refs: readonly PulledOrderRef[], calls: IntegrationEntry[]) {
     const details: string[] = []
     const api = this.o.platformApi?.(shop.platform)
-    if (!api) return { details, retry: { at: this.retryAt(row.attempts), error: `no open-API client for ${shop.platform} to fetch the order details with` }, failure: null }
+    if (!api) return { details, retry: { at: this.retryAt(row), error: `no open-API client for ${shop.platform} to fetch the order details with` }, failure: null }
     const credentials = await this.credentials(shop.id)
     const now = this.now
     const idempotencyKey = `shop-push:${row.id}`
@@ -410,9 +414,11 @@ export class ShopService implements ShopDirectory {
           continue
         }
         const after = err instanceof PlatformApiError && err.retryAfterMs !== undefined ? now + err.retryAfterMs : 0
-        const at = Math.max(this.retryAt(row.attempts), after)
+        const at = Math.max(this.retryAt(row), after)
         const kind = err instanceof PlatformApiError ? `${err.kind} (${err.code}) ` : ''
         retry = { at, error: `could not fetch order ${platformOrderId}: ${kind}${message}; trying again at ${new Date(at).toISOString()}` }
+        // A platform that is throttling or down is not asked for the push's other orders now.
+        break
       }
     }
     for (const c of session.calls) {
@@ -421,9 +427,16 @@ export class ShopService implements ShopDirectory {
     return { details, retry, failure: failures.length ? failures.join('; ') : null }
   }
 
-  private retryAt(attempts: number): number {
-    const base = this.o.retryBaseMs ?? 5_000
-    return this.now + Math.min(this.o.retryMaxMs ?? 3_600_000, base * 2 ** Math.min(attempts, 20))
+  /** When push `row` is tried again after its try number `attempts + 1` failed: backoff with jitter, so pushes that failed together do not retry together. */
+  private retryAt(row: Pick<ShopPushRow, 'id' | 'attempts'>): number {
+    const settings = { ...SHOP_PUSH_RETRY, initialIntervalMs: this.o.retryBaseMs ?? SHOP_PUSH_RETRY.initialIntervalMs, maxIntervalMs: this.o.retryMaxMs ?? SHOP_PUSH_RETRY.maxIntervalMs }
+    return this.now + retryDelay(settings, row.attempts + 1, `shop-push:${row.id}`)
+  }
+
+  /** A try that would go again after the last one allowed: the push fails instead (kept, to replay once the cause is fixed). */
+  private withinTries(row: ShopPushRow, attempt: PushAttempt): PushAttempt {
+    if (attempt.status !== 'received' || row.attempts + 1 < SHOP_PUSH_RETRY.maxAttempts) return attempt
+    return { ...attempt, status: 'failed', nextTryAt: null, error: `gave up after ${row.attempts + 1} tries: ${attempt.error}` }
   }
 
   private async requireShop(shopId: string): Promise<ShopRow> {
