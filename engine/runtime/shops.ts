@@ -168,7 +168,7 @@ export class ShopService implements ShopDirectory {
     const shop = await this.requireShop(shopId)
     const read = readDetails(shop.platform, details)
     const now = this.now
-    const error = read.problems.length ? { message: `${read.problems.length} of ${details.length} order details could not be read: ${describe(read.problems)}` } : undefined
+    const error = read.problems.length ? { message: `${read.problems.length} of ${details.length} order details could not be read: ${describeDetails(read.problems)}` } : undefined
     if (error) this.log.warn({ shopId, problems: read.problems }, 'order details the shop brought could not be read; skipped')
     const results = read.orders.length ? await this.o.engine.ingest(read.orders.map((input) => ({ input })), sourceOf(shopId, source)) : []
     await this.store.recordShopHealth(shopId, { at: now, events: details.length, errors: read.problems.length, ...(error ? { error } : {}) })
@@ -249,12 +249,12 @@ export class ShopService implements ShopDirectory {
     const status: ShopPushStatus = details ? 'unreadable' : reading?.ok && reading.push.kind === 'ping' ? 'ignored' : 'received'
     const taken = await this.store.insertShopPush({
       shopId, kind: 'push', dedupeKey: dedupeKeyOf(shop.platform, rawBody, headers), body: rawBody, headers: keptHeaders(headers),
-      receivedAt: now, status, error: details ? describe(details) : null,
+      receivedAt: now, status, error: details ? describeDetails(details) : null,
     })
     // A redelivery still shows the platform reaches Ordo; only a new push is counted.
     await this.store.recordShopHealth(shopId, {
       at: now, lastPushAt: now,
-      ...(details && !taken.duplicate ? { events: 1, errors: 1, error: { message: `push ${taken.id} could not be read: ${describe(details)}` } } : {}),
+      ...(details && !taken.duplicate ? { events: 1, errors: 1, error: { message: `push ${taken.id} could not be read: ${describeDetails(details)}` } } : {}),
     })
     if (!taken.duplicate && status === 'received') this.kick()
     const outcome = taken.duplicate ? 'duplicate' : status === 'unreadable' ? 'unreadable' : status === 'ignored' ? 'ping' : 'taken'
@@ -367,7 +367,7 @@ export class ShopService implements ShopDirectory {
     } else {
       if (!adapter.readPush) return done('failed', `${shop.platform} does not push over HTTP`)
       const reading = adapter.readPush(row.body)
-      if (!reading.ok) return { ...done('unreadable', describe(reading.details)), details: reading.details }
+      if (!reading.ok) return { ...done('unreadable', describeDetails(reading.details)), details: reading.details }
       if (reading.push.kind === 'ping') return done('ignored', null)
       orders = reading.push.kind === 'orders' ? reading.push.orders : []
       refs = reading.push.kind === 'pull' ? reading.push.orders : []
@@ -382,7 +382,7 @@ export class ShopService implements ShopDirectory {
       return { ...done('received', `could not ingest: ${(err as Error).message}`), nextTryAt: this.retryAt(row) }
     }
     if (fetched.retry) return { ...done('received', fetched.retry.error), nextTryAt: fetched.retry.at, results }
-    if (read.problems.length) return { ...done('failed', `order details could not be read: ${describe(read.problems)}`), results, details: read.problems }
+    if (read.problems.length) return { ...done('failed', `order details could not be read: ${describeDetails(read.problems)}`), results, details: read.problems }
     if (fetched.failure) return { ...done('failed', fetched.failure), results }
     return { ...done('processed', null), results }
   }
@@ -503,7 +503,8 @@ function readDetails(platform: PlatformName, details: readonly string[]): { orde
   return { orders, problems }
 }
 
-function describe(details: readonly ErrorDetail[]): string {
+/** The first details of a refusal, as one line (`/pointer reason; …`). */
+export function describeDetails(details: readonly ErrorDetail[]): string {
   return details.slice(0, 5).map((d) => `${d.pointer} ${d.reason}`).join('; ')
 }
 

@@ -8,6 +8,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ShopPushReceipt } from '../../../schemas/generated/shop.ts'
 import { NotFoundError } from '../../store/store.ts'
 import { HttpError, badRequest } from '../errors.ts'
+import { describeDetails } from '../../runtime/shops.ts'
 
 /** The largest push body taken (bytes); a larger one is a 413. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024
@@ -17,7 +18,7 @@ export const webhookRoutes: FastifyPluginAsync = async (app) => {
   const { shops } = app
   app.removeAllContentTypeParsers()
   // Any content type (Shopify and WooCommerce send JSON, WooCommerce's ping is a form): the bytes as they came.
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => done(null, body))
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
 
   app.post<{ Params: { platform: string; shopId: string } }>('/webhooks/:platform/:shopId', {
     // The platform's signature authenticates the push: no bearer token (auth.ts lets `public` routes through).
@@ -40,7 +41,7 @@ export const webhookRoutes: FastifyPluginAsync = async (app) => {
       case 'not-found': throw new NotFoundError(receipt.reason)
       case 'unauthorized': throw new HttpError(401, `push refused: ${receipt.reason}`, [{ pointer: '/', in: 'header', reason: receipt.reason }])
       case 'unreadable':
-        throw badRequest(receipt.details, `the push cannot be read; it is kept as push ${receipt.pushId} for a replay: ${receipt.details.slice(0, 3).map((d) => `${d.pointer} ${d.reason}`).join('; ')}`)
+        throw badRequest(receipt.details, `the push cannot be read; it is kept as push ${receipt.pushId} for a replay: ${describeDetails(receipt.details)}`)
       case 'taken': return { received: true, pushId: receipt.pushId, duplicate: receipt.duplicate, ping: receipt.ping } satisfies ShopPushReceipt
     }
   })
