@@ -319,6 +319,31 @@ describe('the shop puller', () => {
     expect((await orderOf('pinduoduo', '261121-01'))?.status).toBe('shipped')
   })
 
+  it('keeps a shop\'s pulls on time when a re-pull of one order is refused', async () => {
+    directory.add('pdd-1', 'pinduoduo')
+    pdd.put('261121-01', T0 - MIN, 1)
+    const p = puller()
+    await p.pullDue()
+    const calls = pdd.listCalls.length
+    // The status-sync recheck re-pulls many orders: several refused in a row.
+    for (let i = 0; i < 6; i++) {
+      pdd.refuse(new PlatformApiError('invalid', '10000', '订单不属于该店铺'))
+      await expect(p.repull('pdd-1', [`261121-7${i}`])).rejects.toMatchObject({ kind: 'invalid' })
+    }
+    expect(directory.healthOf('pdd-1').at(-1)).toEqual({ kind: 'pull-error', code: '10000' })
+    clock.advance(60 * S)
+    await p.pullDue()
+    expect(pdd.listCalls.length).toBeGreaterThan(calls)
+  })
+
+  it('asks the next shop of the platform for an order the first one refuses', async () => {
+    directory.add('pdd-1', 'pinduoduo')
+    directory.add('pdd-2', 'pinduoduo')
+    pdd.put('261121-01', T0 - MIN, 1)
+    pdd.refuse(new PlatformApiError('invalid', '10000', '订单不属于该店铺'))
+    expect(await puller().repullOrder('pinduoduo', '261121-01')).toMatchObject({ shopId: 'pdd-2', orders: 1, notFound: [] })
+  })
+
   it('pulls only enabled shops of platforms it has a client for, and refuses to pull others by hand', async () => {
     directory.add('pdd-1', 'pinduoduo')
     directory.shops.get(directory.add('pdd-off', 'pinduoduo').id)!.enabled = false

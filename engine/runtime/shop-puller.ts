@@ -203,7 +203,7 @@ export class ShopPuller {
       const results = found.length ? await this.o.directory.ingestDetails(shop.id, found, 'pull') : []
       return { shopId: shop.id, orders: results.length, changed: results.filter((r) => r.outcome !== 'unchanged').length, notFound }
     } catch (err) {
-      throw this.failed(shop, err, credentials)
+      throw this.failed(shop, err, credentials, false)
     } finally {
       await this.logCalls(shop, session, `repull:${shop.id}`)
     }
@@ -238,11 +238,20 @@ export class ShopPuller {
     const shops = (await this.o.directory.list()).filter((s) => s.enabled && s.platform === platform)
     if (shops.length === 0) throw new ShopPullRefused(`no enabled ${platform} shop to pull order ${platformOrderId} from`)
     let last: RepullSummary | undefined
+    let refused: unknown
     for (const shop of shops) {
-      last = await this.repull(shop.id, [platformOrderId])
+      try {
+        last = await this.repull(shop.id, [platformOrderId])
+      } catch (err) {
+        // Another shop's order is often refused rather than not found: ask the next shop.
+        if (!(err instanceof PlatformApiError && (err.kind === 'invalid' || err.kind === 'not-found'))) throw err
+        refused = err
+        continue
+      }
       if (last.notFound.length === 0) return last
     }
-    return last!
+    if (last) return last
+    throw refused
   }
 
   private async pullDueShops(): Promise<void> {
@@ -365,8 +374,13 @@ export class ShopPuller {
     return { ids, changed, pages }
   }
 
-  /** Records a failed call against the shop and sets its next try; the error to throw, secrets taken out. */
-  private failed(shop: ShopRecord, err: unknown, credentials: Record<string, string>): Error {
+  /**
+   * Records a failed call against the shop and sets its next try; the error to throw, secrets taken
+   * out. A failed re-pull of named orders (`cursorPull` false) moves the shop's next pull only when the
+   * whole shop is refused (throttled, session expired): one order the platform will not give must not
+   * hold back the shop's pulls.
+   */
+  private failed(shop: ShopRecord, err: unknown, credentials: Record<string, string>, cursorPull = true): Error {
     const state = this.stateOf(shop.id)
     const now = this.o.clock.now()
     const redactor = new Redactor()
@@ -374,6 +388,12 @@ export class ShopPuller {
     const message = redactor.text(err instanceof Error ? err.message : String(err))
     const shutdown = this.controller.signal.aborted
     if (shutdown) return err instanceof Error ? err : new Error(message)
+    const shopWide = err instanceof PlatformApiError && (err.kind === 'throttled' || err.kind === 'session-expired')
+    if (!cursorPull && !shopWide) {
+      const code = err instanceof PlatformApiError ? err.code : undefined
+      this.recordHealth(shop, { kind: 'pull-error', at: now, error: message, ...(code !== undefined ? { code } : {}) })
+      return err instanceof PlatformApiError ? new PlatformApiError(err.kind, err.code, message, err.retryAfterMs) : new Error(message)
+    }
     state.failures += 1
     const backoff = Math.min(PULL_BACKOFF_MAX_MS, PULL_BACKOFF_BASE_MS * 2 ** (state.failures - 1))
     let out: Error
