@@ -4,6 +4,7 @@
  * client makes of an answer it cannot read.
  */
 import { DateTime } from 'luxon'
+import { md5Hex } from '../push-signature.ts'
 import type { HttpResponse } from '../../sdk/perform.ts'
 import { JsonNumber, readPayload, type LosslessJson } from '../lossless-json.ts'
 import { Field, PayloadError } from '../payload-reader.ts'
@@ -56,6 +57,11 @@ export function fromShanghaiText(text: string): number {
 /** Parameters concatenated key then value, keys in byte order: the string TOP, JOS and Pinduoduo sign. */
 export function sortedConcat(params: Readonly<Record<string, string>>, skip: readonly string[] = ['sign']): string {
   return Object.keys(params).filter((k) => !skip.includes(k)).sort().map((k) => `${k}${params[k]}`).join('')
+}
+
+/** The MD5 signature JOS (JD) and Pinduoduo document: upper-hex MD5 of secret + sorted name/value pairs + secret. */
+export function md5SortedSign(params: Readonly<Record<string, string>>, secret: string): string {
+  return md5Hex(secret, sortedConcat(params), secret).toUpperCase()
 }
 
 /** Milliseconds of a Retry-After header (seconds, possibly fractional, as Shopify writes "2.0"), when given. */

@@ -12,22 +12,20 @@
  * jingdong.sku.read.searchSkuList https://jos.jd.com/apilist?apiGroupId=58&apiId=11974,
  * error codes https://jos.jd.com/commondoc?listId=145.
  */
-import { createHash } from 'node:crypto'
+
 import { JD_ORDER_STATES, type JdCredentials } from '../jd.ts'
 import { platformCarrier } from '../carriers.ts'
 import { PlatformApiError, type ChangedOrdersPage, type PlatformApi, type ShopCall } from '../platform-api.ts'
 import type { Field } from '../payload-reader.ts'
 import { SHANGHAI_TIME } from '../platform-time.ts'
-import { baseUrlOf, PER_SECOND_LIMIT_MS, readAnswer, readFields, shanghaiText, sortedConcat, type Answer } from './answers.ts'
+import { baseUrlOf, md5SortedSign, PER_SECOND_LIMIT_MS, readAnswer, readFields, shanghaiText, type Answer } from './answers.ts'
 
 /** The router's host; calls go to <host>/routerjson. */
 export const JD_HOST = 'https://api.jd.com'
 const PAGE_SIZE = 100
 
 /** The JOS signature of `params` (sign excluded). */
-export function jdSign(params: Readonly<Record<string, string>>, appSecret: string): string {
-  return createHash('md5').update(appSecret + sortedConcat(params) + appSecret, 'utf8').digest('hex').toUpperCase()
-}
+export const jdSign: (params: Readonly<Record<string, string>>, appSecret: string) => string = md5SortedSign
 
 /** JD answers under `<method with _ for .>_responce` (JD's spelling). */
 export function jdAnswerKey(method: string): string {

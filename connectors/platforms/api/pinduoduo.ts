@@ -12,23 +12,20 @@
  * pdd.goods.quantity.update https://open.pinduoduo.com/application/document/api?id=pdd.goods.quantity.update,
  * error codes https://open.pinduoduo.com/application/document/browse?idStr=B6E7D9E5A6B4E3E4.
  */
-import { createHash } from 'node:crypto'
+
 import type { PinduoduoCredentials } from '../pinduoduo.ts'
 import { platformCarrier } from '../carriers.ts'
 import { PlatformApiError, type ChangedOrdersPage, type PlatformApi, type ShopCall } from '../platform-api.ts'
 import type { Field } from '../payload-reader.ts'
 import { SHANGHAI_TIME, UNIX_SECONDS } from '../platform-time.ts'
-import { baseUrlOf, PER_SECOND_LIMIT_MS, readAnswer, readFields, type Answer } from './answers.ts'
+import { baseUrlOf, md5SortedSign, PER_SECOND_LIMIT_MS, readAnswer, readFields, type Answer } from './answers.ts'
 
 /** The gateway's host; calls go to <host>/api/router. */
 export const PINDUODUO_HOST = 'https://gw-api.pinduoduo.com'
 const PAGE_SIZE = 100
 
 /** The Pinduoduo signature of `params` (sign excluded). */
-export function pinduoduoSign(params: Readonly<Record<string, string>>, clientSecret: string): string {
-  const text = Object.keys(params).filter((k) => k !== 'sign').sort().map((k) => `${k}${params[k]}`).join('')
-  return createHash('md5').update(clientSecret + text + clientSecret, 'utf8').digest('hex').toUpperCase()
-}
+export const pinduoduoSign: (params: Readonly<Record<string, string>>, clientSecret: string) => string = md5SortedSign
 
 async function pdd(call: ShopCall<PinduoduoCredentials>, type: string, apiParams: Record<string, string>): Promise<Answer> {
   const { clientId, clientSecret, accessToken } = call.credentials

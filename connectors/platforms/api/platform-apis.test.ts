@@ -13,6 +13,11 @@ import { createPerformSession } from '../../sdk/perform-runtime.ts'
 import { startSimulator, type Simulator } from '../../simulator/simulator.ts'
 import { CATALOG, orderTotal } from '../../simulator/sim-orders.ts'
 import { platformApi, platformApis } from './index.ts'
+import { createHash, createHmac } from 'node:crypto'
+import { taobaoSign } from './taobao.ts'
+import { jdSign } from './jd.ts'
+import { pinduoduoSign } from './pinduoduo.ts'
+import { douyinSign } from './douyin.ts'
 
 const NOW = Date.parse('2026-11-20T02:00:00Z')
 const now = () => NOW
@@ -212,5 +217,29 @@ describe('the Shopify client', () => {
       url: 'https://example-store.myshopify.com/admin/api/2024-10/inventory_levels/set.json',
       body: '{"location_id":9007199254740993,"inventory_item_id":9223372036854775807,"available":7}',
     })
+  })
+})
+
+describe('request signatures, as each platform documents them', () => {
+  // Expected values are built here from each formula written out by hand, not by the clients' own code.
+  const md5Upper = (text: string) => createHash('md5').update(text, 'utf8').digest('hex').toUpperCase()
+
+  it('Taobao TOP: upper-hex HMAC-SHA256 of the name/value pairs sorted by name, keyed by the app secret', () => {
+    const params = { method: 'taobao.trade.fullinfo.get', app_key: '12345678', timestamp: '2026-11-20 10:00:00', sign_method: 'hmac-sha256', tid: '3921847562019384756', sign: 'ignored' }
+    const text = 'app_key12345678methodtaobao.trade.fullinfo.getsign_methodhmac-sha256tid3921847562019384756timestamp2026-11-20 10:00:00'
+    expect(taobaoSign(params, 'tb-secret')).toBe(createHmac('sha256', 'tb-secret').update(text).digest('hex').toUpperCase())
+  })
+
+  it('JD JOS and Pinduoduo: upper-hex MD5 of secret + sorted name/value pairs + secret', () => {
+    const jd = { method: 'jingdong.pop.order.get', app_key: 'jd-key', timestamp: '2026-11-20 10:00:00', v: '2.0', '360buy_param_json': '{"order_id":"1"}' }
+    expect(jdSign(jd, 'jd-secret')).toBe(md5Upper('jd-secret360buy_param_json{"order_id":"1"}app_keyjd-keymethodjingdong.pop.order.gettimestamp2026-11-20 10:00:00v2.0jd-secret'))
+    const pdd = { type: 'pdd.order.information.get', client_id: 'pdd-id', timestamp: '1795000000', data_type: 'JSON', order_sn: '261120-01' }
+    expect(pinduoduoSign(pdd, 'pdd-secret')).toBe(md5Upper('pdd-secretclient_idpdd-iddata_typeJSONorder_sn261120-01timestamp1795000000typepdd.order.information.getpdd-secret'))
+  })
+
+  it('Douyin: hex HMAC-SHA256, keyed by the app secret, of secret + app_key…method…param_json…timestamp…v… + secret', () => {
+    const p = { appKey: 'dy-key', appSecret: 'dy-secret', method: 'order.orderDetail', paramJson: '{"shop_order_id":"6919"}', timestamp: '2026-11-20 10:00:00', v: '2' }
+    const text = 'dy-secretapp_keydy-keymethodorder.orderDetailparam_json{"shop_order_id":"6919"}timestamp2026-11-20 10:00:00v2dy-secret'
+    expect(douyinSign(p)).toBe(createHmac('sha256', 'dy-secret').update(text).digest('hex'))
   })
 })

@@ -13,7 +13,7 @@
  * taobao.item.quantity.update https://open.taobao.com/api.htm?docId=10591&docType=2,
  * error codes https://open.taobao.com/doc.htm?docId=114&docType=1.
  */
-import { createHash, createHmac } from 'node:crypto'
+import { createHmac } from 'node:crypto'
 import type { TaobaoCredentials } from '../taobao.ts'
 import { platformCarrier } from '../carriers.ts'
 import { PlatformApiError, type ChangedOrdersPage, type ChangeWindow, type PlatformApi, type ShipNotice, type ShopCall, type StockLevel } from '../platform-api.ts'
@@ -31,11 +31,9 @@ export const TAOBAO_TRADE_FIELDS = [
   'receiver_district', 'receiver_town', 'receiver_address', 'receiver_zip', 'orders',
 ].join(',')
 
-/** The TOP signature of `params` (sign excluded): upper-hex HMAC-SHA256, or MD5 of secret + string + secret for sign_method md5. */
+/** The TOP signature of `params` (sign excluded) as the client signs (sign_method hmac-sha256): upper-hex HMAC-SHA256 of the sorted name/value pairs, keyed by the app secret. */
 export function taobaoSign(params: Readonly<Record<string, string>>, appSecret: string): string {
-  const text = sortedConcat(params)
-  if (params.sign_method === 'md5') return createHash('md5').update(appSecret + text + appSecret, 'utf8').digest('hex').toUpperCase()
-  return createHmac('sha256', appSecret).update(text, 'utf8').digest('hex').toUpperCase()
+  return createHmac('sha256', appSecret).update(sortedConcat(params), 'utf8').digest('hex').toUpperCase()
 }
 
 /** One TOP call: the API's answer, or its error_response as a PlatformApiError. */
