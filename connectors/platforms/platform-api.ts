@@ -3,7 +3,8 @@
  * orders changed in a time window (pull), tell the platform an order shipped, set a SKU's stock.
  * One client per platform (connectors/platforms/api/), each signing requests the platform's way.
  * Every call goes through the caller's HttpClient, so it lands in the integration log with the
- * shop's secrets kept out of it; a client itself keeps no state between calls.
+ * shop's secrets kept out of it. A client keeps no state between calls, but for what a platform
+ * issues to be reused (Douyin's access token, kept while it is valid).
  */
 import type { HttpClient } from '../sdk/perform.ts'
 import type { PlatformName } from './adapter.ts'

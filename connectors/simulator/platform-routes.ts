@@ -3,7 +3,7 @@
  * connectors/platforms/api/ send, signatures checked against the shop's credentials with the same
  * functions the clients sign with, and answers in the platform's own shapes (errors included).
  */
-import { timingSafeEqual } from 'node:crypto'
+import { sameSecretText } from '../platforms/push-signature.ts'
 import type { PlatformName } from '../platforms/adapter.ts'
 import { carrierOfPlatformCode } from '../platforms/carriers.ts'
 import { JsonNumber, type LosslessJson } from '../platforms/lossless-json.ts'
@@ -46,11 +46,8 @@ const json = (value: LosslessJson, status = 200, headers: Record<string, string>
 const text = (body: string, status = 200, headers: Record<string, string> = {}): SimReply => ({ status, headers: { 'content-type': 'application/json;charset=utf-8', ...headers }, body })
 const n = (v: string | number): JsonNumber => new JsonNumber(String(v))
 
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a)
-  const y = Buffer.from(b)
-  return x.length === y.length && timingSafeEqual(x, y)
-}
+/** Constant-time, as a platform compares: the same check the adapters use for pushes. */
+const same = sameSecretText
 
 /** Form parameters of a body, with the query's beside them. */
 function formParams(req: SimRequest): Record<string, string> {
