@@ -34,7 +34,7 @@ export interface ShopServiceOptions {
   log?: EngineLogger
   /** Work the inbox off on the wall clock (the server); tests call `drain()` instead. */
   autoRun?: boolean
-  /** How often the worker looks for due pushes when nothing kicks it (ms). */
+  /** The longest the worker sleeps between looks at the inbox when no push wakes it (ms; it wakes for a due retry sooner). */
   pollMs?: number
   /** First wait after a failed try (ms; doubles per try, up to `retryMaxMs`): SHOP_PUSH_RETRY's unless given. */
   retryBaseMs?: number
@@ -290,17 +290,13 @@ export class ShopService implements ShopDirectory {
 
   /** Works off what is left from before a restart, and (with autoRun) keeps polling. */
   async start(): Promise<void> {
-    if (this.o.autoRun) {
-      this.timer = setInterval(() => this.kick(), this.o.pollMs ?? 500)
-      this.timer.unref()
-    }
     this.kick()
   }
 
   /** Stops taking work and waits for the round in flight. */
   async stop(): Promise<void> {
     this.stopped = true
-    if (this.timer) clearInterval(this.timer)
+    if (this.timer) clearTimeout(this.timer)
     this.abort.abort(new Error('Ordo is shutting down'))
     await this.round
   }
@@ -338,6 +334,25 @@ export class ShopService implements ShopDirectory {
       } while (this.again && !this.stopped)
     } finally {
       this.round = null
+      this.sleepUntilDue().catch((err: unknown) => this.log.error({ err }, 'could not read when the next push is due; the inbox is looked at again soon'))
+    }
+  }
+
+  /** Sleeps until the next push is due (a retry), at most `pollMs`: a new push wakes the worker at once. */
+  private async sleepUntilDue(): Promise<void> {
+    if (!this.o.autoRun || this.stopped) return
+    const idleMs = this.o.pollMs ?? 10_000
+    let wait = idleMs
+    try {
+      const next = await this.store.nextShopPushAt()
+      // Still due after a round (a settle that failed, a round cut short): a short pause, not a hot loop.
+      if (next !== null) wait = Math.min(idleMs, Math.max(50, next - this.now))
+    } finally {
+      if (this.timer) clearTimeout(this.timer)
+      if (!this.stopped) {
+        this.timer = setTimeout(() => this.kick(), wait)
+        this.timer.unref()
+      }
     }
   }
 
