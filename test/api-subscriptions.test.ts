@@ -122,6 +122,9 @@ describe('order event subscriptions', () => {
     const replayed = received(before).map(bodyOf)
     expect(replayed.map((b) => b.kind)).toEqual(['status_changed', 'created'])
     expect(replayed[1]!.id).toBe(dead[0].eventId)
+    // Replayed after the order shipped, the event still carries the order as it was then.
+    expect(replayed[1]!.order.status).toBe('paid')
+    expect(replayed[0]!.order.status).toBe('shipped')
     expect((await h.api('GET', `/api/subscriptions/${sub.id}/dead-letters`)).json().deadLetters).toEqual([])
   })
 

@@ -661,6 +661,21 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 13,
+    name: 'lean outbox rows: the order document is kept only once the order has moved on',
+    sql: `
+      -- An outbox row's payload is the event's envelope without the order; the order after the event
+      -- is the order's own document until the order changes again, and only then is it copied here
+      -- (a change copies it into its order's undelivered rows first). Dead letters keep their copy.
+      ALTER TABLE outbox ADD COLUMN order_doc TEXT;
+      UPDATE outbox SET order_doc = json_extract(payload, '$.order'), payload = json_remove(payload, '$.order')
+        WHERE status IN ('pending', 'dead') AND json_type(payload, '$.order') = 'object';
+      -- Keyed by order first: the copy finds an order's undelivered rows whatever their subscription.
+      DROP INDEX outbox_order;
+      CREATE INDEX outbox_order ON outbox (order_id, subscription_id, id) WHERE status = 'pending';
+    `,
+  },
 ]
 
 /**

@@ -129,7 +129,8 @@ export class SqliteOrders {
       if (existing && order.id !== existing.order.id) throw new Error(`ingest plan for ${existing.order.id} renamed it ${order.id}`)
       const doc = decision.outcome !== 'unchanged' ? docJson(order) : null
       if (doc !== null) {
-        if (existing) {
+        if (row && existing) {
+          this.outbox?.keepOrderDocs(order.id, row.doc)
           this.q.updateWithRaw.run(...this.columns(order, decision.revision, doc), ...rawColumns(order, raw), decision.changedBy, order.id)
           this.syncTags(order.id, existing.order.tags, order.tags)
         } else {
@@ -140,7 +141,7 @@ export class SqliteOrders {
       for (const event of decision.events) {
         const id = this.appendEvent(order.id, event.revision, event, event.idempotencyKey ?? null)
         // Only changes go out: a stale or refused update changed nothing anyone should hear about.
-        if (id !== null && doc !== null && this.outbox) this.outbox.offer({ id, orderId: order.id, ...event }, order, doc, event.at)
+        if (id !== null && doc !== null && this.outbox) this.outbox.offer({ id, orderId: order.id, ...event }, order, event.at)
       }
       const runIds: string[] = []
       for (const run of decision.runs) if (startRun(run)) runIds.push(run.state.runId)
@@ -167,9 +168,10 @@ export class SqliteOrders {
     if (eventId === null || !changed) return false
     const patched = result.order.id === row.id ? result.order : { ...result.order, id: row.id }
     const doc = docJson(patched)
+    this.outbox?.keepOrderDocs(row.id, row.doc)
     this.q.update.run(...this.columns(patched, revision, doc), row.id)
     this.syncTags(row.id, tagsBefore, patched.tags)
-    this.outbox?.offer({ ...event, id: eventId, orderId: row.id, revision }, patched, doc, now)
+    this.outbox?.offer({ ...event, id: eventId, orderId: row.id, revision }, patched, now)
     return true
   }
 

@@ -3,6 +3,12 @@
  * subscription wants is written to the outbox in the transaction of the order change, so a change
  * that commits is offered, and one that does not never is. Deliveries take an order's events one
  * at a time: the head of each (subscription, order) queue is its lowest pending id.
+ *
+ * A row keeps the event's envelope, not the order after it: until the order changes again that is
+ * the order's own document, which the delivery reads. The change that overwrites it copies it into
+ * the order's undelivered rows first (`keepOrderDocs`), and a dead letter takes its copy when it
+ * dies. So the common case, an event delivered before its order's next change, writes its order
+ * once, not twice, in the transaction that takes the order in.
  */
 import type Database from 'better-sqlite3'
 import type { Order } from '../../../schemas/generated/order.ts'
@@ -21,6 +27,14 @@ interface SubscriptionRecordRow {
 interface OutboxRecordRow {
   id: number; subscription_id: string; order_id: string; event_id: string; revision: number; kind: string; payload: string; status: OutboxRow['status']
   attempts: number; next_try_at: number; lease_until: number | null; last_error: string | null; last_status: number | null; created_at: number; delivered_at: number | null
+  /** The order after the event: the row's copy, else the order's document (see the file's comment). */
+  order_json: string | null
+}
+
+/** The delivered body: the envelope with the order after the event as its last field. */
+function eventBody(envelope: string, orderJson: string | null): string {
+  // An order that cannot be found (never expected: orders are not deleted) still gives a well-formed body.
+  return `${envelope.slice(0, -1)},"order":${orderJson ?? 'null'}}`
 }
 
 function toSubscription(r: SubscriptionRecordRow): EventSubscriptionRow {
@@ -32,7 +46,7 @@ function toSubscription(r: SubscriptionRecordRow): EventSubscriptionRow {
 
 function toOutbox(r: OutboxRecordRow): OutboxRow {
   return {
-    id: r.id, subscriptionId: r.subscription_id, orderId: r.order_id, eventId: r.event_id, revision: r.revision, kind: r.kind, payload: r.payload,
+    id: r.id, subscriptionId: r.subscription_id, orderId: r.order_id, eventId: r.event_id, revision: r.revision, kind: r.kind, payload: eventBody(r.payload, r.order_json),
     status: r.status, attempts: r.attempts, nextTryAt: r.next_try_at, lastError: r.last_error, lastStatus: r.last_status, createdAt: r.created_at, deliveredAt: r.delivered_at,
   }
 }
@@ -48,15 +62,20 @@ function prepareStatements(db: Database.Database) {
     dropUndelivered: db.prepare<[string]>(`DELETE FROM outbox WHERE subscription_id = ? AND status IN ('pending', 'dead')`),
     insertOutbox: db.prepare<[string, string, string, number, string, string, number, number]>(`INSERT INTO outbox
       (subscription_id, order_id, event_id, revision, kind, payload, status, next_try_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`),
+    // Before an order's document is overwritten: its undelivered events keep the order they were about.
+    keepOrderDocs: db.prepare<[string, string]>(`UPDATE outbox SET order_doc = ? WHERE order_id = ? AND status = 'pending' AND order_doc IS NULL`),
     // Heads only: no lower pending id of the same subscription and order (the partial index answers it).
-    dueHeads: db.prepare<{ now: number; limit: number }, OutboxRecordRow>(`SELECT o.* FROM outbox o
+    dueHeads: db.prepare<{ now: number; limit: number }, OutboxRecordRow>(`SELECT o.*, COALESCE(o.order_doc, d.doc) AS order_json
+      FROM outbox o LEFT JOIN orders d ON d.id = o.order_id
       WHERE o.status = 'pending' AND o.next_try_at <= @now AND (o.lease_until IS NULL OR o.lease_until <= @now)
         AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.subscription_id = o.subscription_id AND p.order_id = o.order_id AND p.status = 'pending' AND p.id < o.id)
       ORDER BY o.next_try_at, o.id LIMIT @limit`),
     lease: db.prepare<[number, number, number]>(`UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)`),
     delivered: db.prepare<[number, number | null, number]>(`UPDATE outbox SET status = 'delivered', delivered_at = ?, last_status = ?, lease_until = NULL, last_error = NULL WHERE id = ? AND status = 'pending'`),
     retry: db.prepare<[number, string, number | null, number]>(`UPDATE outbox SET next_try_at = ?, last_error = ?, last_status = ?, lease_until = NULL WHERE id = ? AND status = 'pending'`),
-    dead: db.prepare<[string, number | null, number, number]>(`UPDATE outbox SET status = 'dead', last_error = ?, last_status = ?, delivered_at = ?, lease_until = NULL WHERE id = ? AND status = 'pending'`),
+    // A dead letter may be replayed long after its order moved on: it takes its copy of the order now.
+    dead: db.prepare<[string, number | null, number, number]>(`UPDATE outbox SET status = 'dead', last_error = ?, last_status = ?, delivered_at = ?, lease_until = NULL,
+      order_doc = COALESCE(order_doc, (SELECT doc FROM orders WHERE id = outbox.order_id)) WHERE id = ? AND status = 'pending'`),
     releaseLeases: db.prepare(`UPDATE outbox SET lease_until = NULL WHERE status = 'pending' AND lease_until IS NOT NULL`),
     // Only a head can be due: an order's later events wait for it, whatever their next_try_at says.
     nextDue: db.prepare<[], number | null>(`SELECT max(o.next_try_at, COALESCE(o.lease_until, 0)) FROM outbox o
@@ -105,11 +124,10 @@ export class SqliteOutbox {
   }
 
   /**
-   * Offers one order event to the subscriptions, inside the caller's transaction. `orderDoc` is the
-   * order after the event as JSON (what the order's row holds), so the payload is built without
-   * serialising the order again.
+   * Offers one order event to the subscriptions, inside the caller's transaction, after `order` (the
+   * order after the event) has been written to the order's row.
    */
-  offer(event: { id: number; orderId: string; revision: number; kind: string; fromStatus: string | null; toStatus: string | null; at: number }, order: Order, orderDoc: string, now: number): void {
+  offer(event: { id: number; orderId: string; revision: number; kind: string; fromStatus: string | null; toStatus: string | null; at: number }, order: Order, now: number): void {
     const subs = this.subscriptions()
     if (subs.length === 0) return
     let payload: string | null = null
@@ -123,11 +141,22 @@ export class SqliteOutbox {
         try { pass = isTruthy(s.filter({ order, event: { kind: event.kind, fromStatus: event.fromStatus, toStatus: event.toStatus } })) } catch { pass = false }
         if (!pass) continue
       }
+      // The envelope only: the order after the event is the order's row (see keepOrderDocs).
       payload ??= `{"id":${JSON.stringify(eventId)},"kind":${JSON.stringify(event.kind)},"orderId":${JSON.stringify(event.orderId)},` +
         `"platform":${JSON.stringify(order.platform)},"platformOrderId":${JSON.stringify(order.platformOrderId)},"revision":${event.revision},` +
-        `"fromStatus":${JSON.stringify(event.fromStatus)},"toStatus":${JSON.stringify(event.toStatus)},"at":${JSON.stringify(new Date(event.at).toISOString())},"order":${orderDoc}}`
+        `"fromStatus":${JSON.stringify(event.fromStatus)},"toStatus":${JSON.stringify(event.toStatus)},"at":${JSON.stringify(new Date(event.at).toISOString())}}`
       this.q.insertOutbox.run(s.id, event.orderId, eventId, event.revision, event.kind, payload, now, now)
     }
+  }
+
+  /**
+   * Called, inside the caller's transaction, before an order's document is overwritten with
+   * `previousDoc` being the document now in its row: the order's undelivered events keep it.
+   */
+  keepOrderDocs(orderId: string, previousDoc: string): void {
+    // No subscription, no undelivered rows: deleting a subscription drops its rows.
+    if (this.subscriptions().length === 0) return
+    this.q.keepOrderDocs.run(previousDoc, orderId)
   }
 
   createSubscription(row: Omit<EventSubscriptionRow, 'createdAt' | 'createdBy'>, now: number, by: string): EventSubscriptionRow {
@@ -187,14 +216,15 @@ export class SqliteOutbox {
   /** Dead letters of a subscription, newest first. */
   deadLetters(subscriptionId: string, limit: number, cursor?: string): Page<OutboxRow> {
     const params: unknown[] = [subscriptionId]
-    let where = `subscription_id = ? AND status = 'dead'`
+    let where = `o.subscription_id = ? AND o.status = 'dead'`
     if (cursor) {
       const [id] = decodeCursor(cursor, ['number'] as const)
-      where += ' AND id < ?'
+      where += ' AND o.id < ?'
       params.push(id)
     }
     const n = pageLimit(limit)
-    const rows = this.db.prepare(`SELECT * FROM outbox WHERE ${where} ORDER BY id DESC LIMIT ${n + 1}`).all(...params) as OutboxRecordRow[]
+    const rows = this.db.prepare(`SELECT o.*, COALESCE(o.order_doc, d.doc) AS order_json FROM outbox o LEFT JOIN orders d ON d.id = o.order_id
+      WHERE ${where} ORDER BY o.id DESC LIMIT ${n + 1}`).all(...params) as OutboxRecordRow[]
     return keysetPage(rows, n, (r) => [r.id], toOutbox)
   }
 

@@ -91,6 +91,21 @@ describe('SQLite store', () => {
     }
   })
 
+  it('delivers an event offered before the outbox kept orders apart with the body it was offered with', async () => {
+    const path = tempPath()
+    const db = new Database(path)
+    migrate(db, migrations.filter((m) => m.version <= 12))
+    const body = { id: 'evt_7', kind: 'created', orderId: 'ord_1', platform: 'jd', platformOrderId: 'JD-1', revision: 1, fromStatus: null, toStatus: 'paid', at: '2026-11-20T02:00:00.000Z', order: { id: 'ord_1', status: 'paid', totalAmount: 12_900, currency: 'CNY' } }
+    const insert = db.prepare(`INSERT INTO outbox (subscription_id, order_id, event_id, revision, kind, payload, status, next_try_at, created_at) VALUES ('sub_1', 'ord_1', ?, 1, 'created', ?, ?, ?, ?)`)
+    insert.run('evt_7', JSON.stringify(body), 'pending', T0, T0)
+    insert.run('evt_6', JSON.stringify({ ...body, id: 'evt_6' }), 'dead', T0, T0)
+    db.close()
+    const store = openAt(path)
+    const [head] = await store.claimOutboxHeads(T0, 10, T0 + 60_000)
+    expect(JSON.parse(head!.payload)).toEqual(body)
+    expect(JSON.parse((await store.deadLetters('sub_1', 10)).items[0]!.payload)).toEqual({ ...body, id: 'evt_6' })
+  })
+
   it('refuses a database migrated by a newer build', async () => {
     const path = tempPath()
     await openAt(path).close()
