@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { GroupCommit } from './group-commit.ts'
+import { GroupCommit, LOAD_WINDOW_MS } from './group-commit.ts'
 
 describe('GroupCommit', () => {
   it('commits requests of one event-loop turn together and answers each with its own results', async () => {
@@ -34,5 +34,22 @@ describe('GroupCommit', () => {
     await Promise.all([gc.submit([1, 2]), gc.submit([3, 4]), gc.submit([5])].concat(
       await new Promise<Promise<number[]>[]>((r) => setImmediate(() => r([gc.submit([6]), gc.submit([7])])))))
     expect(maxInFlight).toBe(1)
+  })
+
+  it('says how much of the last window went to commits, and forgets a burst once it is over', async () => {
+    let t = 0
+    let commitMs = 0
+    const gc = new GroupCommit<number, number>(async (items) => { t += commitMs; return items }, 2000, () => t)
+    commitMs = 8
+    // A flash sale: 8 ms commits back to back with 2 ms between them fill 80 % of the loop.
+    for (let i = 0; i < 2 * LOAD_WINDOW_MS / 10; i++) { await gc.submit([i]); t += 2 }
+    expect(gc.load).toBeGreaterThanOrEqual(0.75)
+    expect(gc.load).toBeLessThanOrEqual(0.85)
+    // Steady single orders: a 0.2 ms commit every 5 ms.
+    commitMs = 0.2
+    for (let i = 0; i < 2 * LOAD_WINDOW_MS / 5; i++) { await gc.submit([i]); t += 4.8 }
+    expect(gc.load).toBeLessThan(0.1)
+    t += 10 * LOAD_WINDOW_MS
+    expect(gc.load).toBeLessThan(0.01)
   })
 })

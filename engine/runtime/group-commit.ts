@@ -3,14 +3,30 @@
  * caller is answered only after that transaction committed. Throughput grows with load; latency stays
  * one event-loop turn. Groups commit one after another, never two at once, so an async store (e.g.
  * PostgreSQL) sees the same order of writes as the synchronous SQLite one.
+ *
+ * It also says how hard it is driven (`load`): the share of the last LOAD_WINDOW_MS spent
+ * committing, which background work (deliveries) reads to step aside in a flash sale.
  */
+import { performance } from 'node:perf_hooks'
+
+/** The window over which `load` is measured. */
+export const LOAD_WINDOW_MS = 100
+
 export class GroupCommit<In, Out> {
   private pending: Array<{ items: In[]; resolve: (out: Out[]) => void; reject: (e: unknown) => void }> = []
   private scheduled = false
   private flushing = false
+  private windowStart: number
+  private spentInWindow = 0
+  private lastShare = 0
 
-  /** `commit` persists all items of a group at once and returns one result per item, in order. */
-  constructor(private readonly commit: (items: In[]) => Promise<Out[]>, private readonly maxItems = 2000) {}
+  /**
+   * `commit` persists all items of a group at once and returns one result per item, in order;
+   * `now` is a monotonic clock in ms (injected by tests of `load`).
+   */
+  constructor(private readonly commit: (items: In[]) => Promise<Out[]>, private readonly maxItems = 2000, private readonly now: () => number = () => performance.now()) {
+    this.windowStart = this.now()
+  }
 
   /** Queues `items` for the next group; resolves with their results once committed. */
   submit(items: In[]): Promise<Out[]> {
@@ -48,7 +64,26 @@ export class GroupCommit<In, Out> {
     return this.scheduled || this.flushing || this.pending.length > 0
   }
 
+  /**
+   * The share (0 to 1) of the last window spent committing. Requests that wait are 1. Sampled
+   * between commits, `busy` is nearly always false even when commits fill the loop; this is not.
+   */
+  get load(): number {
+    if (this.pending.length > 0) return 1
+    this.roll(this.now())
+    return this.lastShare
+  }
+
+  private roll(now: number): void {
+    const elapsed = now - this.windowStart
+    if (elapsed < LOAD_WINDOW_MS) return
+    this.lastShare = Math.min(1, this.spentInWindow / elapsed)
+    this.spentInWindow = 0
+    this.windowStart = now
+  }
+
   private async commitGroup(group: typeof this.pending): Promise<void> {
+    const started = this.now()
     try {
       const results = await this.commit(group.flatMap((g) => g.items))
       let offset = 0
@@ -62,6 +97,11 @@ export class GroupCommit<In, Out> {
       for (const g of group) {
         try { g.resolve(await this.commit(g.items)) } catch (e) { g.reject(e) }
       }
+    } finally {
+      const ended = this.now()
+      // A commit that began in an earlier window counts only its part in this one.
+      this.spentInWindow += ended - Math.max(started, this.windowStart)
+      this.roll(ended)
     }
   }
 }

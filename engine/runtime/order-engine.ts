@@ -31,7 +31,7 @@ import { ChildLauncher } from './child-launcher.ts'
 import { ScheduleRunner } from './schedule-runner.ts'
 import { safePatchOrder } from './safe-patch-order.ts'
 import { SecretVault } from './secret-vault.ts'
-import { OutboxDispatcher } from './outbox-dispatcher.ts'
+import { HOT_INGEST_LOAD, OutboxDispatcher } from './outbox-dispatcher.ts'
 import { randomBytes } from 'node:crypto'
 
 export type { EngineLogger }
@@ -136,7 +136,7 @@ export class OrderEngine {
       performers: new Map([['ordo.find-orders', findOrders], ...stockPerformers, ...(options.performers ?? [])]),
       totalConcurrency: options.activityConcurrency, fetch: options.fetch, shops: () => this.shopAccess,
     })
-    this.outbox = new OutboxDispatcher({ store: this.store, clock: this.clock, log: this.log, vault: this.secrets, metrics: this.metrics, ingestBusy: () => this.ingestGroup.busy })
+    this.outbox = new OutboxDispatcher({ store: this.store, clock: this.clock, log: this.log, vault: this.secrets, metrics: this.metrics, ingestBusy: () => this.ingestGroup.load >= HOT_INGEST_LOAD })
     this.children = new ChildLauncher({
       store: this.store, clock: this.clock, log: this.log, started: wake,
       prepared: (workflowId) => this.workflows.latest.find((w) => w.workflowId === workflowId),
