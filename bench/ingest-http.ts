@@ -77,8 +77,11 @@ export async function measureIngest(batch: number, l: Load, nodeArgs: string[] =
   return { batch, ours, bare, runs }
 }
 
-/** Ordo alone under the ingest load; `setup` runs against the fresh server first (e.g. subscribes a receiver). */
-export async function measureOrdoIngest(batch: number, l: Load, nodeArgs: string[] = [], setup?: (url: string, token: string) => Promise<void>): Promise<{ ours: HttpFigures; runs: RunFigures }> {
+/**
+ * Ordo alone under the ingest load; `setup` runs against the fresh server first (e.g. subscribes a
+ * receiver), `after` right after the load, before the runs' backlog is read.
+ */
+export async function measureOrdoIngest(batch: number, l: Load, nodeArgs: string[] = [], setup?: (url: string, token: string) => Promise<void>, after?: (url: string, token: string) => Promise<void>): Promise<{ ours: HttpFigures; runs: RunFigures }> {
   const dir = tempDir('ordo-http')
   try {
     const server = await startChild({
@@ -89,6 +92,7 @@ export async function measureOrdoIngest(batch: number, l: Load, nodeArgs: string
       await setup?.(server.url, TOKEN)
       let start = { created: 0, finished: 0, at: 0 }
       const ours = await load(`${server.url}/api/orders`, batch, { authorization: `Bearer ${TOKEN}` }, l, async () => { start = await counters(server.url) })
+      await after?.(server.url, TOKEN)
       const end = await counters(server.url)
       let last = end
       while (last.finished < last.created && last.at - end.at < DRAIN_LIMIT_MS) {
