@@ -663,17 +663,45 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 13,
-    name: 'lean outbox rows: the order document is kept only once the order has moved on',
+    name: 'lean outbox rows: the event by reference, the order document only once the order has moved on',
     sql: `
-      -- An outbox row's payload is the event's envelope without the order; the order after the event
-      -- is the order's own document until the order changes again, and only then is it copied here
-      -- (a change copies it into its order's undelivered rows first). Dead letters keep their copy.
-      ALTER TABLE outbox ADD COLUMN order_doc TEXT;
-      UPDATE outbox SET order_doc = json_extract(payload, '$.order'), payload = json_remove(payload, '$.order')
-        WHERE status IN ('pending', 'dead') AND json_type(payload, '$.order') = 'object';
-      -- Keyed by order first: the copy finds an order's undelivered rows whatever their subscription.
-      DROP INDEX outbox_order;
+      -- An outbox row names its event (order_events.id; on the wire evt_<event>) instead of holding
+      -- its body: the body is built when it is sent, from the event and the order. The order after
+      -- the event is the order's own document until the order changes again; only then is it copied
+      -- into order_doc (a change copies it into its order's undelivered rows first). Dead letters
+      -- keep their copy. Rows of version 8 keep the order their payload carried.
+      CREATE TABLE outbox_v13 (
+        id INTEGER PRIMARY KEY,
+        subscription_id TEXT NOT NULL,
+        order_id TEXT NOT NULL,
+        event INTEGER NOT NULL,
+        revision INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        -- pending | delivered | dead
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_try_at INTEGER NOT NULL,
+        lease_until INTEGER,
+        last_error TEXT,
+        last_status INTEGER,
+        created_at INTEGER NOT NULL,
+        delivered_at INTEGER,
+        order_doc TEXT
+      );
+      INSERT INTO outbox_v13 (id, subscription_id, order_id, event, revision, kind, status, attempts, next_try_at, lease_until,
+          last_error, last_status, created_at, delivered_at, order_doc)
+        SELECT id, subscription_id, order_id, CAST(substr(event_id, 5) AS INTEGER), revision, kind, status, attempts, next_try_at, lease_until,
+          last_error, last_status, created_at, delivered_at,
+          CASE WHEN status IN ('pending', 'dead') AND json_type(payload, '$.order') = 'object' THEN json_extract(payload, '$.order') END
+        FROM outbox;
+      DROP TABLE outbox;
+      ALTER TABLE outbox_v13 RENAME TO outbox;
+      CREATE INDEX outbox_due ON outbox (next_try_at) WHERE status = 'pending';
+      -- An order's next event waits for its previous one: the head of each (subscription, order) is its
+      -- lowest pending id. Keyed by order first, so a change finds its order's undelivered rows.
       CREATE INDEX outbox_order ON outbox (order_id, subscription_id, id) WHERE status = 'pending';
+      CREATE INDEX outbox_dead ON outbox (subscription_id, id) WHERE status = 'dead';
+      CREATE INDEX outbox_done ON outbox (created_at) WHERE status = 'delivered';
     `,
   },
 ]

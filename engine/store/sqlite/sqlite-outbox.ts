@@ -4,11 +4,12 @@
  * that commits is offered, and one that does not never is. Deliveries take an order's events one
  * at a time: the head of each (subscription, order) queue is its lowest pending id.
  *
- * A row keeps the event's envelope, not the order after it: until the order changes again that is
- * the order's own document, which the delivery reads. The change that overwrites it copies it into
- * the order's undelivered rows first (`keepOrderDocs`), and a dead letter takes its copy when it
- * dies. So the common case, an event delivered before its order's next change, writes its order
- * once, not twice, in the transaction that takes the order in.
+ * A row names its event rather than holding its body: the body is built when it is sent, from the
+ * event's history row and the order. The order after the event is the order's own document until
+ * the order changes again; the change that overwrites it copies it into the order's undelivered rows
+ * first (`keepOrderDocs`), and a dead letter takes its copy when it dies. So the common case, an
+ * event delivered before its order's next change, costs ingest one small row, not a second copy of
+ * the order.
  */
 import type Database from 'better-sqlite3'
 import type { Order } from '../../../schemas/generated/order.ts'
@@ -25,16 +26,26 @@ interface SubscriptionRecordRow {
 }
 
 interface OutboxRecordRow {
-  id: number; subscription_id: string; order_id: string; event_id: string; revision: number; kind: string; payload: string; status: OutboxRow['status']
+  id: number; subscription_id: string; order_id: string; event: number; revision: number; kind: string; status: OutboxRow['status']
   attempts: number; next_try_at: number; lease_until: number | null; last_error: string | null; last_status: number | null; created_at: number; delivered_at: number | null
+  /** From the event and the order; null only if they could not be found (never expected: neither is deleted). */
+  from_status: string | null; to_status: string | null; at: number | null; platform: string | null; platform_order_id: string | null
   /** The order after the event: the row's copy, else the order's document (see the file's comment). */
   order_json: string | null
 }
 
-/** The delivered body: the envelope with the order after the event as its last field. */
-function eventBody(envelope: string, orderJson: string | null): string {
-  // An order that cannot be found (never expected: orders are not deleted) still gives a well-formed body.
-  return `${envelope.slice(0, -1)},"order":${orderJson ?? 'null'}}`
+/** What a delivery needs beside the row: its event, its order, and the order after the event. */
+const BODY_SOURCES = `o.*, e.from_status, e.to_status, e.at, d.platform, d.platform_order_id, COALESCE(o.order_doc, d.doc) AS order_json
+  FROM outbox o LEFT JOIN order_events e ON e.id = o.event LEFT JOIN orders d ON d.id = o.order_id`
+
+const eventIdOf = (event: number) => `evt_${event}`
+
+/** The delivered body (see "Subscriptions" in docs/http-api.md); its fields in this order. */
+function eventBody(r: OutboxRecordRow): string {
+  return `{"id":"${eventIdOf(r.event)}","kind":${JSON.stringify(r.kind)},"orderId":${JSON.stringify(r.order_id)},` +
+    `"platform":${JSON.stringify(r.platform)},"platformOrderId":${JSON.stringify(r.platform_order_id)},"revision":${r.revision},` +
+    `"fromStatus":${JSON.stringify(r.from_status)},"toStatus":${JSON.stringify(r.to_status)},"at":${r.at === null ? 'null' : `"${new Date(r.at).toISOString()}"`},` +
+    `"order":${r.order_json ?? 'null'}}`
 }
 
 function toSubscription(r: SubscriptionRecordRow): EventSubscriptionRow {
@@ -46,7 +57,7 @@ function toSubscription(r: SubscriptionRecordRow): EventSubscriptionRow {
 
 function toOutbox(r: OutboxRecordRow): OutboxRow {
   return {
-    id: r.id, subscriptionId: r.subscription_id, orderId: r.order_id, eventId: r.event_id, revision: r.revision, kind: r.kind, payload: eventBody(r.payload, r.order_json),
+    id: r.id, subscriptionId: r.subscription_id, orderId: r.order_id, eventId: eventIdOf(r.event), revision: r.revision, kind: r.kind, payload: eventBody(r),
     status: r.status, attempts: r.attempts, nextTryAt: r.next_try_at, lastError: r.last_error, lastStatus: r.last_status, createdAt: r.created_at, deliveredAt: r.delivered_at,
   }
 }
@@ -60,13 +71,12 @@ function prepareStatements(db: Database.Database) {
     deleteSubscription: db.prepare<[number, string]>('UPDATE event_subscriptions SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL'),
     // A deleted subscription's undelivered events (pending and dead letters) go with it: nobody can replay them any more.
     dropUndelivered: db.prepare<[string]>(`DELETE FROM outbox WHERE subscription_id = ? AND status IN ('pending', 'dead')`),
-    insertOutbox: db.prepare<[string, string, string, number, string, string, number, number]>(`INSERT INTO outbox
-      (subscription_id, order_id, event_id, revision, kind, payload, status, next_try_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`),
+    insertOutbox: db.prepare<[string, string, number, number, string, number, number]>(`INSERT INTO outbox
+      (subscription_id, order_id, event, revision, kind, status, next_try_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`),
     // Before an order's document is overwritten: its undelivered events keep the order they were about.
     keepOrderDocs: db.prepare<[string, string]>(`UPDATE outbox SET order_doc = ? WHERE order_id = ? AND status = 'pending' AND order_doc IS NULL`),
     // Heads only: no lower pending id of the same subscription and order (the partial index answers it).
-    dueHeads: db.prepare<{ now: number; limit: number }, OutboxRecordRow>(`SELECT o.*, COALESCE(o.order_doc, d.doc) AS order_json
-      FROM outbox o LEFT JOIN orders d ON d.id = o.order_id
+    dueHeads: db.prepare<{ now: number; limit: number }, OutboxRecordRow>(`SELECT ${BODY_SOURCES}
       WHERE o.status = 'pending' AND o.next_try_at <= @now AND (o.lease_until IS NULL OR o.lease_until <= @now)
         AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.subscription_id = o.subscription_id AND p.order_id = o.order_id AND p.status = 'pending' AND p.id < o.id)
       ORDER BY o.next_try_at, o.id LIMIT @limit`),
@@ -118,7 +128,7 @@ export class SqliteOutbox {
     return this.live
   }
 
-  /** True when at least one subscription is active (ingest skips building payloads otherwise). */
+  /** True when at least one subscription is active. */
   get active(): boolean {
     return this.subscriptions().length > 0
   }
@@ -127,11 +137,9 @@ export class SqliteOutbox {
    * Offers one order event to the subscriptions, inside the caller's transaction, after `order` (the
    * order after the event) has been written to the order's row.
    */
-  offer(event: { id: number; orderId: string; revision: number; kind: string; fromStatus: string | null; toStatus: string | null; at: number }, order: Order, now: number): void {
+  offer(event: { id: number; orderId: string; revision: number; kind: string; fromStatus: string | null; toStatus: string | null }, order: Order, now: number): void {
     const subs = this.subscriptions()
     if (subs.length === 0) return
-    let payload: string | null = null
-    const eventId = `evt_${event.id}`
     // A status_changed subscriber hears of every status change, a flow's (a patch) included.
     const statusMoved = event.fromStatus !== null && event.toStatus !== null && event.fromStatus !== event.toStatus
     for (const s of subs) {
@@ -141,11 +149,8 @@ export class SqliteOutbox {
         try { pass = isTruthy(s.filter({ order, event: { kind: event.kind, fromStatus: event.fromStatus, toStatus: event.toStatus } })) } catch { pass = false }
         if (!pass) continue
       }
-      // The envelope only: the order after the event is the order's row (see keepOrderDocs).
-      payload ??= `{"id":${JSON.stringify(eventId)},"kind":${JSON.stringify(event.kind)},"orderId":${JSON.stringify(event.orderId)},` +
-        `"platform":${JSON.stringify(order.platform)},"platformOrderId":${JSON.stringify(order.platformOrderId)},"revision":${event.revision},` +
-        `"fromStatus":${JSON.stringify(event.fromStatus)},"toStatus":${JSON.stringify(event.toStatus)},"at":${JSON.stringify(new Date(event.at).toISOString())}}`
-      this.q.insertOutbox.run(s.id, event.orderId, eventId, event.revision, event.kind, payload, now, now)
+      // The event by reference: its body is built when it is sent (see the file's comment).
+      this.q.insertOutbox.run(s.id, event.orderId, event.id, event.revision, event.kind, now, now)
     }
   }
 
@@ -223,7 +228,7 @@ export class SqliteOutbox {
       params.push(id)
     }
     const n = pageLimit(limit)
-    const rows = this.db.prepare(`SELECT o.*, COALESCE(o.order_doc, d.doc) AS order_json FROM outbox o LEFT JOIN orders d ON d.id = o.order_id
+    const rows = this.db.prepare(`SELECT ${BODY_SOURCES}
       WHERE ${where} ORDER BY o.id DESC LIMIT ${n + 1}`).all(...params) as OutboxRecordRow[]
     return keysetPage(rows, n, (r) => [r.id], toOutbox)
   }

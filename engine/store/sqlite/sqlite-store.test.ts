@@ -91,19 +91,32 @@ describe('SQLite store', () => {
     }
   })
 
-  it('delivers an event offered before the outbox kept orders apart with the body it was offered with', async () => {
+  it('delivers an event offered before the outbox kept its events by reference with the body it was offered with', async () => {
     const path = tempPath()
     const db = new Database(path)
     migrate(db, migrations.filter((m) => m.version <= 12))
-    const body = { id: 'evt_7', kind: 'created', orderId: 'ord_1', platform: 'jd', platformOrderId: 'JD-1', revision: 1, fromStatus: null, toStatus: 'paid', at: '2026-11-20T02:00:00.000Z', order: { id: 'ord_1', status: 'paid', totalAmount: 12_900, currency: 'CNY' } }
-    const insert = db.prepare(`INSERT INTO outbox (subscription_id, order_id, event_id, revision, kind, payload, status, next_try_at, created_at) VALUES ('sub_1', 'ord_1', ?, 1, 'created', ?, ?, ?, ?)`)
-    insert.run('evt_7', JSON.stringify(body), 'pending', T0, T0)
-    insert.run('evt_6', JSON.stringify({ ...body, id: 'evt_6' }), 'dead', T0, T0)
+    const paidAt = Date.parse('2026-11-20T02:00:00Z')
+    // The order has shipped since; the old rows still carry it as it was when paid.
+    const shipped = { id: 'ord_1', platform: 'jd', platformOrderId: 'JD-1', status: 'shipped', totalAmount: 12_900, currency: 'CNY' }
+    db.prepare(`INSERT INTO orders (id, platform, platform_order_id, status, total_amount, currency, created_at, updated_at, revision, tags, exception_type,
+      assigned_team, doc, raw, order_has_raw, changed_by) VALUES ('ord_1', 'jd', 'JD-1', 'shipped', 12900, 'CNY', ?, ?, 2, '[]', NULL, NULL, ?, NULL, 0, NULL)`).run(paidAt, paidAt, JSON.stringify(shipped))
+    const event = db.prepare(`INSERT INTO order_events (order_id, revision, kind, from_status, to_status, source, at, detail) VALUES ('ord_1', ?, ?, ?, ?, 'api', ?, '{}')`)
+    const created = Number(event.run(1, 'created', null, 'paid', paidAt).lastInsertRowid)
+    const moved = Number(event.run(2, 'status_changed', 'paid', 'shipped', paidAt + 60_000).lastInsertRowid)
+    const body = (id: number, kind: string, revision: number, fromStatus: string | null, toStatus: string, at: number, order: unknown) => ({
+      id: `evt_${id}`, kind, orderId: 'ord_1', platform: 'jd', platformOrderId: 'JD-1', revision, fromStatus, toStatus, at: new Date(at).toISOString(), order,
+    })
+    const createdBody = body(created, 'created', 1, null, 'paid', paidAt, { ...shipped, status: 'paid' })
+    const movedBody = body(moved, 'status_changed', 2, 'paid', 'shipped', paidAt + 60_000, shipped)
+    const insert = db.prepare(`INSERT INTO outbox (subscription_id, order_id, event_id, revision, kind, payload, status, next_try_at, created_at) VALUES (?, 'ord_1', ?, ?, ?, ?, ?, ?, ?)`)
+    insert.run('sub_1', createdBody.id, 1, 'created', JSON.stringify(createdBody), 'pending', T0, T0)
+    insert.run('sub_2', createdBody.id, 1, 'created', JSON.stringify(createdBody), 'dead', T0, T0)
+    insert.run('sub_2', movedBody.id, 2, 'status_changed', JSON.stringify(movedBody), 'pending', T0, T0)
     db.close()
     const store = openAt(path)
-    const [head] = await store.claimOutboxHeads(T0, 10, T0 + 60_000)
-    expect(JSON.parse(head!.payload)).toEqual(body)
-    expect(JSON.parse((await store.deadLetters('sub_1', 10)).items[0]!.payload)).toEqual({ ...body, id: 'evt_6' })
+    const heads = await store.claimOutboxHeads(T0, 10, T0 + 60_000)
+    expect(heads.map((h) => [h.subscriptionId, h.eventId, JSON.parse(h.payload)])).toEqual([['sub_1', createdBody.id, createdBody], ['sub_2', movedBody.id, movedBody]])
+    expect(JSON.parse((await store.deadLetters('sub_2', 10)).items[0]!.payload)).toEqual(createdBody)
   })
 
   it('refuses a database migrated by a newer build', async () => {
