@@ -5,7 +5,7 @@
  * channel at the same pace, publish → consumer). RabbitMQ comes from ORDO_TEST_RABBITMQ_URL, or is
  * started for the run with .ci/rabbitmq.sh when Debian's rabbitmq-server is installed.
  */
-import { createServer, type Server } from 'node:http'
+import { Agent as HttpAgent, createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -141,10 +141,20 @@ export async function measureRabbit(url: string, rate: number, seconds: number, 
   const token = generateToken()
   const server = await startChild({ script: 'engine/server.ts', healthPath: '/api/health', nodeArgs, env: { ORDO_DB: join(dir, 'ordo.db'), ORDO_ADMIN_TOKEN: token, ORDO_LOG: 'silent' } })
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(server.url + path, { method: 'POST', headers, body: JSON.stringify(body) })
-    return { status: res.status, json: await res.json() as Record<string, unknown> }
-  }
+  // node:http with kept-alive sockets, not fetch: on 2 cores the client's own CPU and garbage show up
+  // in the latency it measures (fetch's stalled the pacer for 20-40 ms now and then).
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 64 })
+  const post = (path: string, body: unknown) => new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
+    const payload = JSON.stringify(body)
+    const req = httpRequest(server.url + path, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(payload)) } }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => { try { resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }) } catch (err) { reject(err) } })
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end(payload)
+  })
   try {
     const sub = await post('/api/subscriptions', { name: 'bench', events: ['status_changed'], target: { kind: 'rabbitmq', url, exchange } })
     if (sub.status !== 201) throw new Error(`subscription refused: ${JSON.stringify(sub.json)}`)
@@ -208,6 +218,7 @@ export async function measureRabbit(url: string, rate: number, seconds: number, 
     await confirm.close()
     return { skipped: false, changes: sentAt.size, ratePerSec: offered, p50Ms: pct(lat, 50), p99Ms: pct(lat, 99), maxMs: lat[lat.length - 1] ?? NaN, answerP99Ms: pct(answer, 99), lost, bareP50Ms: pct(bare, 50), bareP99Ms: pct(bare, 99) }
   } finally {
+    agent.destroy()
     await server.stop()
     removeDir(dir)
     await ch.deleteExchange(exchange).catch(() => {})
