@@ -670,7 +670,8 @@ export const migrations: readonly Migration[] = [
       -- the event is the order's own document until the order changes again; only then is it copied
       -- into order_doc (a change copies it into its order's undelivered rows first). Dead letters
       -- keep their copy. Rows of version 8 keep the order their payload carried.
-      CREATE TABLE outbox_v13 (
+      ALTER TABLE outbox RENAME TO outbox_v8;
+      CREATE TABLE outbox (
         id INTEGER PRIMARY KEY,
         subscription_id TEXT NOT NULL,
         order_id TEXT NOT NULL,
@@ -688,14 +689,14 @@ export const migrations: readonly Migration[] = [
         delivered_at INTEGER,
         order_doc TEXT
       );
-      INSERT INTO outbox_v13 (id, subscription_id, order_id, event, revision, kind, status, attempts, next_try_at, lease_until,
+      INSERT INTO outbox (id, subscription_id, order_id, event, revision, kind, status, attempts, next_try_at, lease_until,
           last_error, last_status, created_at, delivered_at, order_doc)
         SELECT id, subscription_id, order_id, CAST(substr(event_id, 5) AS INTEGER), revision, kind, status, attempts, next_try_at, lease_until,
           last_error, last_status, created_at, delivered_at,
           CASE WHEN status IN ('pending', 'dead') AND json_type(payload, '$.order') = 'object' THEN json_extract(payload, '$.order') END
-        FROM outbox;
-      DROP TABLE outbox;
-      ALTER TABLE outbox_v13 RENAME TO outbox;
+        FROM outbox_v8;
+      -- Its indexes go with it, making way for the new ones of the same names.
+      DROP TABLE outbox_v8;
       CREATE INDEX outbox_due ON outbox (next_try_at) WHERE status = 'pending';
       -- An order's next event waits for its previous one: the head of each (subscription, order) is its
       -- lowest pending id. Keyed by order first, so a change finds its order's undelivered rows.

@@ -117,6 +117,10 @@ describe('SQLite store', () => {
     const heads = await store.claimOutboxHeads(T0, 10, T0 + 60_000)
     expect(heads.map((h) => [h.subscriptionId, h.eventId, JSON.parse(h.payload)])).toEqual([['sub_1', createdBody.id, createdBody], ['sub_2', movedBody.id, movedBody]])
     expect(JSON.parse((await store.deadLetters('sub_2', 10)).items[0]!.payload)).toEqual(createdBody)
+    const check = new Database(path, { readonly: true })
+    try {
+      expect(check.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' ORDER BY name`).pluck().all()).toEqual(['outbox_dead', 'outbox_done', 'outbox_due', 'outbox_order'])
+    } finally { check.close() }
   })
 
   it('refuses a database migrated by a newer build', async () => {
