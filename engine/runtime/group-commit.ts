@@ -59,14 +59,10 @@ export class GroupCommit<In, Out> {
     }
   }
 
-  /** Requests are waiting or committing now (background work may step aside). */
-  get busy(): boolean {
-    return this.scheduled || this.flushing || this.pending.length > 0
-  }
-
   /**
-   * The share (0 to 1) of the last window spent committing. Requests that wait are 1. Sampled
-   * between commits, `busy` is nearly always false even when commits fill the loop; this is not.
+   * The share (0 to 1) of the last window spent committing; requests waiting make it 1. A flag for
+   * "requests are waiting", sampled between commits, is nearly always false even when commits fill
+   * the loop; this is not.
    */
   get load(): number {
     if (this.pending.length > 0) return 1

@@ -128,11 +128,6 @@ export class SqliteOutbox {
     return this.live
   }
 
-  /** True when at least one subscription is active. */
-  get active(): boolean {
-    return this.subscriptions().length > 0
-  }
-
   /**
    * Offers one order event to the subscriptions, inside the caller's transaction, after `order` (the
    * order after the event) has been written to the order's row.
